@@ -1,0 +1,104 @@
+# chiso build. `make` builds everything; `make run` starts the system with demo data;
+# `make test` runs every test. SANITIZER=address|undefined|address,undefined switches the build.
+
+SANITIZER ?=
+VARIANT   := $(if $(SANITIZER),$(subst $(comma),-,$(SANITIZER)),default)
+comma     := ,
+BUILD     := build/$(VARIANT)
+GEN       := build/gen
+
+PKGS      := libzmq libprotobuf-c libpq jansson libsodium libmicrohttpd xlsxwriter
+CC        ?= cc
+CFLAGS    := -std=c17 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -pthread \
+             -I$(GEN) -Iservices/common $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmagic -lm -pthread
+ifneq ($(SANITIZER),)
+CFLAGS    += -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS   += -fsanitize=$(SANITIZER)
+endif
+
+# --- protobuf ---------------------------------------------------------------------------
+PROTOS    := $(wildcard proto/*.proto)
+PB_C      := $(patsubst proto/%.proto,$(GEN)/%.pb-c.c,$(PROTOS))
+PB_H      := $(PB_C:.c=.h)
+
+$(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: proto/%.proto
+	@mkdir -p $(GEN)
+	protoc-c --c_out=$(GEN) -Iproto $<
+
+# --- common library ---------------------------------------------------------------------
+COMMON_SRC := $(wildcard services/common/*.c)
+COMMON_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(COMMON_SRC)) \
+              $(patsubst $(GEN)/%.c,$(BUILD)/obj/gen/%.o,$(PB_C))
+LIBCHISO   := $(BUILD)/lib/libchiso.a
+
+$(BUILD)/obj/%.o: %.c $(PB_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/gen/%.o: $(GEN)/%.c $(PB_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIBCHISO): $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+# --- services: every services/<name>/main.c is an executable chiso-<name> ---------------
+SERVICES  := $(patsubst services/%/main.c,%,$(wildcard services/*/main.c))
+BINS      := $(patsubst %,$(BUILD)/bin/chiso-%,$(SERVICES))
+SVC_LIBS  := $(patsubst %,$(BUILD)/lib/libsvc_%.a,$(SERVICES))
+
+define service_rules
+$(1)_SRC := $$(filter-out services/$(1)/main.c,$$(wildcard services/$(1)/*.c))
+$(1)_OBJ := $$(patsubst %.c,$(BUILD)/obj/%.o,$$($(1)_SRC))
+$(BUILD)/lib/libsvc_$(1).a: $$($(1)_OBJ)
+	@mkdir -p $$(dir $$@)
+	rm -f $$@ && ar rcs $$@ $$^ $$(if $$^,,--)
+$(BUILD)/bin/chiso-$(1): $(BUILD)/obj/services/$(1)/main.o $(BUILD)/lib/libsvc_$(1).a $(LIBCHISO)
+	@mkdir -p $$(dir $$@)
+	$(CC) $(CFLAGS) $(LDFLAGS) $$^ $(LDLIBS) -o $$@
+endef
+$(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))
+
+# --- unit tests: tests/unit/test_*.c, cmocka, may use any service's modules ---------------
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(SVC_LIBS) $(LIBCHISO)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< -Wl,--start-group $(SVC_LIBS) $(LIBCHISO) -Wl,--end-group \
+	    $(LDLIBS) -lcmocka -o $@
+
+# --- targets ----------------------------------------------------------------------------
+.PHONY: all deps run up down test unit blackbox bench clean
+.DEFAULT_GOAL := all
+
+all: $(BINS) $(UNIT_BINS)
+
+deps:
+	@scripts/install-deps
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run --foreground
+
+up: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run --background
+
+down:
+	@scripts/run --stop
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/test
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/bench
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

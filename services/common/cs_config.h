@@ -1,0 +1,47 @@
+/*  cs_config: configuration from the environment, read once at start-up.
+ *
+ *  Variables (defaults in brackets):
+ *    CHISO_BROKER        broker endpoint                       [tcp://127.0.0.1:5555]
+ *    CHISO_DB            libpq connection string of the services' role  [dbname=chiso]
+ *    CHISO_HEARTBEAT_MS  worker/broker heartbeat interval      [500]
+ *    CHISO_LIVENESS      heartbeats missed before a peer is dead [3]
+ *    CHISO_NOSVC_MS      how long the broker holds a request for a service with no
+ *                        live worker before answering "unavailable" [1000]
+ *    CHISO_RPC_TIMEOUT_MS how long a client waits for a reply   [15000]
+ *    CHISO_MAX_MSG       largest ZeroMQ message accepted, bytes [33554432]
+ *    CHISO_PORT          gateway HTTP port                     [8080]
+ *    CHISO_VAR_DIR       data folder (evidence store, pids)    [./var]
+ *    CHISO_WEB_DIR       static web UI folder                  [./web]
+ *    CHISO_THREADS       gateway thread pool size              [8]
+ *    CHISO_MAX_BODY      largest JSON body, bytes              [1048576]
+ *    CHISO_MAX_UPLOAD    largest evidence file, bytes          [20971520] */
+#ifndef CS_CONFIG_H
+#define CS_CONFIG_H
+
+#include <stdint.h>
+
+typedef struct {
+    const char *broker;
+    const char *db;
+    int heartbeat_ms;
+    int liveness;
+    int nosvc_ms;
+    int rpc_timeout_ms;
+    int64_t max_msg;
+    int port;
+    const char *var_dir;
+    const char *web_dir;
+    int threads;
+    int64_t max_body;
+    int64_t max_upload;
+} cs_config;
+
+/* The process-wide configuration (read from the environment on first call). */
+const cs_config *cs_config_get(void);
+
+/* A string variable, or def when unset or empty. */
+const char *cs_env(const char *name, const char *def);
+/* An integer variable, or def when unset, empty or not a number. */
+int64_t cs_env_int(const char *name, int64_t def);
+
+#endif

@@ -1,0 +1,41 @@
+/*  cs_db: one PostgreSQL connection (libpq) with reconnect and whole-transaction retry.
+ *
+ *  Always parameters, never SQL built from strings. Prepared statements are named by the
+ *  caller's SQL text hash and re-prepared after a reconnect. Errors are mapped to cs_err by
+ *  SQLSTATE: 23505 -> 409 duplicate, 23503 -> 409 referenced, 23514/22xxx -> 400,
+ *  40001/40P01 -> retryable (cs_db_tx retries the whole transaction), connection loss ->
+ *  reconnect then 503 db_unavailable if still down. */
+#ifndef CS_DB_H
+#define CS_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include "cs_err.h"
+
+typedef struct cs_db cs_db;
+
+cs_db *cs_db_new(const char *conninfo);
+void cs_db_destroy(cs_db **self_p);
+
+/* The live connection, reconnecting first if it was lost. NULL and e set if it cannot. */
+PGconn *cs_db_conn(cs_db *self, cs_err *e);
+
+/* Run sql with text parameters (NULL entries are SQL NULL). Returns the result (caller
+ * PQclear()s) for PGRES_TUPLES_OK / PGRES_COMMAND_OK, else NULL with e set. */
+PGresult *cs_db_exec(cs_db *self, cs_err *e, const char *sql, int nparams,
+                     const char *const *params);
+
+/* True when the last error on this connection was a serialization failure or deadlock
+ * (40001, 40P01), or the connection was lost before COMMIT: the whole transaction may be
+ * run again. */
+bool cs_db_retryable(const cs_db *self);
+
+/* Run fn inside BEGIN ... COMMIT, with the tenant set for the transaction only
+ * (set_config('chiso.province_id', ..., true) and friends, see docs/DATABASE.md).
+ * fn returns 0 to commit, -1 to roll back (e set). Retries the whole transaction up to 5
+ * times when it failed retryably. */
+typedef int (*cs_db_tx_fn)(cs_db *db, void *arg, cs_err *e);
+int cs_db_tx(cs_db *self, long long province_id, long long user_id, bool system_scope,
+             bool read_only, cs_db_tx_fn fn, void *arg, cs_err *e);
+
+#endif

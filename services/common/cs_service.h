@@ -1,0 +1,76 @@
+/*  cs_service: the runtime every service executable shares.
+ *
+ *  A service is a protobuf service descriptor (generated from proto/<name>.proto) plus a
+ *  table of handlers, one per rpc. cs_service_run connects a worker to the broker and a
+ *  database connection, then for each request:
+ *    unpack chiso.Request -> find the rpc -> unpack its input -> BEGIN (tenant set for the
+ *    transaction) -> [writes: idempotency check] -> handler -> [writes: store the reply
+ *    under the idempotency key] -> COMMIT -> pack chiso.Reply.
+ *  A handler failing (-1) rolls everything back, the audit records with it; a
+ *  serialization failure or deadlock re-runs the whole transaction.
+ *
+ *  Handlers allocate their output (and anything else) from the call's arena, which is
+ *  freed after the reply is sent: no frees in handlers. */
+#ifndef CS_SERVICE_H
+#define CS_SERVICE_H
+
+#include <libpq-fe.h>
+#include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "cs_db.h"
+#include "cs_err.h"
+#include "envelope.pb-c.h"
+
+typedef struct cs_call cs_call;
+
+typedef int (*cs_rpc_fn)(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
+
+enum {
+    CS_RPC_READ  = 0,       /* read-only transaction */
+    CS_RPC_WRITE = 1 << 0,  /* read-write transaction, idempotency key honoured */
+};
+
+typedef struct {
+    const char *name;       /* method name as in the .proto, e.g. "SaveScores" */
+    cs_rpc_fn fn;
+    unsigned flags;
+} cs_rpc;
+
+/* Run the service until SIGINT/SIGTERM. Every method of desc must have a handler (checked
+ * at start-up). Returns the process exit code. */
+int cs_service_run(const char *name, const ProtobufCServiceDescriptor *desc,
+                   const cs_rpc *rpcs, size_t n_rpcs);
+
+/* --- inside a handler ------------------------------------------------------------- */
+
+const Chiso__Context *cs_call_ctx(const cs_call *c);
+long long cs_call_province(const cs_call *c);   /* 0 when none */
+long long cs_call_user(const cs_call *c);       /* 0 when anonymous */
+long long cs_call_agency(const cs_call *c);     /* 0 when none */
+bool cs_call_has_role(const cs_call *c, const char *role);
+cs_err *cs_call_err(cs_call *c);
+cs_db *cs_call_db(cs_call *c);
+
+/* Arena allocation, zeroed, freed after the reply. Never NULL (aborts on OOM). */
+void *cs_call_alloc(cs_call *c, size_t n);
+char *cs_call_strdup(cs_call *c, const char *s);             /* NULL -> NULL */
+char *cs_call_printf(cs_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A message of the given descriptor, initialised, from the arena. */
+ProtobufCMessage *cs_call_msg(cs_call *c, const ProtobufCMessageDescriptor *d);
+/* An array of n pointers from the arena (for repeated message fields). */
+void **cs_call_array(cs_call *c, size_t n);
+
+/* Run SQL in the call's transaction; the result is cleared with the arena. NULL + error
+ * set on failure (mapped by SQLSTATE, see cs_db.h). */
+PGresult *cs_call_exec(cs_call *c, const char *sql, int nparams, const char *const *params);
+/* Text of a number for a query parameter, from the arena. */
+const char *cs_call_int(cs_call *c, long long v);
+
+/* Append to the audit trail (core.audit) in the call's transaction: who (from the
+ * context), when (now), what (entity, its id, action), old and new values as JSON text
+ * (may be NULL) and the reason (may be NULL). 0 / -1. */
+int cs_call_audit(cs_call *c, const char *entity, long long entity_id, const char *action,
+                  const char *old_json, const char *new_json, const char *reason);
+
+#endif
