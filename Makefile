@@ -4,8 +4,8 @@
 SANITIZER ?=
 VARIANT   := $(if $(SANITIZER),$(subst $(comma),-,$(SANITIZER)),default)
 comma     := ,
-BUILD     := build/$(VARIANT)
-GEN       := build/gen
+BUILD     ?= build/$(VARIANT)
+GEN       := $(BUILD)/gen
 
 PKGS      := libzmq libprotobuf-c libpq jansson libsodium libmicrohttpd xlsxwriter
 CC        ?= cc

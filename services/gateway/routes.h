@@ -1,0 +1,37 @@
+/*  The gateway's route table: HTTP method + path pattern -> (service, rpc).
+ *
+ *  Each service's routes live in their own file (routes_<service>.c) exporting
+ *  `const gw_route gw_routes_<service>[]` terminated by an entry with method == NULL;
+ *  routes.c lists those tables. Path parameters `{name}` and query parameters fill the
+ *  rpc input message's fields of the same name; the JSON body fills the rest. The OpenAPI
+ *  document is generated from this table and the descriptors. */
+#ifndef GW_ROUTES_H
+#define GW_ROUTES_H
+
+#include <protobuf-c/protobuf-c.h>
+#include <stddef.h>
+
+enum {
+    GW_AUTH     = 0,        /* default: a valid session is required */
+    GW_PUBLIC   = 1 << 0,   /* no session needed (login, published results, survey answers) */
+    GW_UPLOAD   = 1 << 1,   /* body is a file (raw or multipart/form-data): the gateway
+                               streams it to the evidence store, checks size (413) and type
+                               from the content (415), and fills the input fields
+                               file_sha256, file_size, file_type, file_name */
+    GW_DOWNLOAD = 1 << 2,   /* the rpc authorises and answers file_sha256, file_type,
+                               file_name: the gateway streams that file from the store */
+    GW_CSV      = 1 << 3,   /* a text/csv body goes, as is, into the input's string field `csv` */
+    GW_PORTAL   = 1 << 4,   /* portal client: X-API-Key instead of a session */
+};
+
+typedef struct {
+    const char *method;     /* "GET", "POST", "PUT", "PATCH", "DELETE"; NULL ends a table */
+    const char *path;       /* "/api/v1/agencies/{id}" */
+    const char *service;    /* broker service name: "catalog" */
+    const ProtobufCServiceDescriptor *desc;
+    const char *rpc;        /* method name in desc: "GetAgency" */
+    unsigned flags;
+    const char *summary;    /* one line for the OpenAPI document */
+} gw_route;
+
+#endif
