@@ -95,10 +95,15 @@ test: deps
 	@scripts/test
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BENCH_BINS)
 	@scripts/bench
 
 clean:
 	rm -rf build
+
+# Generated protobuf sources are inputs of many objects: never delete them as intermediates.
+.SECONDARY:
+
+include tests/bench/bench.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

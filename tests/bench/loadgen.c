@@ -1,0 +1,222 @@
+/*  chiso-loadgen: HTTP load from N concurrent keep-alive clients, for `make bench`.
+ *
+ *  usage: chiso-loadgen HOST PORT CLIENTS REQUESTS SCRIPT
+ *  SCRIPT has one request per line: METHOD<TAB>PATH<TAB>TOKEN<TAB>JSON-BODY. Client i sends
+ *  the lines i, i+CLIENTS, i+2*CLIENTS... in turn (wrapping around) until REQUESTS requests
+ *  have been sent in all. Prints one JSON object: requests, errors (non-2xx or I/O), seconds,
+ *  per_second, p50_ms, p99_ms, max_ms.
+ *
+ *  Written here rather than using a generic tool so that every client carries its own
+ *  session token and body, as the agencies' clerks do. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct {
+    char *method, *path, *token, *body;
+} req_line;
+
+static req_line *s_lines;
+static size_t s_nlines;
+static const char *s_host;
+static int s_port;
+static int s_clients;
+static long s_total;
+static atomic_long s_next;
+static atomic_long s_errors;
+static double *s_lat;          /* milliseconds, one per request, indexed by request number */
+
+static double s_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int s_connect(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s_port)};
+    inet_pton(AF_INET, s_host, &a.sin_addr);
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int s_write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Read one response; returns the status code, or -1 on I/O error. Needs Content-Length
+ * (the gateway always sends it). */
+static int s_read_response(int fd, char *buf, size_t cap)
+{
+    size_t len = 0;
+    char *hdr_end = NULL;
+    while (!hdr_end) {
+        if (len + 1 >= cap)
+            return -1;
+        ssize_t r = read(fd, buf + len, cap - 1 - len);
+        if (r <= 0)
+            return -1;
+        len += (size_t)r;
+        buf[len] = 0;
+        hdr_end = strstr(buf, "\r\n\r\n");
+    }
+    int status = atoi(buf + 9);
+    long clen = 0;
+    for (char *p = buf; p < hdr_end; p++)
+        if ((p == buf || p[-1] == '\n') && strncasecmp(p, "content-length:", 15) == 0)
+            clen = strtol(p + 15, NULL, 10);
+    size_t have = len - (size_t)(hdr_end + 4 - buf);
+    while ((long)have < clen) {
+        char sink[8192];
+        ssize_t r = read(fd, sink, sizeof sink);
+        if (r <= 0)
+            return -1;
+        have += (size_t)r;
+    }
+    return status;
+}
+
+static void *s_client(void *arg)
+{
+    long id = (long)arg;
+    char *buf = malloc(1 << 16);
+    char *resp = malloc(1 << 16);
+    int fd = -1;
+    long turn = 0;
+    for (;;) {
+        long n = atomic_fetch_add(&s_next, 1);
+        if (n >= s_total)
+            break;
+        req_line *l = &s_lines[((size_t)id + (size_t)turn * (size_t)s_clients) % s_nlines];
+        turn++;
+        int m = snprintf(buf, 1 << 16,
+                         "%s %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"
+                         "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                         l->method, l->path, s_host, l->token, strlen(l->body), l->body);
+        double t0 = s_now_ms();
+        int status = -1;
+        for (int attempt = 0; attempt < 2 && status < 0; attempt++) {
+            if (fd < 0)
+                fd = s_connect();
+            if (fd >= 0 && s_write_all(fd, buf, (size_t)m) == 0)
+                status = s_read_response(fd, resp, 1 << 16);
+            if (status < 0 && fd >= 0) {
+                close(fd);
+                fd = -1;
+            }
+        }
+        s_lat[n] = s_now_ms() - t0;
+        if (status < 200 || status > 299) {
+            if (atomic_fetch_add(&s_errors, 1) < 3)
+                fprintf(stderr, "loadgen: status %d for %s %s: %.200s\n", status, l->method,
+                        l->path, status > 0 ? strstr(resp, "\r\n\r\n") : "");
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+    free(buf);
+    free(resp);
+    return NULL;
+}
+
+static int s_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static char *s_field(char **p)
+{
+    char *start = *p, *tab = strchr(start, '\t');
+    if (tab) {
+        *tab = 0;
+        *p = tab + 1;
+    } else {
+        *p = start + strlen(start);
+    }
+    return start;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 6) {
+        fprintf(stderr, "usage: %s HOST PORT CLIENTS REQUESTS SCRIPT\n", argv[0]);
+        return 2;
+    }
+    s_host = argv[1];
+    s_port = atoi(argv[2]);
+    s_clients = atoi(argv[3]);
+    s_total = atol(argv[4]);
+    FILE *f = fopen(argv[5], "r");
+    if (!f || s_clients <= 0 || s_total <= 0) {
+        fprintf(stderr, "loadgen: bad arguments or unreadable script\n");
+        return 2;
+    }
+    size_t cap = 1024;
+    s_lines = malloc(cap * sizeof *s_lines);
+    char *line = NULL;
+    size_t lcap = 0;
+    ssize_t r;
+    while ((r = getline(&line, &lcap, f)) > 0) {
+        if (line[r - 1] == '\n')
+            line[r - 1] = 0;
+        if (!*line)
+            continue;
+        if (s_nlines == cap)
+            s_lines = realloc(s_lines, (cap *= 2) * sizeof *s_lines);
+        char *p = strdup(line);
+        req_line *l = &s_lines[s_nlines++];
+        l->method = s_field(&p);
+        l->path = s_field(&p);
+        l->token = s_field(&p);
+        l->body = s_field(&p);
+    }
+    free(line);
+    fclose(f);
+    if (s_nlines == 0) {
+        fprintf(stderr, "loadgen: empty script\n");
+        return 2;
+    }
+    s_lat = calloc((size_t)s_total, sizeof *s_lat);
+    pthread_t *th = calloc((size_t)s_clients, sizeof *th);
+    double t0 = s_now_ms();
+    for (long i = 0; i < s_clients; i++)
+        pthread_create(&th[i], NULL, s_client, (void *)i);
+    for (int i = 0; i < s_clients; i++)
+        pthread_join(th[i], NULL);
+    double secs = (s_now_ms() - t0) / 1e3;
+    qsort(s_lat, (size_t)s_total, sizeof *s_lat, s_cmp);
+    printf("{\"requests\": %ld, \"errors\": %ld, \"seconds\": %.3f, \"per_second\": %.1f, "
+           "\"p50_ms\": %.2f, \"p99_ms\": %.2f, \"max_ms\": %.2f}\n",
+           s_total, atomic_load(&s_errors), secs, s_total / secs, s_lat[s_total / 2],
+           s_lat[(size_t)(s_total * 0.99)], s_lat[s_total - 1]);
+    return 0;
+}
