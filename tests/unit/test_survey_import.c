@@ -1,0 +1,246 @@
+/* Survey import: CSV parsing (header, decimal comma, quotes, N/A, decimals), validation
+ * against reference data (agency, content-3 leaf, N/A, range, duplicates, all lines named),
+ * and the Likert conversion max·(mean−1)/4 rounded half-up to 0.01. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../services/surveys/likert.h"
+#include "../../services/surveys/survey_import.h"
+
+static const survey_ref_agency AGENCIES[] = {
+    {"SNV", 11, "01"}, {"STC", 12, "01"}, {"XA1", 31, "03"},
+};
+static const survey_ref_leaf LEAVES[] = {
+    {"01", "3.1", 600}, {"01", "3.2", 600}, {"03", "3.1", 400},
+};
+static const survey_ref_na NA[] = { {12, "3.2"} };
+static const survey_ref REF = {AGENCIES, 3, LEAVES, 3, NA, 1};
+
+/* Parse + validate a CSV; returns the result, e filled. */
+static int s_csv(const char *text, survey_import **out, cs_err *e)
+{
+    cs_err_clear(e);
+    survey_import *si = survey_import_new(true);
+    int rc = survey_import_parse_csv(si, text, strlen(text), e);
+    if (rc == 0)
+        rc = survey_import_validate(si, &REF, e);
+    if (out)
+        *out = si;
+    else
+        survey_import_destroy(&si);
+    return rc;
+}
+
+static void test_valid_csv(void **state)
+{
+    (void)state;
+    cs_err e;
+    survey_import *si = NULL;
+    const char *ok = "\xEF\xBB\xBF" "agency_code,leaf_code,points\r\n"
+                     "SNV,3.1,5.5\r\n"
+                     "SNV,3.2,\"4,25\"\n"
+                     "\n"
+                     "STC,3.1,3,5\n"
+                     " XA1 , 3.1 , 4 \n";
+    assert_int_equal(s_csv(ok, &si, &e), 0);
+    assert_int_equal(survey_import_count(si), 4);
+    const survey_row *r = survey_import_row(si, 0);
+    assert_string_equal(r->agency_code, "SNV");
+    assert_int_equal(r->points, 550);
+    assert_int_equal(r->agency_id, 11);
+    assert_int_equal(r->line, 2);
+    assert_int_equal(survey_import_row(si, 1)->points, 425);
+    assert_int_equal(survey_import_row(si, 2)->points, 350);   /* unquoted decimal comma */
+    assert_int_equal(survey_import_row(si, 2)->line, 5);
+    assert_int_equal(survey_import_row(si, 3)->points, 400);   /* = max of group 03 */
+    assert_int_equal(survey_import_row(si, 3)->max_points, 400);
+    char *canon = survey_import_canonical(si);
+    assert_string_equal(canon, "SNV,3.1,5.50\nSNV,3.2,4.25\nSTC,3.1,3.50\nXA1,3.1,4.00\n");
+    free(canon);
+    survey_import_destroy(&si);
+    assert_null(si);
+}
+
+static void test_semicolon_csv(void **state)
+{
+    (void)state;
+    cs_err e;
+    survey_import *si = NULL;
+    assert_int_equal(s_csv("Agency_Code;Leaf_Code;Points\nSNV;3.1;5,75\n", &si, &e), 0);
+    assert_int_equal(survey_import_row(si, 0)->points, 575);
+    survey_import_destroy(&si);
+}
+
+/* One bad file per kind: the code, and the line named in field, message and detail. */
+static void s_refused(const char *csv, const char *code, int line)
+{
+    cs_err e;
+    assert_int_equal(s_csv(csv, NULL, &e), -1);
+    assert_int_equal(e.status, 400);
+    assert_string_equal(e.code, code);
+    char want[32];
+    snprintf(want, sizeof want, "line %d", line);
+    assert_string_equal(e.field, want);
+    snprintf(want, sizeof want, "Line %d:", line);
+    assert_non_null(strstr(e.message_en, want));
+    snprintf(want, sizeof want, "Dòng %d:", line);
+    assert_non_null(strstr(e.message_vi, want));
+}
+
+static void test_refusals(void **state)
+{
+    (void)state;
+    const char *h = "agency_code,leaf_code,points\n";
+    char buf[256];
+#define BAD(rows, code, line) \
+    (snprintf(buf, sizeof buf, "%s%s", h, rows), s_refused(buf, code, line))
+    s_refused("SNV,3.1,5\n", "csv_header_missing", 1);
+    s_refused("\n\nagency,leaf,points\nSNV,3.1,5\n", "csv_header_missing", 3);
+    BAD("SNV,3.1,5\nXXX,3.1,5\n", "survey_unknown_agency", 3);
+    BAD("SNV,1.1,5\n", "survey_unknown_leaf", 2);
+    BAD("XA1,3.2,1\n", "survey_unknown_leaf", 2);          /* 3.2 is not in group 03's set */
+    BAD("SNV,3.1,6.01\n", "survey_points_out_of_range", 2);
+    BAD("SNV,3.1,-1\n", "survey_points_out_of_range", 2);
+    BAD("SNV,3.1,5.125\n", "survey_points_precision", 2);
+    BAD("SNV,3.1,\"5,125\"\n", "survey_points_precision", 2);
+    BAD("SNV,3.1,N/A\n", "survey_points_na", 2);
+    BAD("STC,3.2,1\n", "survey_leaf_not_applicable", 2);
+    BAD("SNV,3.1,abc\n", "survey_points_invalid", 2);
+    BAD("SNV,3.1,1e2\n", "survey_points_invalid", 2);
+    BAD("SNV,3.1,\n", "survey_missing_field", 2);
+    BAD(",3.1,1\n", "survey_missing_field", 2);
+    BAD("SNV,3.1\n", "csv_malformed", 2);
+    BAD("SNV,3.1,1,2,3\n", "csv_malformed", 2);
+    BAD("SNV,\"3.1,1\n", "csv_malformed", 2);
+    BAD("SNV,3.1,1\nSTC,3.1,2\nSNV,3.1,3\n", "survey_duplicate_row", 4);
+#undef BAD
+    cs_err e;
+    assert_int_equal(s_csv(h, NULL, &e), -1);
+    assert_string_equal(e.code, "survey_empty");
+    assert_int_equal(s_csv("", NULL, &e), -1);
+    assert_string_equal(e.code, "csv_header_missing");
+}
+
+/* Every bad line is counted; the first one is the error, the others are listed. */
+static void test_all_lines_named(void **state)
+{
+    (void)state;
+    cs_err e;
+    assert_int_equal(s_csv("agency_code,leaf_code,points\nSNV,3.1,1\nSNV,3.1,x\nXXX,3.1,1\n"
+                           "SNV,3.2,9\n", NULL, &e), -1);
+    assert_string_equal(e.code, "survey_points_invalid");
+    assert_string_equal(e.field, "line 3");
+    assert_string_equal(e.detail, "line=3");     /* the only format error */
+    /* format errors stop before the reference checks: line 4 and 5 come later */
+    assert_int_equal(s_csv("agency_code,leaf_code,points\nXXX,3.1,1\nSNV,3.2,9\nSNV,3.1,1\n"
+                           "SNV,3.1,2\n", NULL, &e), -1);
+    assert_string_equal(e.code, "survey_unknown_agency");
+    assert_non_null(strstr(e.detail, "3 errors"));
+    assert_non_null(strstr(e.detail, "3, 5"));
+}
+
+static void test_json_items(void **state)
+{
+    (void)state;
+    cs_err e;
+    cs_err_clear(&e);
+    survey_import *si = survey_import_new(false);
+    assert_int_equal(survey_import_add(si, "SNV", "3.1", true, 600, &e), 0);
+    assert_int_equal(survey_import_add(si, "SNV", "3.2", false, 0, &e), -1);
+    assert_int_equal(survey_import_add(si, "STC", "3.1", true, 100, &e), 0);
+    assert_int_equal(survey_import_validate(si, &REF, &e), -1);
+    assert_string_equal(e.code, "survey_missing_field");
+    assert_string_equal(e.field, "items[1].points");
+    assert_non_null(strstr(e.message_en, "items[1]"));
+    survey_import_destroy(&si);
+
+    cs_err_clear(&e);
+    si = survey_import_new(false);
+    assert_int_equal(survey_import_add(si, "SNV", "3.1", true, 100, &e), 0);
+    assert_int_equal(survey_import_add(si, "SNV", "3.2", true, 601, &e), 0);
+    assert_int_equal(survey_import_validate(si, &REF, &e), -1);
+    assert_string_equal(e.code, "survey_points_out_of_range");
+    assert_string_equal(e.field, "items[1].points");
+    survey_import_destroy(&si);
+    survey_import_destroy(&si);   /* tolerates NULL */
+}
+
+static void test_points_cell(void **state)
+{
+    (void)state;
+    int64_t v = -7;
+    const char *why = NULL;
+    assert_int_equal(survey_points_cell("0", &v, &why), 0);
+    assert_int_equal(v, 0);
+    assert_int_equal(survey_points_cell(" 12,5 ", &v, &why), 0);
+    assert_int_equal(v, 1250);
+    assert_int_equal(survey_points_cell("1.2.3", &v, &why), -1);
+    assert_string_equal(why, "number");
+    assert_int_equal(survey_points_cell("1,2,3", &v, &why), -1);
+    assert_int_equal(survey_points_cell("1.", &v, &why), -1);
+    assert_int_equal(survey_points_cell("n/a", &v, &why), -1);
+    assert_string_equal(why, "na");
+    assert_int_equal(survey_points_cell("99999999999999999999", &v, &why), -1);
+}
+
+static void test_likert(void **state)
+{
+    (void)state;
+    cs_err e;
+    int64_t v;
+    /* all answers 5 -> max, all 1 -> 0 */
+    assert_int_equal(likert_mean_points(600, 50, 10, &v, &e), 0);
+    assert_int_equal(v, 600);
+    assert_int_equal(likert_mean_points(600, 10, 10, &v, &e), 0);
+    assert_int_equal(v, 0);
+    /* mean 3 -> half of max */
+    assert_int_equal(likert_mean_points(500, 9, 3, &v, &e), 0);
+    assert_int_equal(v, 250);
+    /* 6·(11/3 − 1)/4 = 4.0 exactly: sum 11 of 3 answers */
+    assert_int_equal(likert_mean_points(600, 11, 3, &v, &e), 0);
+    assert_int_equal(v, 400);
+    /* 5·(10/3 − 1)/4 = 2.91666.. -> 2.92 */
+    assert_int_equal(likert_mean_points(500, 10, 3, &v, &e), 0);
+    assert_int_equal(v, 292);
+    /* 1·(7/6 − 1)/4 = 0.041666.. -> 0.04 */
+    assert_int_equal(likert_mean_points(100, 7, 6, &v, &e), 0);
+    assert_int_equal(v, 4);
+    /* 1·(9/8 − 1)/4 = 0.03125 -> 0.03; exactly half a hundredth rounds up:
+     * 1·(3/2 − 1)/4 = 0.125 -> 0.13 */
+    assert_int_equal(likert_mean_points(100, 9, 8, &v, &e), 0);
+    assert_int_equal(v, 3);
+    assert_int_equal(likert_mean_points(100, 3, 2, &v, &e), 0);
+    assert_int_equal(v, 13);
+    /* out-of-range input refused */
+    assert_int_equal(likert_mean_points(600, 0, 0, &v, &e), -1);
+    assert_string_equal(e.code, "likert_invalid");
+    assert_int_equal(likert_mean_points(600, 9, 10, &v, &e), -1);
+    assert_int_equal(likert_mean_points(600, 51, 10, &v, &e), -1);
+    assert_int_equal(likert_mean_points(0, 10, 10, &v, &e), -1);
+    /* share-satisfied: 12 · 2/3 = 8.00; 5 · 1/3 = 1.666.. -> 1.67 */
+    assert_int_equal(likert_share_points(1200, 2, 3, &v, &e), 0);
+    assert_int_equal(v, 800);
+    assert_int_equal(likert_share_points(500, 1, 3, &v, &e), 0);
+    assert_int_equal(v, 167);
+    assert_int_equal(likert_share_points(500, 4, 3, &v, &e), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_valid_csv),
+        cmocka_unit_test(test_semicolon_csv),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_all_lines_named),
+        cmocka_unit_test(test_json_items),
+        cmocka_unit_test(test_points_cell),
+        cmocka_unit_test(test_likert),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
