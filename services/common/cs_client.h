@@ -1,7 +1,7 @@
 /*  cs_client: asks a service, through the broker, and waits for its reply.
  *
  *  One cs_client owns one ZeroMQ DEALER socket, so a client belongs to one thread (the
- *  gateway keeps one per pool thread). Wire protocol: docs/PROTOCOL.md.
+ *  gateway keeps one per pool thread). Wire protocol: docs/DESIGN.md §2.
  *
  *  cs_client_call returns 0 with *reply (the packed chiso.Reply, caller frees) or -1 with
  *  e set: 503 service_unavailable when no live worker took the request within

@@ -1,7 +1,7 @@
 /*  cs_db: one PostgreSQL connection (libpq) with reconnect and whole-transaction retry.
  *
- *  Always parameters, never SQL built from strings. Prepared statements are named by the
- *  caller's SQL text hash and re-prepared after a reconnect. Errors are mapped to cs_err by
+ *  Always parameters, never SQL built from strings (PQexecParams with the unnamed
+ *  statement, so nothing needs re-preparing after a reconnect). Errors are mapped to cs_err by
  *  SQLSTATE: 23505 -> 409 duplicate, 23503 -> 409 referenced, 23514/22xxx -> 400,
  *  40001/40P01 -> retryable (cs_db_tx retries the whole transaction), connection loss ->
  *  reconnect then 503 db_unavailable if still down. */
@@ -30,8 +30,12 @@ PGresult *cs_db_exec(cs_db *self, cs_err *e, const char *sql, int nparams,
  * run again. */
 bool cs_db_retryable(const cs_db *self);
 
+/* SQLSTATE of the last failed statement ("" when none): for a handler that treats one
+ * particular failure (e.g. "23505") in its own words. */
+const char *cs_db_sqlstate(const cs_db *self);
+
 /* Run fn inside BEGIN ... COMMIT, with the tenant set for the transaction only
- * (set_config('chiso.province_id', ..., true) and friends, see docs/DATABASE.md).
+ * (set_config('chiso.province_id', ..., true) and friends, see docs/DESIGN.md §4).
  * fn returns 0 to commit, -1 to roll back (e set). Retries the whole transaction up to 5
  * times when it failed retryably. */
 typedef int (*cs_db_tx_fn)(cs_db *db, void *arg, cs_err *e);

@@ -27,10 +27,13 @@ void cs_err_clear(cs_err *e);
 bool cs_err_isset(const cs_err *e);
 
 /* Set an error. vi_fmt and en_fmt are printf formats that consume the same arguments in
- * the same order. field may be NULL. Always returns -1 so callers can `return cs_err_set(...)`. */
+ * the same order (the compiler checks the arguments against en_fmt; "%.0s" consumes an
+ * argument without printing it, for a text used in one language only). Fixed messages are
+ * passed as the formats themselves, with no arguments. field may be NULL. Always returns -1
+ * so callers can `return cs_err_set(...)`. */
 int cs_err_set(cs_err *e, int status, const char *code, const char *field,
                const char *vi_fmt, const char *en_fmt, ...)
-    __attribute__((format(printf, 6, 8)));
+    __attribute__((format(printf, 6, 7)));
 int cs_err_vset(cs_err *e, int status, const char *code, const char *field,
                 const char *vi_fmt, const char *en_fmt, va_list ap);
 

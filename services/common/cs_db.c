@@ -1,0 +1,248 @@
+#include "cs_db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cs_log.h"
+
+/* Statements go through PQexecParams (parameters, unnamed statement), so there is nothing to
+ * re-prepare after a reconnect: the server plans each call, which costs little next to the
+ * network round trip at the request rates of this system. */
+
+#define CS_DB_TX_ATTEMPTS 5
+
+struct cs_db {
+    char *conninfo;
+    PGconn *conn;
+    bool retryable;     /* last failure may be retried as a whole transaction */
+    bool in_tx;         /* between BEGIN and COMMIT/ROLLBACK */
+    char sqlstate[6];
+};
+
+cs_db *cs_db_new(const char *conninfo)
+{
+    cs_db *self = calloc(1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->conninfo = strdup(conninfo ? conninfo : "");
+    if (!self->conninfo) {
+        free(self);
+        return NULL;
+    }
+    /* Connect now so a bad conninfo shows in the log at start-up; a failure is not fatal,
+     * cs_db_conn retries on first use. */
+    cs_err e;
+    cs_err_clear(&e);
+    if (!cs_db_conn(self, &e))
+        cs_log_warn("database not reachable yet: %s", e.detail);
+    return self;
+}
+
+void cs_db_destroy(cs_db **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    cs_db *self = *self_p;
+    if (self->conn)
+        PQfinish(self->conn);
+    free(self->conninfo);
+    free(self);
+    *self_p = NULL;
+}
+
+static int s_unavailable(cs_err *e, const char *why)
+{
+    cs_err_set(e, 503, "db_unavailable", NULL, 
+               "Cơ sở dữ liệu tạm thời không truy cập được.",
+               "The database is temporarily unavailable.");
+    if (why)
+        cs_err_detail(e, "%s", why);
+    return -1;
+}
+
+PGconn *cs_db_conn(cs_db *self, cs_err *e)
+{
+    if (self->conn && PQstatus(self->conn) == CONNECTION_OK)
+        return self->conn;
+    if (self->conn) {
+        PQreset(self->conn);
+        if (PQstatus(self->conn) == CONNECTION_OK) {
+            cs_log_warn("database connection re-established");
+            return self->conn;
+        }
+        PQfinish(self->conn);
+        self->conn = NULL;
+    }
+    self->conn = PQconnectdb(self->conninfo);
+    if (!self->conn || PQstatus(self->conn) != CONNECTION_OK) {
+        s_unavailable(e, self->conn ? PQerrorMessage(self->conn) : "out of memory");
+        if (self->conn)
+            PQfinish(self->conn);
+        self->conn = NULL;
+        return NULL;
+    }
+    return self->conn;
+}
+
+/* SQLSTATE -> stable error code. The server's message goes into the detail (for logs and
+ * for the developer), never as the user-facing text. */
+static void s_map_error(cs_db *self, const PGresult *r, cs_err *e)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(self->conn);
+    const char *constraint = r ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : NULL;
+    const char *column = r ? PQresultErrorField(r, PG_DIAG_COLUMN_NAME) : NULL;
+    snprintf(self->sqlstate, sizeof self->sqlstate, "%s", state ? state : "");
+    self->retryable = false;
+
+    if (!state) {
+        /* No SQLSTATE: the connection broke. Before COMMIT the transaction is lost as a
+         * whole and may be run again on a fresh connection. */
+        self->retryable = true;
+        s_unavailable(e, msg);
+        PQfinish(self->conn);
+        self->conn = NULL;
+        return;
+    }
+    if (!strcmp(state, "40001") || !strcmp(state, "40P01")) {
+        self->retryable = true;
+        cs_err_set(e, 503, "db_conflict", NULL, 
+                   "Xung đột ghi đồng thời, xin thử lại.",
+                   "Concurrent update conflict, please retry.");
+    } else if (!strcmp(state, "23505")) {
+        cs_err_set(e, 409, "duplicate", constraint, 
+                   "Dữ liệu đã tồn tại (trùng khóa).", "Already exists (duplicate key).");
+    } else if (!strcmp(state, "23503")) {
+        cs_err_set(e, 409, "referenced", constraint, 
+                   "Dữ liệu đang được tham chiếu hoặc tham chiếu tới đối tượng không tồn tại.",
+                   "Referenced by other data, or refers to an object that does not exist.");
+    } else if (!strcmp(state, "23502")) {
+        cs_err_set(e, 400, "invalid_input", column, 
+                   "Thiếu giá trị bắt buộc.", "A required value is missing.");
+    } else if (!strcmp(state, "23514") || !strncmp(state, "22", 2)) {
+        cs_err_set(e, 400, "invalid_input", constraint, 
+                   "Giá trị không hợp lệ.", "Invalid value.");
+    } else if (!strcmp(state, "42501")) {
+        /* Row-level security refusing a row, or a missing grant. */
+        cs_err_set(e, 403, "forbidden", NULL, 
+                   "Bạn không có quyền thực hiện thao tác này.",
+                   "You are not allowed to do this.");
+    } else if (!strcmp(state, "25006")) {
+        cs_err_set(e, 500, "internal", NULL,  "Lỗi nội bộ của hệ thống.",
+                   "Internal error.");
+    } else if (!strncmp(state, "08", 2) || !strcmp(state, "57P01") ||
+               !strcmp(state, "57P02") || !strcmp(state, "57P03")) {
+        self->retryable = true;
+        s_unavailable(e, msg);
+        return;
+    } else {
+        cs_err_set(e, 500, "internal", NULL,  "Lỗi nội bộ của hệ thống.",
+                   "Internal error.");
+    }
+    cs_err_detail(e, "SQLSTATE %s: %s", state, msg ? msg : "");
+}
+
+PGresult *cs_db_exec(cs_db *self, cs_err *e, const char *sql, int nparams,
+                     const char *const *params)
+{
+    PGconn *conn = self->conn;
+    if (!conn || PQstatus(conn) != CONNECTION_OK) {
+        /* Inside a transaction a new connection would silently run outside it. */
+        if (self->in_tx) {
+            self->retryable = true;
+            return s_unavailable(e, "connection lost inside a transaction"), NULL;
+        }
+        conn = cs_db_conn(self, e);
+        if (!conn) {
+            self->retryable = true;
+            return NULL;
+        }
+    }
+    PGresult *r = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+        self->retryable = false;
+        return r;
+    }
+    s_map_error(self, r, e);
+    if (e->status >= 500 && !self->retryable)
+        cs_log_error("sql failed: %s", e->detail);
+    PQclear(r);
+    return NULL;
+}
+
+bool cs_db_retryable(const cs_db *self)
+{
+    return self->retryable;
+}
+
+const char *cs_db_sqlstate(const cs_db *self)
+{
+    return self->sqlstate;
+}
+
+static void s_rollback(cs_db *self)
+{
+    if (self->conn && PQstatus(self->conn) == CONNECTION_OK) {
+        PGresult *r = PQexec(self->conn, "ROLLBACK");
+        PQclear(r);
+    }
+    self->in_tx = false;
+}
+
+int cs_db_tx(cs_db *self, long long province_id, long long user_id, bool system_scope,
+             bool read_only, cs_db_tx_fn fn, void *arg, cs_err *e)
+{
+    char prov[24] = "", user[24] = "";
+    if (province_id > 0)
+        snprintf(prov, sizeof prov, "%lld", province_id);
+    if (user_id > 0)
+        snprintf(user, sizeof user, "%lld", user_id);
+    const char *params[3] = {prov, user, system_scope ? "on" : "off"};
+
+    for (int attempt = 1;; attempt++) {
+        cs_err_clear(e);
+        self->retryable = false;
+        PGresult *r = cs_db_exec(self, e, read_only ? "BEGIN READ ONLY" : "BEGIN", 0, NULL);
+        if (!r)
+            goto failed;
+        PQclear(r);
+        self->in_tx = true;
+        /* The tenant lives for this transaction only (is_local = true), so a pooled or
+         * reused connection never carries one caller's tenant into the next call. */
+        r = cs_db_exec(self, e,
+                       "SELECT set_config('chiso.province_id', $1, true),"
+                       " set_config('chiso.user_id', $2, true),"
+                       " set_config('chiso.system', $3, true)",
+                       3, params);
+        if (!r)
+            goto failed;
+        PQclear(r);
+        if (fn(self, arg, e) != 0) {
+            if (!cs_err_isset(e))
+                cs_err_internal(e, "transaction body failed without an error");
+            goto failed;
+        }
+        r = cs_db_exec(self, e, "COMMIT", 0, NULL);
+        self->in_tx = false;
+        if (!r) {
+            /* A connection lost during COMMIT leaves the outcome unknown: not retried. */
+            if (!self->conn)
+                self->retryable = false;
+            goto failed;
+        }
+        PQclear(r);
+        return 0;
+    failed:
+        s_rollback(self);
+        if (!self->retryable || attempt >= CS_DB_TX_ATTEMPTS)
+            return -1;
+        cs_log_warn("transaction retried (attempt %d): %s", attempt + 1, e->code);
+        if (!self->conn) {
+            cs_err ce;
+            cs_err_clear(&ce);
+            if (!cs_db_conn(self, &ce))
+                return -1;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+#include "cs_log.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+static char s_service[64] = "chiso";
+
+void cs_log_init(const char *service)
+{
+    snprintf(s_service, sizeof s_service, "%s", service ? service : "chiso");
+}
+
+static json_t *s_line(const char *level, const char *msg)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    struct tm tm;
+    gmtime_r(&tv.tv_sec, &tm);
+    char ts[96];
+    snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+             (int)(tv.tv_usec / 1000));
+    json_t *o = json_object();
+    json_object_set_new(o, "ts", json_string(ts));
+    json_object_set_new(o, "level", json_string(level));
+    json_object_set_new(o, "service", json_string(s_service));
+    /* A message that is not valid UTF-8 (bytes from a peer) must not lose the line. */
+    json_t *m = json_string(msg);
+    if (!m)
+        m = json_string("(message not valid UTF-8)");
+    json_object_set_new(o, "msg", m);
+    return o;
+}
+
+/* One write(2) per line so lines of concurrent threads never interleave. */
+static void s_emit(json_t *o)
+{
+    char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    if (!text)
+        return;
+    size_t n = strlen(text);
+    char *line = malloc(n + 2);
+    if (line) {
+        memcpy(line, text, n);
+        line[n] = '\n';
+        ssize_t w = write(STDERR_FILENO, line, n + 1);
+        (void)w;
+        free(line);
+    }
+    free(text);
+}
+
+static void s_vlog(const char *level, const char *fmt, va_list ap)
+{
+    char msg[2048];
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    vsnprintf(msg, sizeof msg, fmt, ap);
+#pragma GCC diagnostic pop
+    s_emit(s_line(level, msg));
+}
+
+void cs_log_info(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    s_vlog("info", fmt, ap);
+    va_end(ap);
+}
+
+void cs_log_warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    s_vlog("warn", fmt, ap);
+    va_end(ap);
+}
+
+void cs_log_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    s_vlog("error", fmt, ap);
+    va_end(ap);
+}
+
+void cs_log_request(const char *request_id, const char *rpc, int status,
+                    const char *code, double ms)
+{
+    json_t *o = s_line(status >= 500 ? "error" : "info", "request");
+    json_t *v = json_string(request_id ? request_id : "");
+    json_object_set_new(o, "request_id", v ? v : json_string(""));
+    v = json_string(rpc ? rpc : "");
+    json_object_set_new(o, "rpc", v ? v : json_string(""));
+    json_object_set_new(o, "status", json_integer(status));
+    if (code)
+        json_object_set_new(o, "code", json_string(code));
+    json_object_set_new(o, "ms", json_real((double)(long long)(ms * 1000.0) / 1000.0));
+    s_emit(o);
+}
