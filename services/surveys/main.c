@@ -1,0 +1,22 @@
+/*  chiso-surveys: content-3 survey points (SPEC §6). See surveys_rpc.h. */
+#include <sodium.h>
+#include <stdio.h>
+#include "cs_service.h"
+#include "surveys.pb-c.h"
+#include "surveys_rpc.h"
+
+static const cs_rpc s_rpcs[] = {
+    {"ImportPoints", surveys_import_points, CS_RPC_WRITE},
+    {"ImportCsv", surveys_import_csv, CS_RPC_WRITE},
+    {"ListPoints", surveys_list_points, CS_RPC_READ},
+};
+
+int main(void)
+{
+    if (sodium_init() < 0) {
+        fprintf(stderr, "surveys: libsodium failed to initialise\n");
+        return 1;
+    }
+    return cs_service_run("surveys", &chiso__surveys__surveys__descriptor, s_rpcs,
+                          sizeof s_rpcs / sizeof s_rpcs[0]);
+}
