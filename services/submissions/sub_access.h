@@ -1,0 +1,64 @@
+/*  sub_access: who may act on an agency's self-assessment, and the reference data every
+ *  handler needs (the agency's group, a leaf of the period's index set, N/A decisions, the
+ *  submission state). All inside the call's transaction, under the tenant's row-level
+ *  security, so another province's agency or period is simply not found. */
+#ifndef SUB_ACCESS_H
+#define SUB_ACCESS_H
+
+#include <stdbool.h>
+#include "cs_service.h"
+#include "sub_rules.h"
+#include "submissions.pb-c.h"
+
+/* The agency's group code (arena) or -1 with 404 not_found. */
+int sub_agency_group(cs_call *c, long long agency_id, const char **group);
+
+/* A leaf of the index set the period uses for that group: 0, or -1 with 400 unknown_leaf
+ * (field given). evidence_required may be NULL. */
+int sub_leaf_get(cs_call *c, long long period_id, const char *group, const char *code,
+                 const char *field, sub_leaf *leaf, bool *evidence_required);
+
+/* 1 when an N/A decision says the leaf is not applicable to the agency, 0 when not, -1 on
+ * a database error. */
+int sub_leaf_is_na(cs_call *c, long long period_id, long long agency_id, const char *code);
+
+/* The caller edits the agency's self-assessment: agency_editor or agency_head (head_only:
+ * agency_head) of that very agency. 0 / -1 with 403 forbidden. */
+int sub_require_actor(cs_call *c, long long agency_id, bool head_only);
+
+/* The caller may see the agency's assessment (its own users, province_admin, viewer,
+ * leader, appraisers with a scope for the agency's group, and for leaf_code != NULL a
+ * scope covering that leaf). 1 yes, 0 no, -1 database error. */
+int sub_can_view(cs_call *c, long long period_id, long long agency_id, const char *group,
+                 const char *leaf_code);
+
+/* The submission state ("draft" when there is no row), locking the row when there is one
+ * so that submit/withdraw/edits serialise. *submitted_at 0 when not submitted. 0 / -1. */
+int sub_state_get(cs_call *c, long long period_id, long long agency_id, const char **state,
+                  long long *submitted_at);
+
+/* 0 when the self-assessment may still be edited (draft), else 409 already_submitted. */
+int sub_require_draft(cs_call *c, long long period_id, long long agency_id);
+
+/* Audit JSON for a self score: {"period_id","agency_id","leaf_code","score","note"} with
+ * score a number with two decimals or null. Arena text. */
+const char *sub_score_json(cs_call *c, long long period_id, long long agency_id,
+                           const char *leaf_code, bool has_score, long long score,
+                           const char *note);
+
+/* Dump a jansson object (reference stolen) as compact JSON text in the arena. */
+const char *sub_json(cs_call *c, void *json_object_stolen);
+
+/* Prefix the error's messages with where it happened ("Dòng 4: " / "Line 4: ", or the
+ * item index) and set its field. */
+void sub_err_at(cs_err *e, const char *where_vi, const char *where_en, const char *field);
+
+/* The columns of submissions.evidence that sub_evidence_row reads, in its order. */
+#define SUB_EVIDENCE_COLS                                                                   \
+    "id, leaf_code, kind, file_name, file_type, file_size, file_sha256, doc_number,"        \
+    " issued_on::text, issuer, title, supplementary, extract(epoch FROM created_at)::bigint"
+
+/* Row i of a result selecting SUB_EVIDENCE_COLS, as a message from the arena. */
+Chiso__Submissions__Evidence *sub_evidence_row(cs_call *c, PGresult *r, int i);
+
+#endif

@@ -1,0 +1,287 @@
+/*  Self scores: bulk entry as JSON items or CSV (all or nothing), and the agency's view. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cs_phase.h"
+#include "sub_access.h"
+#include "sub_handlers.h"
+#include "submissions.pb-c.h"
+
+/* One entry to save, whatever the input format; where_* name it in errors. */
+typedef struct {
+    const char *leaf_code;
+    bool has_score;
+    int64_t score;
+    const char *note;
+    const char *where_vi, *where_en, *field;
+} s_item;
+
+/* Validate every item first, then write: a bad item anywhere changes nothing (the runtime
+ * also rolls the transaction back on -1). */
+static int s_save(cs_call *c, long long period_id, long long agency_id, s_item *items,
+                  size_t n, ProtobufCMessage **out)
+{
+    cs_err *e = cs_call_err(c);
+    const char *group;
+    if (sub_require_actor(c, agency_id, false) != 0 || sub_agency_group(c, agency_id, &group) != 0)
+        return -1;
+    if (cs_phase_require(c, period_id, agency_id, "self_assessment") != 0)
+        return -1;
+    if (sub_require_draft(c, period_id, agency_id) != 0)
+        return -1;
+    if (n == 0)
+        return cs_err_invalid(e, "items", "không có chỉ số nào để lưu", "no items to save");
+
+    for (size_t i = 0; i < n; i++) {
+        s_item *it = &items[i];
+        sub_leaf leaf;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(items[j].leaf_code, it->leaf_code) == 0) {
+                cs_err_set(e, 400, "duplicate_leaf", NULL, "Chỉ số %s xuất hiện hai lần.",
+                           "Leaf %s appears twice.", it->leaf_code);
+                sub_err_at(e, it->where_vi, it->where_en, it->field);
+                return -1;
+            }
+        if (sub_leaf_get(c, period_id, group, it->leaf_code, "leaf_code", &leaf, NULL) != 0)
+            goto bad;
+        if (!sub_content_self_scored(leaf.content)) {
+            cs_err_set(e, 400, "content_not_self_scored", "leaf_code",
+                       "Chỉ số %s thuộc nội dung %d, không do cơ quan tự chấm.",
+                       "Leaf %s belongs to content %d, which the agency does not score itself.",
+                       it->leaf_code, leaf.content);
+            goto bad;
+        }
+        int na = sub_leaf_is_na(c, period_id, agency_id, it->leaf_code);
+        if (na < 0)
+            return -1;
+        if (na) {
+            cs_err_set(e, 400, "leaf_not_applicable", "leaf_code",
+                       "Chỉ số %s đã được quyết định là không áp dụng cho cơ quan.",
+                       "Leaf %s has been decided not applicable to the agency.", it->leaf_code);
+            goto bad;
+        }
+        if (it->has_score && sub_check_value(&leaf, it->score, e) != 0)
+            goto bad;
+        continue;
+    bad:
+        if (e->status == 400) {
+            char field[128];
+            snprintf(field, sizeof field, "%s%s%s", it->field, it->field[0] ? "." : "", e->field);
+            sub_err_at(e, it->where_vi, it->where_en, field);
+        }
+        return -1;
+    }
+
+    long long uid = cs_call_user(c);
+    for (size_t i = 0; i < n; i++) {
+        s_item *it = &items[i];
+        const char *p[] = {cs_call_int(c, period_id), cs_call_int(c, agency_id), it->leaf_code};
+        PGresult *r = cs_call_exec(c,
+                                   "SELECT score, note FROM submissions.scores WHERE period_id = $1"
+                                   " AND agency_id = $2 AND leaf_code = $3 FOR UPDATE",
+                                   3, p);
+        if (!r)
+            return -1;
+        bool existed = PQntuples(r) > 0;
+        bool old_has = existed && !PQgetisnull(r, 0, 0);
+        long long old_score = old_has ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+        const char *old_note = existed && !PQgetisnull(r, 0, 1) ? cs_call_strdup(c, PQgetvalue(r, 0, 1)) : NULL;
+        const char *note = it->note && it->note[0] ? it->note : NULL;
+        if (existed && old_has == it->has_score && (!old_has || old_score == it->score) &&
+            ((!old_note && !note) || (old_note && note && strcmp(old_note, note) == 0)))
+            continue; /* unchanged: no write, no audit line */
+        const char *w[] = {cs_call_int(c, cs_call_province(c)), p[0], p[1], it->leaf_code,
+                           it->has_score ? cs_call_int(c, it->score) : NULL, note,
+                           cs_call_int(c, uid)};
+        r = cs_call_exec(c,
+                         "INSERT INTO submissions.scores"
+                         " (province_id, period_id, agency_id, leaf_code, score, note, updated_by)"
+                         " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                         " ON CONFLICT (period_id, agency_id, leaf_code) DO UPDATE"
+                         " SET score = EXCLUDED.score, note = EXCLUDED.note,"
+                         "     updated_by = EXCLUDED.updated_by, updated_at = now()"
+                         " RETURNING id",
+                         7, w);
+        if (!r)
+            return -1;
+        long long id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        const char *old_json = existed ? sub_score_json(c, period_id, agency_id, it->leaf_code,
+                                                        old_has, old_score, old_note)
+                                       : NULL;
+        const char *new_json = sub_score_json(c, period_id, agency_id, it->leaf_code,
+                                              it->has_score, it->score, note);
+        if (cs_call_audit(c, "submissions.score", id, existed ? "update" : "create", old_json,
+                          new_json, NULL) != 0)
+            return -1;
+    }
+    Chiso__Submissions__SaveScoresReply *rep =
+        (void *)cs_call_msg(c, &chiso__submissions__save_scores_reply__descriptor);
+    rep->has_saved = true;
+    rep->saved = (int32_t)n;
+    *out = &rep->base;
+    return 0;
+}
+
+int sub_save_scores(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+    const Chiso__Submissions__SaveScoresRequest *req = (const void *)in;
+    s_item *items = cs_call_alloc(c, (req->n_items + 1) * sizeof *items);
+    for (size_t i = 0; i < req->n_items; i++) {
+        const Chiso__Submissions__ScoreItem *src = req->items[i];
+        s_item *it = &items[i];
+        it->leaf_code = src->leaf_code ? src->leaf_code : "";
+        it->has_score = src->has_score;
+        it->score = src->score;
+        it->note = src->note;
+        it->where_vi = cs_call_printf(c, "Mục %zu (chỉ số %s)", i + 1, it->leaf_code);
+        it->where_en = cs_call_printf(c, "Item %zu (leaf %s)", i + 1, it->leaf_code);
+        it->field = cs_call_printf(c, "items[%zu]", i);
+        if (!src->leaf_code || !src->leaf_code[0]) {
+            cs_err_invalid(cs_call_err(c), "leaf_code", "thiếu mã chỉ số", "the leaf code is missing");
+            sub_err_at(cs_call_err(c), it->where_vi, it->where_en,
+                       cs_call_printf(c, "items[%zu].leaf_code", i));
+            return -1;
+        }
+        if (src->note && strlen(src->note) > 4000) {
+            cs_err_invalid(cs_call_err(c), "note", "ghi chú quá dài (tối đa 4000 byte)",
+                           "the note is too long (at most 4000 bytes)");
+            sub_err_at(cs_call_err(c), it->where_vi, it->where_en,
+                       cs_call_printf(c, "items[%zu].note", i));
+            return -1;
+        }
+    }
+    return s_save(c, req->period_id, req->agency_id, items, req->n_items, out);
+}
+
+int sub_save_scores_csv(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+    const Chiso__Submissions__SaveScoresCsvRequest *req = (const void *)in;
+    /* Role first: a stranger learns nothing about the file from the parse errors. */
+    if (sub_require_actor(c, req->agency_id, false) != 0)
+        return -1;
+    sub_csv *csv = sub_csv_parse(req->csv, cs_call_err(c));
+    if (!csv)
+        return -1;
+    size_t n = sub_csv_count(csv);
+    s_item *items = cs_call_alloc(c, (n + 1) * sizeof *items);
+    for (size_t i = 0; i < n; i++) {
+        const sub_csv_row *row = sub_csv_row_at(csv, i);
+        s_item *it = &items[i];
+        it->leaf_code = cs_call_strdup(c, row->leaf_code);
+        it->has_score = row->has_score;
+        it->score = row->score;
+        it->note = cs_call_strdup(c, row->note);
+        it->where_vi = cs_call_printf(c, "Dòng %d (chỉ số %s)", row->line, row->leaf_code);
+        it->where_en = cs_call_printf(c, "Line %d (leaf %s)", row->line, row->leaf_code);
+        it->field = cs_call_printf(c, "line %d", row->line);
+    }
+    sub_csv_destroy(&csv);
+    return s_save(c, req->period_id, req->agency_id, items, n, out);
+}
+
+/* --- the agency's view ----------------------------------------------------------------- */
+
+int sub_get_self_assessment(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+    const Chiso__Submissions__AgencyRef *req = (const void *)in;
+    const char *group;
+    if (sub_agency_group(c, req->agency_id, &group) != 0)
+        return -1;
+    int ok = sub_can_view(c, req->period_id, req->agency_id, group, NULL);
+    if (ok < 0)
+        return -1;
+    if (!ok)
+        return cs_err_forbidden(cs_call_err(c));
+    const char *p[] = {cs_call_int(c, req->period_id), cs_call_int(c, req->agency_id), group};
+    PGresult *per = cs_call_exec(c, "SELECT 1 FROM catalog.periods WHERE id = $1", 1, p);
+    if (!per)
+        return -1;
+    if (PQntuples(per) == 0)
+        return cs_err_not_found(cs_call_err(c), "period");
+
+    Chiso__Submissions__SelfAssessment *sa =
+        (void *)cs_call_msg(c, &chiso__submissions__self_assessment__descriptor);
+    const char *state;
+    long long submitted_at;
+    if (sub_state_get(c, req->period_id, req->agency_id, &state, &submitted_at) != 0)
+        return -1;
+    sa->has_period_id = sa->has_agency_id = true;
+    sa->period_id = req->period_id;
+    sa->agency_id = req->agency_id;
+    sa->state = (char *)state;
+    if (submitted_at) {
+        sa->has_submitted_at = true;
+        sa->submitted_at = submitted_at;
+    }
+
+    PGresult *r = cs_call_exec(
+        c,
+        "SELECT n.code, n.content, n.title, n.max_points, n.step, s.score, s.note,"
+        "       coalesce(d.not_applicable, false), pr.reason, x.text, n.evidence_required"
+        "  FROM catalog.period_index_sets ps"
+        "  JOIN catalog.index_nodes n ON n.index_set_id = ps.index_set_id AND n.is_leaf"
+        "  LEFT JOIN submissions.scores s ON s.period_id = $1 AND s.agency_id = $2"
+        "       AND s.leaf_code = n.code"
+        "  LEFT JOIN appraisal.na_decisions d ON d.period_id = $1 AND d.agency_id = $2"
+        "       AND d.leaf_code = n.code"
+        "  LEFT JOIN submissions.na_proposals pr ON pr.period_id = $1 AND pr.agency_id = $2"
+        "       AND pr.leaf_code = n.code"
+        "  LEFT JOIN submissions.explanations x ON x.period_id = $1 AND x.agency_id = $2"
+        "       AND x.leaf_code = n.code"
+        " WHERE ps.period_id = $1 AND ps.group_code = $3"
+        " ORDER BY n.sort, n.id",
+        3, p);
+    if (!r)
+        return -1;
+    size_t n = (size_t)PQntuples(r);
+    sa->n_leaves = n;
+    sa->leaves = (void *)cs_call_array(c, n);
+    for (size_t i = 0; i < n; i++) {
+        int k = (int)i;
+        Chiso__Submissions__LeafEntry *l =
+            (void *)cs_call_msg(c, &chiso__submissions__leaf_entry__descriptor);
+        l->leaf_code = cs_call_strdup(c, PQgetvalue(r, k, 0));
+        l->has_content = l->has_max_points = l->has_step = true;
+        l->content = atoi(PQgetvalue(r, k, 1));
+        l->title = cs_call_strdup(c, PQgetvalue(r, k, 2));
+        l->max_points = strtoll(PQgetvalue(r, k, 3), NULL, 10);
+        l->step = strtoll(PQgetvalue(r, k, 4), NULL, 10);
+        if (!PQgetisnull(r, k, 5)) {
+            l->has_score = true;
+            l->score = strtoll(PQgetvalue(r, k, 5), NULL, 10);
+        }
+        if (!PQgetisnull(r, k, 6))
+            l->note = cs_call_strdup(c, PQgetvalue(r, k, 6));
+        l->has_not_applicable = true;
+        l->not_applicable = PQgetvalue(r, k, 7)[0] == 't';
+        if (!PQgetisnull(r, k, 8))
+            l->na_proposal = cs_call_strdup(c, PQgetvalue(r, k, 8));
+        if (!PQgetisnull(r, k, 9))
+            l->explanation = cs_call_strdup(c, PQgetvalue(r, k, 9));
+        l->has_evidence_required = true;
+        l->evidence_required = PQgetvalue(r, k, 10)[0] == 't';
+        sa->leaves[i] = l;
+    }
+
+    PGresult *ev = cs_call_exec(c,
+                                "SELECT " SUB_EVIDENCE_COLS " FROM submissions.evidence"
+                                " WHERE period_id = $1 AND agency_id = $2 ORDER BY id",
+                                2, p);
+    if (!ev)
+        return -1;
+    int nev = PQntuples(ev);
+    for (size_t i = 0; i < n; i++) {
+        Chiso__Submissions__LeafEntry *l = sa->leaves[i];
+        size_t cnt = 0;
+        for (int j = 0; j < nev; j++)
+            cnt += strcmp(PQgetvalue(ev, j, 1), l->leaf_code) == 0;
+        if (!cnt)
+            continue;
+        l->evidence = (void *)cs_call_array(c, cnt);
+        for (int j = 0; j < nev; j++)
+            if (strcmp(PQgetvalue(ev, j, 1), l->leaf_code) == 0)
+                l->evidence[l->n_evidence++] = sub_evidence_row(c, ev, j);
+    }
+    *out = &sa->base;
+    return 0;
+}
