@@ -151,13 +151,14 @@ void rank_agency_sums(const rank_config *cfg, const rank_agency *a, rank_result 
         sum[l->content - 1] += l->value;
         leafmax[l->content - 1] += l->max_points;
     }
+    const int64_t *cmax = a->content_max ? a->content_max : cfg->content_max;
     int64_t all = 0, cchc = 0, m = 0, mc = 0;
     for (int k = 0; k < RANK_CONTENTS; k++) {
         int64_t c = sum[k];
         if (k < RANK_CONTENTS - 1) {
             /* cap_k = min(content max, Σ max of its applicable leaves): bonus leaves may
              * add up to more than the content gives. */
-            int64_t cap = cfg->content_max[k] < leafmax[k] ? cfg->content_max[k] : leafmax[k];
+            int64_t cap = cmax[k] < leafmax[k] ? cmax[k] : leafmax[k];
             if (c > cap)
                 c = cap;
             r->caps[k] = cap;

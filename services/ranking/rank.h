@@ -89,6 +89,7 @@ typedef struct {
     bool disciplined;
     const rank_leaf *leaves;
     size_t n_leaves;
+    const int64_t *content_max; /* [6] of its index set, or NULL: the configuration's */
 } rank_agency;
 
 /* A leader's recorded order of tied agencies in a group (latest last). */

@@ -1,0 +1,15 @@
+/* chiso-ranking: results, classification and scorecards of a period (proto/ranking.proto). */
+#include "cs_service.h"
+#include "rank_rpc.h"
+#include "ranking.pb-c.h"
+
+int main(void)
+{
+    static const cs_rpc rpcs[] = {
+        {"Compute", rank_rpc_compute, CS_RPC_WRITE},
+        {"ListResults", rank_rpc_list_results, CS_RPC_READ},
+        {"GetScorecard", rank_rpc_scorecard, CS_RPC_READ},
+    };
+    return cs_service_run("ranking", &chiso__ranking__ranking__descriptor, rpcs,
+                          sizeof rpcs / sizeof rpcs[0]);
+}

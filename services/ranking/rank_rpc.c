@@ -1,0 +1,392 @@
+/*  rank_rpc: see rank_rpc.h. */
+#include "rank_rpc.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "rank.h"
+#include "rank_data.h"
+#include "ranking.pb-c.h"
+
+/* Everything the ranking needs, as one JSON document from one statement (one snapshot).
+ * $1 period, $2 group filter (NULL: all), $3 agency whose group is wanted (NULL: any).
+ * Agencies are those of the groups the period has an index set for. */
+static const char SQL_LOAD[] =
+    "SELECT json_build_object("
+    " 'period', (SELECT json_build_object('id', p.id, 'year', p.year, 'config', p.config)"
+    "            FROM catalog.periods p WHERE p.id = $1),"
+    " 'tiebreaks', COALESCE((SELECT json_agg(json_build_object('group', t.group_code,"
+    "                                                          'ids', t.agency_ids)"
+    "                                        ORDER BY t.group_code)"
+    "     FROM (SELECT DISTINCT ON (group_code) group_code, agency_ids"
+    "           FROM leadership.tiebreaks WHERE period_id = $1"
+    "           ORDER BY group_code, id DESC) t), '[]'::json),"
+    " 'agencies', COALESCE((SELECT json_agg(x.j ORDER BY x.group_code, x.code) FROM ("
+    "   SELECT ag.group_code, ag.code, json_build_object("
+    "     'id', ag.id, 'code', ag.code, 'name', ag.name, 'group', ag.group_code,"
+    "     'disciplined', EXISTS (SELECT 1 FROM catalog.people pe"
+    "                            JOIN catalog.discipline d ON d.person_id = pe.id"
+    "                            WHERE pe.agency_id = ag.id"
+    "                              AND EXTRACT(YEAR FROM d.decided_on) = p.year),"
+    "     'content_max', (SELECT json_object_agg(ic.content, ic.max_points)"
+    "                     FROM catalog.index_contents ic"
+    "                     WHERE ic.index_set_id = pis.index_set_id AND ic.max_points IS NOT NULL),"
+    "     'leaves', COALESCE((SELECT json_agg(json_build_object("
+    "         'code', n.code, 'content', n.content, 'title', n.title, 'max', n.max_points,"
+    "         'na', COALESCE(na.not_applicable, false), 'na_reason', na.reason,"
+    "         'self', s.score, 'note', s.note,"
+    "         'r1', r1.score, 'r1c', r1.comment, 'r2', r2.score, 'r2c', r2.comment,"
+    "         'survey', sp.points,"
+    "         'leaders', (SELECT json_agg(ls.score ORDER BY ls.leader_id) FROM leadership.scores ls"
+    "                     WHERE ls.period_id = p.id AND ls.agency_id = ag.id"
+    "                       AND ls.leaf_code = n.code))"
+    "       ORDER BY n.sort, n.code)"
+    "       FROM catalog.index_nodes n"
+    "       LEFT JOIN submissions.scores s ON s.period_id = p.id AND s.agency_id = ag.id"
+    "            AND s.leaf_code = n.code"
+    "       LEFT JOIN appraisal.scores r1 ON r1.period_id = p.id AND r1.agency_id = ag.id"
+    "            AND r1.leaf_code = n.code AND r1.round = 1"
+    "       LEFT JOIN appraisal.scores r2 ON r2.period_id = p.id AND r2.agency_id = ag.id"
+    "            AND r2.leaf_code = n.code AND r2.round = 2"
+    "       LEFT JOIN appraisal.na_decisions na ON na.period_id = p.id AND na.agency_id = ag.id"
+    "            AND na.leaf_code = n.code"
+    "       LEFT JOIN surveys.leaf_points sp ON sp.period_id = p.id AND sp.agency_id = ag.id"
+    "            AND sp.leaf_code = n.code"
+    "       WHERE n.index_set_id = pis.index_set_id AND n.is_leaf), '[]'::json)) AS j"
+    "   FROM catalog.periods p"
+    "   JOIN catalog.period_index_sets pis ON pis.period_id = p.id"
+    "   JOIN catalog.agencies ag ON ag.group_code = pis.group_code AND ag.active"
+    "   WHERE p.id = $1"
+    "     AND ($2::text IS NULL OR ag.group_code = $2)"
+    "     AND ($3::bigint IS NULL OR ag.group_code ="
+    "          (SELECT a3.group_code FROM catalog.agencies a3 WHERE a3.id = $3))) x),"
+    "   '[]'::json))::text";
+
+static bool s_sees_province(cs_call *c)
+{
+    return cs_call_province(c) > 0 &&
+           (cs_call_has_role(c, "province_admin") || cs_call_has_role(c, "viewer") ||
+            cs_call_has_role(c, "leader"));
+}
+
+static int s_period_arg(cs_call *c, bool has, long long id)
+{
+    if (!has || id <= 0)
+        return cs_err_invalid(cs_call_err(c), "period_id", "thiếu mã kỳ đánh giá",
+                              "period_id is required");
+    return 0;
+}
+
+/* Read and compute. *data and *outcome are heap objects: the caller destroys both. */
+static int s_compute(cs_call *c, long long period_id, const char *group, long long agency_id,
+                     rank_data **data, rank_outcome **outcome)
+{
+    *data = NULL;
+    *outcome = NULL;
+    const char *params[3] = {cs_call_int(c, period_id), group,
+                             agency_id > 0 ? cs_call_int(c, agency_id) : NULL};
+    PGresult *r = cs_call_exec(c, SQL_LOAD, 3, params);
+    if (!r)
+        return -1;
+    if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0))
+        return cs_err_internal(cs_call_err(c), "ranking load: no document");
+    if (rank_data_from_json(PQgetvalue(r, 0, 0), data, cs_call_err(c)) < 0)
+        return -1;
+    rank_data *d = *data;
+    if (rank_compute(&d->cfg, d->inputs, d->n_agencies, d->tiebreaks, d->n_tiebreaks, outcome,
+                     cs_call_err(c)) < 0) {
+        rank_data_destroy(data);
+        return -1;
+    }
+    return 0;
+}
+
+static void s_free(rank_data **d, rank_outcome **o)
+{
+    rank_data_destroy(d);
+    rank_outcome_destroy(o);
+}
+
+static Chiso__Ranking__AgencyResult *s_agency_msg(cs_call *c, const rank_data *d,
+                                                  const rank_result *r)
+{
+    Chiso__Ranking__AgencyResult *m =
+        (void *)cs_call_msg(c, &chiso__ranking__agency_result__descriptor);
+    const rank_data_agency *da = &d->agencies[r->input];
+    m->has_agency_id = true;
+    m->agency_id = da->id;
+    m->code = cs_call_strdup(c, da->code);
+    m->name = cs_call_strdup(c, da->name);
+    m->has_rank = true;
+    m->rank = r->rank;
+    m->has_tie_pending = true;
+    m->tie_pending = r->tie_pending;
+    m->has_tie_resolved = true;
+    m->tie_resolved = r->tie_resolved;
+    m->has_total = true;
+    m->total = r->total;
+    m->has_max = true;
+    m->max = r->max;
+    m->has_quality_pct = true;
+    m->quality_pct = r->quality_pct;
+    m->has_cchc_pct = true;
+    m->cchc_pct = r->cchc_pct;
+    m->band = cs_call_strdup(c, r->band);
+    m->cchc_band = cs_call_strdup(c, r->cchc_band);
+    m->has_disciplined = true;
+    m->disciplined = r->disciplined;
+    m->n_contents = RANK_CONTENTS;
+    m->contents = (void *)cs_call_array(c, RANK_CONTENTS);
+    for (int k = 0; k < RANK_CONTENTS; k++) {
+        Chiso__Ranking__ContentSum *cs =
+            (void *)cs_call_msg(c, &chiso__ranking__content_sum__descriptor);
+        cs->has_content = true;
+        cs->content = k + 1;
+        cs->has_value = true;
+        cs->value = r->contents[k];
+        if (k < RANK_CONTENTS - 1) {
+            cs->has_cap = true;
+            cs->cap = r->caps[k];
+        }
+        m->contents[k] = cs;
+    }
+    return m;
+}
+
+static Chiso__Ranking__Results *s_results_msg(cs_call *c, const rank_data *d,
+                                              const rank_outcome *o)
+{
+    Chiso__Ranking__Results *res = (void *)cs_call_msg(c, &chiso__ranking__results__descriptor);
+    res->has_period_id = true;
+    res->period_id = d->period_id;
+    res->has_computed_at = true;
+    res->computed_at = (int64_t)time(NULL);
+    res->n_groups = o->n_groups;
+    res->groups = (void *)cs_call_array(c, o->n_groups);
+    for (size_t g = 0; g < o->n_groups; g++) {
+        const rank_group *rg = &o->groups[g];
+        Chiso__Ranking__GroupResult *gm =
+            (void *)cs_call_msg(c, &chiso__ranking__group_result__descriptor);
+        gm->group_code = cs_call_strdup(c, rg->group);
+        gm->has_good_or_better = true;
+        gm->good_or_better = rg->good_or_better;
+        gm->has_excellent_quota = true;
+        gm->excellent_quota = rg->excellent_quota;
+        gm->has_publication_blocked_by_tie = true;
+        gm->publication_blocked_by_tie = rg->publication_blocked_by_tie;
+        gm->n_agencies = rg->n;
+        gm->agencies = (void *)cs_call_array(c, rg->n);
+        for (size_t i = 0; i < rg->n; i++)
+            gm->agencies[i] = s_agency_msg(c, d, &rg->agencies[i]);
+        res->groups[g] = gm;
+    }
+    return res;
+}
+
+/* What a Compute call saw, for ranking.computations and the audit trail. */
+static char *s_summary_json(cs_call *c, const rank_outcome *o)
+{
+    json_t *root = json_array();
+    for (size_t g = 0; g < o->n_groups; g++) {
+        const rank_group *rg = &o->groups[g];
+        json_t *ags = json_array();
+        for (size_t i = 0; i < rg->n; i++) {
+            const rank_result *r = &rg->agencies[i];
+            json_array_append_new(ags, json_pack("{s:I,s:i,s:b,s:I,s:I,s:s,s:s}",
+                "agency_id", (json_int_t)r->id, "rank", r->rank, "tie_pending", r->tie_pending,
+                "total", (json_int_t)r->total, "max", (json_int_t)r->max, "band", r->band,
+                "cchc_band", r->cchc_band));
+        }
+        json_array_append_new(root, json_pack("{s:s,s:i,s:i,s:b,s:o}", "group_code", rg->group,
+            "good_or_better", rg->good_or_better, "excellent_quota", rg->excellent_quota,
+            "publication_blocked_by_tie", rg->publication_blocked_by_tie, "agencies", ags));
+    }
+    char *s = json_dumps(root, JSON_COMPACT);
+    json_decref(root);
+    char *out = cs_call_strdup(c, s ? s : "[]");
+    free(s);
+    return out;
+}
+
+int rank_rpc_compute(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+    const Chiso__Ranking__ComputeRequest *req = (const void *)in;
+    if (cs_call_province(c) <= 0 || !cs_call_has_role(c, "province_admin"))
+        return cs_err_forbidden(cs_call_err(c));
+    if (s_period_arg(c, req->has_period_id, req->period_id) < 0)
+        return -1;
+    rank_data *d;
+    rank_outcome *o;
+    if (s_compute(c, req->period_id, NULL, 0, &d, &o) < 0)
+        return -1;
+    Chiso__Ranking__Results *res = s_results_msg(c, d, o);
+    const char *summary = s_summary_json(c, o);
+    s_free(&d, &o);
+
+    const char *params[3] = {cs_call_int(c, cs_call_province(c)), cs_call_int(c, req->period_id),
+                             summary};
+    const char *uid = cs_call_user(c) ? cs_call_int(c, cs_call_user(c)) : NULL;
+    const char *p4[4] = {params[0], params[1], uid, params[2]};
+    PGresult *r = cs_call_exec(c,
+        "INSERT INTO ranking.computations (province_id, period_id, computed_by, summary)"
+        " VALUES ($1, $2, $3, $4::jsonb) RETURNING id, extract(epoch FROM computed_at)::bigint",
+        4, p4);
+    if (!r)
+        return -1;
+    res->has_computation_id = true;
+    res->computation_id = atoll(PQgetvalue(r, 0, 0));
+    res->computed_at = atoll(PQgetvalue(r, 0, 1));
+    if (cs_call_audit(c, "ranking.computation", res->computation_id, "compute", NULL, summary,
+                      NULL) < 0)
+        return -1;
+    *out = (ProtobufCMessage *)res;
+    return 0;
+}
+
+int rank_rpc_list_results(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+    const Chiso__Ranking__ResultsRequest *req = (const void *)in;
+    if (!s_sees_province(c))
+        return cs_err_forbidden(cs_call_err(c));
+    if (s_period_arg(c, req->has_period_id, req->period_id) < 0)
+        return -1;
+    const char *group = req->group_code && *req->group_code ? req->group_code : NULL;
+    rank_data *d;
+    rank_outcome *o;
+    if (s_compute(c, req->period_id, group, 0, &d, &o) < 0)
+        return -1;
+    *out = (ProtobufCMessage *)s_results_msg(c, d, o);
+    s_free(&d, &o);
+    return 0;
+}
+
+/* Contents 1-5: a leaf loses max - value; content 6: a deduction loses -value. */
+static int64_t s_lost(const rank_leaf *l)
+{
+    if (!l->applicable)
+        return 0;
+    if (l->content == RANK_CONTENTS)
+        return l->value < 0 ? -l->value : 0;
+    return l->value < l->max_points ? l->max_points - l->value : 0;
+}
+
+static Chiso__Ranking__LeafLine *s_leaf_msg(cs_call *c, const rank_leaf_info *li,
+                                            const rank_leaf *l)
+{
+    Chiso__Ranking__LeafLine *m = (void *)cs_call_msg(c, &chiso__ranking__leaf_line__descriptor);
+    const rank_leaf_raw *r = &li->raw;
+    m->leaf_code = cs_call_strdup(c, li->code);
+    m->has_content = true;
+    m->content = r->content;
+    m->title = cs_call_strdup(c, li->title);
+    m->has_max_points = true;
+    m->max_points = r->max_points;
+    m->has_not_applicable = true;
+    m->not_applicable = r->not_applicable;
+    m->na_reason = cs_call_strdup(c, li->na_reason);
+    m->has_self = r->has_self;
+    m->self = r->self;
+    m->self_note = cs_call_strdup(c, li->note);
+    m->has_round1 = r->has_r1;
+    m->round1 = r->r1;
+    m->round1_comment = cs_call_strdup(c, li->r1_comment);
+    m->has_round2 = r->has_r2;
+    m->round2 = r->r2;
+    m->round2_comment = cs_call_strdup(c, li->r2_comment);
+    m->has_survey = r->has_survey;
+    m->survey = r->survey;
+    m->n_leader_scores = r->n_leader_scores;
+    m->leader_scores = cs_call_alloc(c, (r->n_leader_scores ? r->n_leader_scores : 1) *
+                                            sizeof *m->leader_scores);
+    for (size_t k = 0; k < r->n_leader_scores; k++)
+        m->leader_scores[k] = r->leader_scores[k];
+    m->has_effective = true;
+    m->effective = l->value;
+    m->has_not_appraised = true;
+    m->not_appraised = l->not_appraised && l->applicable;
+    m->has_no_value = true;
+    m->no_value = l->no_value;
+    return m;
+}
+
+int rank_rpc_scorecard(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+    const Chiso__Ranking__ScorecardRequest *req = (const void *)in;
+    if (cs_call_province(c) <= 0)
+        return cs_err_forbidden(cs_call_err(c));
+    if (s_period_arg(c, req->has_period_id, req->period_id) < 0)
+        return -1;
+    if (!req->has_agency_id || req->agency_id <= 0)
+        return cs_err_invalid(cs_call_err(c), "agency_id", "thiếu mã cơ quan",
+                              "agency_id is required");
+    /* An agency's own users see their own scorecard; the province's overseers see all. */
+    if (!s_sees_province(c) && cs_call_agency(c) != req->agency_id)
+        return cs_err_forbidden(cs_call_err(c));
+    rank_data *d;
+    rank_outcome *o;
+    if (s_compute(c, req->period_id, NULL, req->agency_id, &d, &o) < 0)
+        return -1;
+    long idx = rank_data_find(d, req->agency_id);
+    if (idx < 0) {
+        s_free(&d, &o);
+        return cs_err_not_found(cs_call_err(c), "agency");
+    }
+    const rank_data_agency *da = &d->agencies[idx];
+    Chiso__Ranking__Scorecard *sc = (void *)cs_call_msg(c, &chiso__ranking__scorecard__descriptor);
+    sc->has_period_id = true;
+    sc->period_id = d->period_id;
+    sc->has_agency_id = true;
+    sc->agency_id = da->id;
+    sc->agency_code = cs_call_strdup(c, da->code);
+    sc->agency_name = cs_call_strdup(c, da->name);
+    sc->group_code = cs_call_strdup(c, da->group);
+    for (size_t g = 0; g < o->n_groups; g++) {
+        const rank_group *rg = &o->groups[g];
+        for (size_t i = 0; i < rg->n; i++) {
+            if (rg->agencies[i].id != da->id)
+                continue;
+            sc->result = s_agency_msg(c, d, &rg->agencies[i]);
+            sc->has_good_or_better = true;
+            sc->good_or_better = rg->good_or_better;
+            sc->has_excellent_quota = true;
+            sc->excellent_quota = rg->excellent_quota;
+            sc->has_publication_blocked_by_tie = true;
+            sc->publication_blocked_by_tie = rg->publication_blocked_by_tie;
+        }
+    }
+    sc->n_leaves = da->n_leaves;
+    sc->leaves = (void *)cs_call_array(c, da->n_leaves);
+    size_t n_short = 0;
+    for (size_t k = 0; k < da->n_leaves; k++) {
+        sc->leaves[k] = s_leaf_msg(c, &da->info[k], &da->leaves[k]);
+        n_short += s_lost(&da->leaves[k]) > 0;
+    }
+    /* The shortcomings the decree asks to notify: leaves that lost points, with the
+     * council's latest comment. */
+    sc->shortcomings = (void *)cs_call_array(c, n_short);
+    for (size_t k = 0; k < da->n_leaves; k++) {
+        int64_t lost = s_lost(&da->leaves[k]);
+        if (lost <= 0)
+            continue;
+        const rank_leaf_info *li = &da->info[k];
+        Chiso__Ranking__Shortcoming *sh =
+            (void *)cs_call_msg(c, &chiso__ranking__shortcoming__descriptor);
+        sh->leaf_code = cs_call_strdup(c, li->code);
+        sh->title = cs_call_strdup(c, li->title);
+        sh->has_max_points = true;
+        sh->max_points = li->raw.max_points;
+        sh->has_effective = true;
+        sh->effective = da->leaves[k].value;
+        sh->has_lost = true;
+        sh->lost = lost;
+        const char *comment = li->raw.has_r2 && li->r2_comment ? li->r2_comment
+                              : li->r1_comment                 ? li->r1_comment
+                                                               : li->r2_comment;
+        sh->comment = cs_call_strdup(c, comment);
+        sc->shortcomings[sc->n_shortcomings++] = sh;
+    }
+    s_free(&d, &o);
+    *out = (ProtobufCMessage *)sc;
+    return 0;
+}
