@@ -1,0 +1,8 @@
+/*  routes: the tables the gateway serves, one per service (routes_<service>.c).
+ *  Add exactly one line per service table, before the NULL. */
+#include "router.h"
+
+const gw_route *const gw_route_tables[] = {
+    gw_routes_ranking,
+    NULL,
+};
