@@ -44,8 +44,10 @@ CREATE INDEX audit_province_at ON core.audit (province_id, at);
 CREATE INDEX audit_entity ON core.audit (province_id, entity, entity_id);
 ALTER TABLE core.audit ENABLE ROW LEVEL SECURITY;
 ALTER TABLE core.audit FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant ON core.audit USING (province_id = core.tenant())
-    WITH CHECK (province_id = core.tenant());
+-- Installation-wide actions of a sysadmin (no tenant set) are recorded under province_id 0,
+-- like idempotency records below; a tenant sees only its own rows.
+CREATE POLICY tenant ON core.audit USING (province_id = coalesce(core.tenant(), 0))
+    WITH CHECK (province_id = coalesce(core.tenant(), 0));
 GRANT SELECT, INSERT ON core.audit TO chiso_app;
 GRANT USAGE ON SEQUENCE core.audit_id_seq TO chiso_app;
 
