@@ -65,6 +65,12 @@ $(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
+# A unit test includes a service's headers by name ("rank.h"): every services/<name>/ that
+# has headers is on the include path of the tests (only of the tests, so services never
+# see each other's headers).
+SVC_INC   := $(sort $(patsubst %/,-I%,$(filter-out services/common/,$(dir $(wildcard services/*/*.h)))))
+$(BUILD)/obj/tests/unit/%.o: CFLAGS += $(SVC_INC)
+
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(SVC_LIBS) $(LIBCHISO)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< -Wl,--start-group $(SVC_LIBS) $(LIBCHISO) -Wl,--end-group \
@@ -76,27 +82,30 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(SVC_LIBS) $(LIBCHISO)
 
 all: $(BINS) $(UNIT_BINS)
 
+# The scripts find the executables through CHISO_BIN (this build's bin folder).
+SCRIPT_ENV := CHISO_BIN=$(abspath $(BUILD)/bin)
+
 deps:
 	@scripts/install-deps
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	@scripts/run --foreground
+	@$(SCRIPT_ENV) scripts/run --foreground
 
 up: deps
 	@$(MAKE) --no-print-directory all
-	@scripts/run --background
+	@$(SCRIPT_ENV) scripts/run --background
 
 down:
-	@scripts/run --stop
+	@$(SCRIPT_ENV) scripts/run --stop
 
 test: deps
 	@$(MAKE) --no-print-directory all
-	@scripts/test
+	@$(SCRIPT_ENV) SANITIZER=$(SANITIZER) scripts/test
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BINS)
-	@scripts/bench
+	@$(SCRIPT_ENV) scripts/bench
 
 clean:
 	rm -rf build
