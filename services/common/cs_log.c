@@ -41,7 +41,7 @@ static json_t *s_line(const char *level, const char *msg)
 /* One write(2) per line so lines of concurrent threads never interleave. */
 static void s_emit(json_t *o)
 {
-    char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
     json_decref(o);
     if (!text)
         return;
@@ -102,6 +102,6 @@ void cs_log_request(const char *request_id, const char *rpc, int status,
     json_object_set_new(o, "status", json_integer(status));
     if (code)
         json_object_set_new(o, "code", json_string(code));
-    json_object_set_new(o, "ms", json_real((double)(long long)(ms * 1000.0) / 1000.0));
+    json_object_set_new(o, "ms", json_real((double)(long long)(ms * 1000.0 + 0.5) / 1000.0));
     s_emit(o);
 }
