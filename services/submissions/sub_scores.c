@@ -66,7 +66,7 @@ static int s_save(cs_call *c, long long period_id, long long agency_id, s_item *
     bad:
         if (e->status == 400) {
             char field[128];
-            snprintf(field, sizeof field, "%s%s%s", it->field, it->field[0] ? "." : "", e->field);
+            snprintf(field, sizeof field, "%.60s%s%.60s", it->field, it->field[0] ? "." : "", e->field);
             sub_err_at(e, it->where_vi, it->where_en, field);
         }
         return -1;
