@@ -4,5 +4,7 @@
 
 const gw_route *const gw_route_tables[] = {
     gw_routes_ranking,
+    gw_routes_submissions,
+    gw_routes_appraisal,
     NULL,
 };
