@@ -4,6 +4,8 @@
 
 const gw_route *const gw_route_tables[] = {
     gw_routes_ranking,
+    gw_routes_surveys,
+    gw_routes_leadership,
     gw_routes_submissions,
     gw_routes_appraisal,
     NULL,
