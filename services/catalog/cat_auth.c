@@ -1,0 +1,268 @@
+/*  Login, sessions, logout. Before a tenant is known, users and sessions are read only
+ *  through the SECURITY DEFINER functions of deploy/migrations/011_catalog_auth.sql. */
+#include "catalog.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cat_util.h"
+#include "cs_config.h"
+#include "cs_db.h"
+#include "cs_log.h"
+
+#define CAT_MAX_FAILURES 5     /* within 15 minutes, see auth_recent_failures() */
+#define CAT_PASSWORD_MIN 8
+
+/* Failed attempts must survive the rollback of the failing call, so they go through a
+ * connection of their own in autocommit mode. */
+static cs_db *s_side;
+
+static cs_db *s_side_db(void)
+{
+    if (!s_side)
+        s_side = cs_db_new(cs_config_get()->db);
+    return s_side;
+}
+
+static int s_failures(cs_call *c, const char *login)
+{
+    cs_err e;
+    cs_err_clear(&e);
+    const char *p[] = {login};
+    PGresult *r = cs_db_exec(s_side_db(), &e, "SELECT catalog.auth_recent_failures($1)", 1, p);
+    if (!r) {
+        *cs_call_err(c) = e;
+        return -1;
+    }
+    int n = atoi(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return n;
+}
+
+static void s_record_failure(cs_call *c, const char *login)
+{
+    cs_err e;
+    cs_err_clear(&e);
+    const Chiso__Context *ctx = cs_call_ctx(c);
+    const char *p[] = {login, ctx && ctx->client_ip ? ctx->client_ip : ""};
+    PGresult *r = cs_db_exec(s_side_db(), &e, "SELECT catalog.auth_record_failure($1, $2)", 2, p);
+    if (r)
+        PQclear(r);
+    else
+        cs_log_warn("login failure not recorded: %s", e.code);
+}
+
+static void s_clear_failures(const char *login)
+{
+    cs_err e;
+    cs_err_clear(&e);
+    const char *p[] = {login};
+    PGresult *r = cs_db_exec(s_side_db(), &e, "SELECT catalog.auth_clear_failures($1)", 1, p);
+    if (r)
+        PQclear(r);
+}
+
+static int s_invalid_credentials(cs_call *c)
+{
+    return cs_err_set(cs_call_err(c), 401, "invalid_credentials", NULL,
+                      "Tên đăng nhập hoặc mật khẩu không đúng.%s",
+                      "Wrong login or password.%s", "");
+}
+
+/* SHA-256 of the token as a bytea parameter in hex form. */
+static const char *s_token_hash_param(cs_call *c, const char *token)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+    char *out = cs_call_alloc(c, 2 + 2 * sizeof h + 1);
+    out[0] = '\\';
+    out[1] = 'x';
+    sodium_bin2hex(out + 2, 2 * sizeof h + 1, h, sizeof h);
+    return out;
+}
+
+int cat_password_hash(cs_call *c, const char *password, const char **out)
+{
+    if (!password || strlen(password) < CAT_PASSWORD_MIN)
+        return cs_err_set(cs_call_err(c), 400, "password_too_short", "password",
+                          "Mật khẩu phải có ít nhất %d ký tự.",
+                          "The password must have at least %d characters.", CAT_PASSWORD_MIN);
+    if (strlen(password) > 1024)
+        return cs_err_set(cs_call_err(c), 400, "invalid_input", "password",
+                          "Mật khẩu dài quá %d ký tự.", "The password is longer than %d characters.",
+                          1024);
+    char *h = cs_call_alloc(c, crypto_pwhash_STRBYTES);
+    if (crypto_pwhash_str(h, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return cs_err_internal(cs_call_err(c), "crypto_pwhash_str: out of memory");
+    *out = h;
+    return 0;
+}
+
+static void s_roles_out(cs_call *c, const char *pg_array, size_t *n_out, char ***out)
+{
+    /* roles come as a text[] literal like {province_admin,viewer}: role names never need
+     * quoting (they are checked against the list of SPEC §1 on the way in). */
+    size_t n = 0;
+    char **v = (char **)cs_call_array(c, 16);
+    char *s = cs_call_strdup(c, pg_array ? pg_array : "{}");
+    if (s[0] == '{')
+        s++;
+    char *end = strrchr(s, '}');
+    if (end)
+        *end = '\0';
+    char *save = NULL;
+    for (char *tok = strtok_r(s, ",", &save); tok && n < 16; tok = strtok_r(NULL, ",", &save))
+        v[n++] = tok;
+    *n_out = n;
+    *out = v;
+}
+
+int cat_Login(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+    const Chiso__LoginRequest *rq = (const Chiso__LoginRequest *)in;
+    cs_err *e = cs_call_err(c);
+    if (!rq->login || !rq->login[0] || !rq->password || !rq->password[0])
+        return s_invalid_credentials(c);
+
+    int fails = s_failures(c, rq->login);
+    if (fails < 0)
+        return -1;
+    if (fails >= CAT_MAX_FAILURES)
+        return cs_err_set(e, 429, "too_many_attempts", NULL,
+                          "Đăng nhập sai quá %d lần trong 15 phút; vui lòng thử lại sau.",
+                          "More than %d failed logins within 15 minutes; please try again later.",
+                          CAT_MAX_FAILURES - 1);
+
+    const char *p[] = {rq->login};
+    PGresult *r = cs_call_exec(c,
+        "SELECT id, province_id, password_hash, active, roles, agency_id, full_name"
+        "  FROM catalog.auth_lookup($1)", 1, p);
+    if (!r)
+        return -1;
+    /* Same answer for an unknown login and a wrong password; verify a dummy hash for an
+     * unknown login so the timing does not tell them apart either. */
+    if (PQntuples(r) == 0) {
+        static char dummy[crypto_pwhash_STRBYTES];
+        if (!dummy[0] && crypto_pwhash_str(dummy, "chiso-dummy-password", 20,
+                                           crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+            dummy[0] = '\0';
+        if (dummy[0] && crypto_pwhash_str_verify(dummy, rq->password, strlen(rq->password)) == 0)
+            cs_log_warn("login: dummy hash verified");
+        s_record_failure(c, rq->login);
+        return s_invalid_credentials(c);
+    }
+    const char *hash = PQgetvalue(r, 0, 2);
+    if (crypto_pwhash_str_verify(hash, rq->password, strlen(rq->password)) != 0) {
+        s_record_failure(c, rq->login);
+        return s_invalid_credentials(c);
+    }
+    if (!cat_bool(r, 0, 3))
+        return cs_err_set(e, 403, "account_disabled", NULL,
+                          "Tài khoản đã bị khoá.%s", "The account is disabled.%s", "");
+    s_clear_failures(rq->login);
+
+    long long user_id = cat_ll(r, 0, 0);
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    char *token = cs_call_alloc(c, 2 * sizeof raw + 1);
+    sodium_bin2hex(token, 2 * sizeof raw + 1, raw, sizeof raw);
+    long long ttl = cs_env_int("CHISO_SESSION_TTL", 43200);
+    if (ttl <= 0)
+        ttl = 43200;
+    const char *p2[] = {s_token_hash_param(c, token), cs_call_int(c, user_id), cs_call_int(c, ttl)};
+    PGresult *r2 = cs_call_exec(c, "SELECT catalog.session_create($1, $2, $3)", 3, p2);
+    if (!r2)
+        return -1;
+    if (PQgetisnull(r2, 0, 0))
+        return s_invalid_credentials(c);
+
+    Chiso__LoginReply *o = CAT_NEW(c, Chiso__LoginReply, chiso__login_reply__descriptor);
+    o->token = token;
+    CAT_SET(o, expires_at, cat_ll(r2, 0, 0));
+    Chiso__User *u = CAT_NEW(c, Chiso__User, chiso__user__descriptor);
+    CAT_SET(u, id, user_id);
+    u->login = cs_call_strdup(c, rq->login);
+    u->full_name = (char *)cat_val(c, r, 0, 6);
+    s_roles_out(c, PQgetvalue(r, 0, 4), &u->n_roles, &u->roles);
+    CAT_SET(u, province_id, cat_ll(r, 0, 1));
+    CAT_SET(u, agency_id, cat_ll(r, 0, 5));
+    CAT_SET(u, active, true);
+    o->user = u;
+    *out = &o->base;
+    return 0;
+}
+
+int cat_ResolveSession(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+    const Chiso__ResolveSessionRequest *rq = (const Chiso__ResolveSessionRequest *)in;
+    if (!rq->session_token || strlen(rq->session_token) != 64)
+        return cs_err_unauthenticated(cs_call_err(c));
+    const char *p[] = {s_token_hash_param(c, rq->session_token)};
+    PGresult *r = cs_call_exec(c,
+        "SELECT user_id, province_id, roles, agency_id, login, full_name, expires_at"
+        "  FROM catalog.session_resolve($1)", 1, p);
+    if (!r)
+        return -1;
+    if (PQntuples(r) == 0)
+        return cs_err_unauthenticated(cs_call_err(c));
+    Chiso__SessionInfo *o = CAT_NEW(c, Chiso__SessionInfo, chiso__session_info__descriptor);
+    CAT_SET(o, user_id, cat_ll(r, 0, 0));
+    CAT_SET(o, province_id, cat_ll(r, 0, 1));
+    s_roles_out(c, PQgetvalue(r, 0, 2), &o->n_roles, &o->roles);
+    CAT_SET(o, agency_id, cat_ll(r, 0, 3));
+    o->login = (char *)cat_val(c, r, 0, 4);
+    o->full_name = (char *)cat_val(c, r, 0, 5);
+    CAT_SET(o, expires_at, cat_ll(r, 0, 6));
+    *out = &o->base;
+    return 0;
+}
+
+int cat_Logout(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+    const Chiso__LogoutRequest *rq = (const Chiso__LogoutRequest *)in;
+    if (cs_call_user(c) == 0)
+        return cs_err_unauthenticated(cs_call_err(c));
+    PGresult *r;
+    if (rq->session_token && rq->session_token[0]) {
+        const char *p[] = {s_token_hash_param(c, rq->session_token)};
+        r = cs_call_exec(c, "SELECT catalog.session_revoke($1)", 1, p);
+    } else {
+        /* The gateway did not pass the token: end every session of the user. */
+        const char *p[] = {cs_call_int(c, cs_call_user(c))};
+        r = cs_call_exec(c, "SELECT catalog.session_revoke_user($1), true", 1, p);
+    }
+    if (!r)
+        return -1;
+    Chiso__LogoutReply *o = CAT_NEW(c, Chiso__LogoutReply, chiso__logout_reply__descriptor);
+    CAT_SET(o, revoked, true);
+    *out = &o->base;
+    return 0;
+}
+
+int cat_Me(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+    (void)in;
+    if (cs_call_user(c) == 0)
+        return cs_err_unauthenticated(cs_call_err(c));
+    const char *p[] = {cs_call_int(c, cs_call_user(c))};
+    PGresult *r = cs_call_exec(c,
+        "SELECT id, login, full_name, roles, province_id, agency_id, active,"
+        "       extract(epoch FROM created_at)::bigint FROM catalog.users WHERE id = $1", 1, p);
+    if (!r)
+        return -1;
+    if (PQntuples(r) == 0)
+        return cs_err_unauthenticated(cs_call_err(c));
+    Chiso__User *u = CAT_NEW(c, Chiso__User, chiso__user__descriptor);
+    CAT_SET(u, id, cat_ll(r, 0, 0));
+    u->login = (char *)cat_val(c, r, 0, 1);
+    u->full_name = (char *)cat_val(c, r, 0, 2);
+    s_roles_out(c, PQgetvalue(r, 0, 3), &u->n_roles, &u->roles);
+    CAT_SET(u, province_id, cat_ll(r, 0, 4));
+    CAT_SET(u, agency_id, cat_ll(r, 0, 5));
+    CAT_SET(u, active, cat_bool(r, 0, 6));
+    CAT_SET(u, created_at, cat_ll(r, 0, 7));
+    *out = &u->base;
+    return 0;
+}

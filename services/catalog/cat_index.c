@@ -1,0 +1,254 @@
+/*  Index sets: import (create, or replace while not frozen), export, list, copy. A set is
+ *  frozen once a period uses it (cat_period.c) and then never changes. */
+#include "catalog.h"
+
+#include <string.h>
+#include "cat_util.h"
+#include "cat_validate.h"
+
+#define SET_COLS "id, code, name, group_code, year, frozen, extract(epoch FROM created_at)::bigint"
+
+static Chiso__IndexSet *s_set_head(cs_call *c, PGresult *r, int i)
+{
+    Chiso__IndexSet *s = CAT_NEW(c, Chiso__IndexSet, chiso__index_set__descriptor);
+    CAT_SET(s, id, cat_ll(r, i, 0));
+    s->code = (char *)cat_val(c, r, i, 1);
+    s->name = (char *)cat_val(c, r, i, 2);
+    s->group_code = (char *)cat_val(c, r, i, 3);
+    CAT_SET(s, year, (int32_t)cat_ll(r, i, 4));
+    CAT_SET(s, frozen, cat_bool(r, i, 5));
+    CAT_SET(s, created_at, cat_ll(r, i, 6));
+    return s;
+}
+
+/* The whole set (contents and nodes), or NULL with 404. */
+static Chiso__IndexSet *s_load(cs_call *c, long long id)
+{
+    const char *p[] = {cs_call_int(c, id)};
+    PGresult *r = cs_call_exec(c, "SELECT " SET_COLS " FROM catalog.index_sets WHERE id = $1", 1, p);
+    if (!r)
+        return NULL;
+    if (PQntuples(r) == 0) {
+        cs_err_not_found(cs_call_err(c), "index set");
+        return NULL;
+    }
+    Chiso__IndexSet *s = s_set_head(c, r, 0);
+    r = cs_call_exec(c, "SELECT content, title, max_points FROM catalog.index_contents"
+                        " WHERE index_set_id = $1 ORDER BY content", 1, p);
+    if (!r)
+        return NULL;
+    s->n_contents = (size_t)PQntuples(r);
+    s->contents = (Chiso__IndexContent **)cs_call_array(c, s->n_contents);
+    for (size_t i = 0; i < s->n_contents; i++) {
+        Chiso__IndexContent *ct = CAT_NEW(c, Chiso__IndexContent, chiso__index_content__descriptor);
+        CAT_SET(ct, content, (int32_t)cat_ll(r, (int)i, 0));
+        ct->title = (char *)cat_val(c, r, (int)i, 1);
+        if (!PQgetisnull(r, (int)i, 2))
+            CAT_SET(ct, max_points, cat_ll(r, (int)i, 2));
+        s->contents[i] = ct;
+    }
+    r = cs_call_exec(c,
+        "SELECT code, parent_code, content, title, max_points, guidance, evidence_required, step,"
+        "       auto_source, is_leaf FROM catalog.index_nodes WHERE index_set_id = $1"
+        " ORDER BY sort, id", 1, p);
+    if (!r)
+        return NULL;
+    s->n_nodes = (size_t)PQntuples(r);
+    s->nodes = (Chiso__IndexNode **)cs_call_array(c, s->n_nodes);
+    for (size_t i = 0; i < s->n_nodes; i++) {
+        int k = (int)i;
+        Chiso__IndexNode *n = CAT_NEW(c, Chiso__IndexNode, chiso__index_node__descriptor);
+        n->code = (char *)cat_val(c, r, k, 0);
+        n->parent_code = (char *)cat_val(c, r, k, 1);
+        CAT_SET(n, content, (int32_t)cat_ll(r, k, 2));
+        n->title = (char *)cat_val(c, r, k, 3);
+        if (!PQgetisnull(r, k, 4))
+            CAT_SET(n, max_points, cat_ll(r, k, 4));
+        n->guidance = (char *)cat_val(c, r, k, 5);
+        CAT_SET(n, evidence_required, cat_bool(r, k, 6));
+        CAT_SET(n, step, cat_ll(r, k, 7));
+        n->auto_source = (char *)cat_val(c, r, k, 8);
+        CAT_SET(n, is_leaf, cat_bool(r, k, 9));
+        s->nodes[i] = n;
+    }
+    return s;
+}
+
+static int s_frozen(cs_call *c, const char *code)
+{
+    return cs_err_set(cs_call_err(c), 409, "index_set_frozen", NULL,
+                      "Bộ chỉ số «%s» đã được một kỳ đánh giá sử dụng nên không sửa được; hãy sao chép để tạo bản mới.",
+                      "The index set \"%s\" is used by a period and cannot change; copy it to make a new one.",
+                      code);
+}
+
+int cat_ImportIndexSet(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+    const Chiso__IndexSet *rq = (const Chiso__IndexSet *)in;
+    cs_err *e = cs_call_err(c);
+    if (cat_need_padmin(c) < 0)
+        return -1;
+    cat_content contents[6];
+    if (cat_index_validate(rq, contents, e) < 0)
+        return -1;
+    const char *pg[] = {rq->group_code};
+    PGresult *r = cs_call_exec(c, "SELECT 1 FROM catalog.agency_groups WHERE code = $1", 1, pg);
+    if (!r)
+        return -1;
+    if (PQntuples(r) == 0)
+        return cs_err_set(e, 400, "unknown_group", "group_code", "Không có nhóm cơ quan «%s».",
+                          "There is no agency group \"%s\".", rq->group_code);
+
+    const char *prov = cs_call_int(c, cs_call_province(c));
+    const char *pc[] = {rq->code};
+    r = cs_call_exec(c, "SELECT id, frozen FROM catalog.index_sets WHERE code = $1 FOR UPDATE",
+                     1, pc);
+    if (!r)
+        return -1;
+    long long id;
+    const char *action = "create";
+    if (PQntuples(r) > 0) {
+        if (cat_bool(r, 0, 1))
+            return s_frozen(c, rq->code);
+        id = cat_ll(r, 0, 0);
+        action = "replace";
+        const char *pu[] = {cs_call_int(c, id), rq->name, rq->group_code, cs_call_int(c, rq->year)};
+        if (!cs_call_exec(c, "UPDATE catalog.index_sets SET name = $2, group_code = $3, year = $4"
+                             " WHERE id = $1", 4, pu))
+            return -1;
+        const char *pd[] = {cs_call_int(c, id)};
+        if (!cs_call_exec(c, "DELETE FROM catalog.index_nodes WHERE index_set_id = $1", 1, pd) ||
+            !cs_call_exec(c, "DELETE FROM catalog.index_contents WHERE index_set_id = $1", 1, pd))
+            return -1;
+    } else {
+        const char *pi[] = {prov, rq->code, rq->name, rq->group_code, cs_call_int(c, rq->year)};
+        r = cs_call_exec(c, "INSERT INTO catalog.index_sets (province_id, code, name, group_code, year)"
+                            " VALUES ($1, $2, $3, $4, $5) RETURNING id", 5, pi);
+        if (!r)
+            return -1;
+        id = cat_ll(r, 0, 0);
+    }
+    const char *sid = cs_call_int(c, id);
+    for (int k = 1; k <= 6; k++) {
+        const char *p[] = {prov, sid, cs_call_int(c, k), contents[k - 1].title,
+                           contents[k - 1].max_points < 0 ? NULL
+                                                          : cs_call_int(c, contents[k - 1].max_points)};
+        if (!cs_call_exec(c, "INSERT INTO catalog.index_contents"
+                             " (province_id, index_set_id, content, title, max_points)"
+                             " VALUES ($1, $2, $3, $4, $5)", 5, p))
+            return -1;
+    }
+    for (size_t i = 0; i < rq->n_nodes; i++) {
+        const Chiso__IndexNode *n = rq->nodes[i];
+        bool leaf = cat_index_is_leaf(rq, i);
+        const char *p[] = {prov, sid, n->code,
+                           n->parent_code && n->parent_code[0] ? n->parent_code : NULL,
+                           cs_call_int(c, n->content), cat_pbool(leaf), n->title,
+                           n->has_max_points ? cs_call_int(c, n->max_points) : NULL,
+                           n->guidance ? n->guidance : "",
+                           cat_pbool(n->has_evidence_required && n->evidence_required),
+                           cs_call_int(c, n->has_step ? n->step : CAT_DEFAULT_STEP),
+                           n->auto_source && n->auto_source[0] ? n->auto_source : NULL,
+                           cs_call_int(c, (long long)i)};
+        if (!cs_call_exec(c, "INSERT INTO catalog.index_nodes (province_id, index_set_id, code,"
+                             " parent_code, content, is_leaf, title, max_points, guidance,"
+                             " evidence_required, step, auto_source, sort)"
+                             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                          13, p))
+            return -1;
+    }
+    if (cs_call_audit(c, "index_set", id, action, NULL,
+                      cat_json(c, "code", rq->code, "name", rq->name, "group_code", rq->group_code,
+                               "nodes", cs_call_int(c, (long long)rq->n_nodes), NULL), NULL) < 0)
+        return -1;
+    Chiso__IndexSet *s = s_load(c, id);
+    if (!s)
+        return -1;
+    *out = &s->base;
+    return 0;
+}
+
+int cat_ListIndexSets(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+    const Chiso__ListIndexSetsRequest *rq = (const Chiso__ListIndexSetsRequest *)in;
+    if (cat_need_province(c) < 0)
+        return -1;
+    const char *p[] = {rq->group_code && rq->group_code[0] ? rq->group_code : NULL,
+                       rq->has_year && rq->year ? cs_call_int(c, rq->year) : NULL};
+    PGresult *r = cs_call_exec(c,
+        "SELECT " SET_COLS " FROM catalog.index_sets"
+        " WHERE ($1::text IS NULL OR group_code = $1) AND ($2::int IS NULL OR year = $2)"
+        " ORDER BY year DESC, group_code, code", 2, p);
+    if (!r)
+        return -1;
+    Chiso__IndexSetList *o = CAT_NEW(c, Chiso__IndexSetList, chiso__index_set_list__descriptor);
+    o->n_items = (size_t)PQntuples(r);
+    o->items = (Chiso__IndexSet **)cs_call_array(c, o->n_items);
+    for (size_t i = 0; i < o->n_items; i++)
+        o->items[i] = s_set_head(c, r, (int)i);
+    *out = &o->base;
+    return 0;
+}
+
+int cat_GetIndexSet(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+    const Chiso__CatalogGetRequest *rq = (const Chiso__CatalogGetRequest *)in;
+    if (cat_need_province(c) < 0)
+        return -1;
+    Chiso__IndexSet *s = s_load(c, rq->id);
+    if (!s)
+        return -1;
+    *out = &s->base;
+    return 0;
+}
+
+int cat_CopyIndexSet(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+    const Chiso__CopyIndexSetRequest *rq = (const Chiso__CopyIndexSetRequest *)in;
+    cs_err *e = cs_call_err(c);
+    if (cat_need_padmin(c) < 0)
+        return -1;
+    Chiso__IndexSet *src = s_load(c, rq->id);
+    if (!src)
+        return -1;
+    if (cat_need_str(c, rq->code, "code") < 0)
+        return -1;
+    if (strlen(rq->code) > 64)
+        return cs_err_invalid(e, "code", "mã dài quá 64 ký tự", "the code is longer than 64 characters");
+    if (rq->has_year && (rq->year < 2000 || rq->year > 2100))
+        return cs_err_invalid(e, "year", "năm phải từ 2000 đến 2100", "the year must be 2000 to 2100");
+    const char *p[] = {cs_call_int(c, rq->id), rq->code,
+                       rq->name && rq->name[0] ? rq->name : NULL,
+                       rq->has_year ? cs_call_int(c, rq->year) : NULL};
+    PGresult *r = cs_call_exec(c,
+        "INSERT INTO catalog.index_sets (province_id, code, name, group_code, year)"
+        " SELECT province_id, $2, coalesce($3, name), group_code, coalesce($4::int, year)"
+        "   FROM catalog.index_sets WHERE id = $1 RETURNING id", 4, p);
+    if (!r) {
+        if (e->status == 409)
+            cs_err_set(e, 409, "duplicate_code", "code", "Mã bộ chỉ số «%s» đã có.",
+                       "The index set code \"%s\" already exists.", rq->code);
+        return -1;
+    }
+    long long id = cat_ll(r, 0, 0);
+    const char *pc[] = {cs_call_int(c, rq->id), cs_call_int(c, id)};
+    if (!cs_call_exec(c,
+            "INSERT INTO catalog.index_contents (province_id, index_set_id, content, title, max_points)"
+            " SELECT province_id, $2, content, title, max_points FROM catalog.index_contents"
+            "  WHERE index_set_id = $1", 2, pc) ||
+        !cs_call_exec(c,
+            "INSERT INTO catalog.index_nodes (province_id, index_set_id, code, parent_code, content,"
+            " is_leaf, title, max_points, guidance, evidence_required, step, auto_source, sort)"
+            " SELECT province_id, $2, code, parent_code, content, is_leaf, title, max_points,"
+            "        guidance, evidence_required, step, auto_source, sort"
+            "   FROM catalog.index_nodes WHERE index_set_id = $1", 2, pc))
+        return -1;
+    if (cs_call_audit(c, "index_set", id, "copy", NULL,
+                      cat_json(c, "from", src->code, "code", rq->code, NULL), NULL) < 0)
+        return -1;
+    Chiso__IndexSet *s = s_load(c, id);
+    if (!s)
+        return -1;
+    *out = &s->base;
+    return 0;
+}

@@ -1,0 +1,379 @@
+#include "cat_validate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const s_titles[6] = {
+    "Kết quả thực hiện nhiệm vụ theo chức năng",
+    "Kết quả thực hiện CCHC và xây dựng cơ quan hoạt động hiệu lực, hiệu năng, hiệu quả",
+    "Điểm đánh giá thông qua điều tra, khảo sát",
+    "Điểm đánh giá của Chủ tịch, các Phó Chủ tịch UBND tỉnh",
+    "Điểm cộng",
+    "Điểm trừ",
+};
+static const long long s_max[6] = {4500, 3500, 1200, 500, 300, -1};
+
+const char *cat_content_title_default(int k)
+{
+    return (k >= 1 && k <= 6) ? s_titles[k - 1] : "";
+}
+
+long long cat_content_max_default(int k)
+{
+    return (k >= 1 && k <= 6) ? s_max[k - 1] : -1;
+}
+
+static bool s_blank(const char *s)
+{
+    if (!s)
+        return true;
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+            return false;
+    return true;
+}
+
+static long s_find(const Chiso__IndexSet *s, const char *code)
+{
+    for (size_t i = 0; i < s->n_nodes; i++)
+        if (s->nodes[i]->code && strcmp(s->nodes[i]->code, code) == 0)
+            return (long)i;
+    return -1;
+}
+
+bool cat_index_is_leaf(const Chiso__IndexSet *s, size_t i)
+{
+    const char *code = s->nodes[i]->code;
+    for (size_t j = 0; j < s->n_nodes; j++)
+        if (s->nodes[j]->parent_code && code && strcmp(s->nodes[j]->parent_code, code) == 0)
+            return false;
+    return true;
+}
+
+/* Points as text for messages: 17.5 -> "17.50". */
+static void s_pts(char *buf, size_t n, long long v)
+{
+    snprintf(buf, n, "%s%lld.%02lld", v < 0 ? "-" : "", llabs(v) / 100, llabs(v) % 100);
+}
+
+int cat_index_validate(const Chiso__IndexSet *s, cat_content out[6], cs_err *e)
+{
+    if (s_blank(s->code))
+        return cs_err_set(e, 400, "required", "code", "Thiếu mã bộ chỉ số.%s",
+                          "The index set code is required.%s", "");
+    if (s_blank(s->name))
+        return cs_err_set(e, 400, "required", "name", "Thiếu tên bộ chỉ số.%s",
+                          "The index set name is required.%s", "");
+    if (s_blank(s->group_code))
+        return cs_err_set(e, 400, "required", "group_code", "Thiếu mã nhóm cơ quan.%s",
+                          "The agency group code is required.%s", "");
+    if (!s->has_year || s->year < 2000 || s->year > 2100)
+        return cs_err_set(e, 400, "invalid_input", "year",
+                          "Năm của bộ chỉ số không hợp lệ (2000–2100).%s",
+                          "The index set year is invalid (2000–2100).%s", "");
+
+    for (int k = 1; k <= 6; k++) {
+        out[k - 1].title = s_titles[k - 1];
+        out[k - 1].max_points = s_max[k - 1];
+    }
+    bool seen[6] = {false};
+    for (size_t i = 0; i < s->n_contents; i++) {
+        const Chiso__IndexContent *ct = s->contents[i];
+        if (!ct->has_content || ct->content < 1 || ct->content > 6)
+            return cs_err_set(e, 400, "invalid_content", "contents",
+                              "Nội dung thứ %zu: số nội dung phải từ 1 đến 6.",
+                              "Content entry %zu: the content number must be 1 to 6.", i + 1);
+        int k = ct->content;
+        if (seen[k - 1])
+            return cs_err_set(e, 400, "duplicate_content", "contents",
+                              "Nội dung %d được khai báo hai lần.",
+                              "Content %d is declared twice.", k);
+        seen[k - 1] = true;
+        if (!s_blank(ct->title))
+            out[k - 1].title = ct->title;
+        if (k == 6) {
+            if (ct->has_max_points)
+                return cs_err_set(e, 400, "invalid_content", "contents",
+                                  "Nội dung %d (điểm trừ) không có điểm tối đa.",
+                                  "Content %d (deductions) has no maximum.", k);
+        } else if (ct->has_max_points) {
+            if (ct->max_points <= 0)
+                return cs_err_set(e, 400, "invalid_content", "contents",
+                                  "Nội dung %d: điểm tối đa phải lớn hơn 0.",
+                                  "Content %d: the maximum must be greater than 0.", k);
+            out[k - 1].max_points = ct->max_points;
+        }
+    }
+
+    if (s->n_nodes == 0)
+        return cs_err_set(e, 400, "required", "nodes", "Bộ chỉ số chưa có tiêu chí nào.%s",
+                          "The index set has no criteria.%s", "");
+
+    long long sum[6] = {0};
+    for (size_t i = 0; i < s->n_nodes; i++) {
+        const Chiso__IndexNode *n = s->nodes[i];
+        if (s_blank(n->code))
+            return cs_err_set(e, 400, "required", "nodes",
+                              "Tiêu chí thứ %zu thiếu mã.", "Node %zu has no code.", i + 1);
+        const char *code = n->code;
+        if (strlen(code) > 64)
+            return cs_err_set(e, 400, "invalid_input", "nodes",
+                              "Mã tiêu chí «%.64s…» dài quá 64 ký tự.",
+                              "The code \"%.64s…\" is longer than 64 characters.", code);
+        if (s_find(s, code) != (long)i)
+            return cs_err_set(e, 400, "duplicate_code", "nodes",
+                              "Mã tiêu chí «%s» bị trùng.", "The code \"%s\" is used twice.", code);
+        if (s_blank(n->title))
+            return cs_err_set(e, 400, "required", "nodes",
+                              "Tiêu chí «%s» thiếu tên.", "The node \"%s\" has no title.", code);
+        if (!n->has_content || n->content < 1 || n->content > 6)
+            return cs_err_set(e, 400, "invalid_content", "nodes",
+                              "Tiêu chí «%s»: số nội dung phải từ 1 đến 6.",
+                              "The node \"%s\": the content must be 1 to 6.", code);
+        if (n->parent_code && n->parent_code[0]) {
+            long p = s_find(s, n->parent_code);
+            if (p < 0)
+                return cs_err_set(e, 400, "unknown_parent", "nodes",
+                                  "Tiêu chí «%s»: không có tiêu chí cha «%s».",
+                                  "The node \"%s\": its parent \"%s\" does not exist.",
+                                  code, n->parent_code);
+            if (s->nodes[p]->content != n->content)
+                return cs_err_set(e, 400, "invalid_parent", "nodes",
+                                  "Tiêu chí «%s» thuộc nội dung khác với tiêu chí cha «%s».",
+                                  "The node \"%s\" is in another content than its parent \"%s\".",
+                                  code, n->parent_code);
+            /* Walk up: a chain longer than the set is a cycle. */
+            size_t steps = 0;
+            while (p >= 0 && steps <= s->n_nodes) {
+                const char *pc = s->nodes[p]->parent_code;
+                p = (pc && pc[0]) ? s_find(s, pc) : -1;
+                steps++;
+            }
+            if (steps > s->n_nodes)
+                return cs_err_set(e, 400, "invalid_parent", "nodes",
+                                  "Tiêu chí «%s» nằm trong một vòng lặp cha–con.",
+                                  "The node \"%s\" is part of a parent cycle.", code);
+        }
+        long long step = n->has_step ? n->step : CAT_DEFAULT_STEP;
+        if (step <= 0)
+            return cs_err_set(e, 400, "invalid_step", "nodes",
+                              "Tiêu chí «%s»: bước điểm phải lớn hơn 0.",
+                              "The leaf \"%s\": the step must be greater than 0.", code);
+        if (!cat_index_is_leaf(s, i))
+            continue;
+        if (!n->has_max_points || n->max_points <= 0)
+            return cs_err_set(e, 400, "invalid_max", "nodes",
+                              "Tiêu chí «%s»: điểm tối đa phải lớn hơn 0.",
+                              "The leaf \"%s\": max_points must be greater than 0.", code);
+        if (n->max_points % step != 0) {
+            char m[32], st[32];
+            s_pts(m, sizeof m, n->max_points);
+            s_pts(st, sizeof st, step);
+            return cs_err_set(e, 400, "invalid_step", "nodes",
+                              "Tiêu chí «%s»: điểm tối đa %s không phải bội của bước %s.",
+                              "The leaf \"%s\": max_points %s is not a multiple of the step %s.",
+                              code, m, st);
+        }
+        sum[n->content - 1] += n->max_points;
+    }
+
+    for (int k = 1; k <= 4; k++) {
+        if (sum[k - 1] == out[k - 1].max_points)
+            continue;
+        char a[32], b[32];
+        s_pts(a, sizeof a, sum[k - 1]);
+        s_pts(b, sizeof b, out[k - 1].max_points);
+        /* Name the last leaf of the content: that is where an author looks first. */
+        const char *leaf = "";
+        for (size_t i = 0; i < s->n_nodes; i++)
+            if (s->nodes[i]->content == k && cat_index_is_leaf(s, i))
+                leaf = s->nodes[i]->code;
+        cs_err_set(e, 400, "content_sum_mismatch", "nodes",
+                   "Nội dung %d: tổng điểm tối đa của các tiêu chí lá (tiêu chí lá cuối: «%s») là %s, khác %s.",
+                   "Content %d: the leaves' maxima (last leaf: \"%s\") add up to %s, not %s.",
+                   k, leaf, a, b);
+        return -1;
+    }
+    return 0;
+}
+
+static const char *const s_roles[] = {"sysadmin", "province_admin", "agency_editor",
+                                      "agency_head", "appraiser", "specialist", "leader",
+                                      "surveyor", "viewer"};
+
+bool cat_role_valid(const char *role)
+{
+    if (!role)
+        return false;
+    for (size_t i = 0; i < sizeof s_roles / sizeof s_roles[0]; i++)
+        if (strcmp(s_roles[i], role) == 0)
+            return true;
+    return false;
+}
+
+bool cat_login_valid(const char *login)
+{
+    if (!login)
+        return false;
+    size_t n = strlen(login);
+    if (n < 3 || n > 64)
+        return false;
+    for (const char *p = login; *p; p++) {
+        char ch = *p;
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                  (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '@' || ch == '-';
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+bool cat_date_valid(const char *s)
+{
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || m < 1 || m > 12 || d < 1)
+        return false;
+    int dm = days[m - 1];
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        dm = 29;
+    return d <= dm;
+}
+
+/* --- CSV ------------------------------------------------------------------------------ */
+
+typedef struct {
+    char *buf;
+    size_t len, cap;
+} s_str;
+
+static void s_put(s_str *s, char ch)
+{
+    if (s->len + 1 >= s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 32;
+        s->buf = realloc(s->buf, s->cap);
+        if (!s->buf)
+            abort();
+    }
+    s->buf[s->len++] = ch;
+    s->buf[s->len] = '\0';
+}
+
+static void s_field_end(cat_csv_row *row, s_str *f)
+{
+    row->f = realloc(row->f, (row->n + 1) * sizeof *row->f);
+    if (!row->f)
+        abort();
+    row->f[row->n++] = f->buf ? f->buf : strdup("");
+    if (!row->f[row->n - 1])
+        abort();
+    f->buf = NULL;
+    f->len = f->cap = 0;
+}
+
+static void s_row_end(cat_csv *csv, cat_csv_row *row)
+{
+    /* A blank line is no row at all. */
+    if (row->n == 1 && row->f[0][0] == '\0') {
+        free(row->f[0]);
+        free(row->f);
+    } else {
+        csv->rows = realloc(csv->rows, (csv->n + 1) * sizeof *csv->rows);
+        if (!csv->rows)
+            abort();
+        csv->rows[csv->n++] = *row;
+    }
+    memset(row, 0, sizeof *row);
+}
+
+cat_csv *cat_csv_parse(const char *text, cs_err *e)
+{
+    cat_csv *csv = calloc(1, sizeof *csv);
+    if (!csv)
+        abort();
+    const char *p = text ? text : "";
+    if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
+        p += 3;
+    int line = 1;
+    cat_csv_row row = {.line = 1};
+    s_str f = {0};
+    bool any = false;     /* something on the current row */
+    while (*p) {
+        if (*p == '"' && f.len == 0 && !f.buf) {
+            int start = line;
+            p++;
+            for (;;) {
+                if (!*p) {
+                    free(f.buf);
+                    for (size_t i = 0; i < row.n; i++)
+                        free(row.f[i]);
+                    free(row.f);
+                    cat_csv_destroy(&csv);
+                    cs_err_set(e, 400, "csv_invalid", "csv",
+                               "Dòng %d: dấu ngoặc kép không được đóng.",
+                               "Line %d: unterminated quote.", start);
+                    return NULL;
+                }
+                if (*p == '"' && p[1] == '"') {
+                    s_put(&f, '"');
+                    p += 2;
+                } else if (*p == '"') {
+                    p++;
+                    break;
+                } else {
+                    if (*p == '\n')
+                        line++;
+                    s_put(&f, *p++);
+                }
+            }
+            if (!f.buf)
+                s_put(&f, '\0'), f.len = 0, f.buf[0] = '\0';
+            any = true;
+            continue;
+        }
+        if (*p == ',') {
+            s_field_end(&row, &f);
+            p++;
+            any = true;
+        } else if (*p == '\r' || *p == '\n') {
+            if (*p == '\r' && p[1] == '\n')
+                p++;
+            p++;
+            s_field_end(&row, &f);
+            s_row_end(csv, &row);
+            line++;
+            row.line = line;
+            any = false;
+        } else {
+            s_put(&f, *p++);
+            any = true;
+        }
+    }
+    if (any || f.buf) {
+        s_field_end(&row, &f);
+        s_row_end(csv, &row);
+    }
+    free(f.buf);
+    return csv;
+}
+
+void cat_csv_destroy(cat_csv **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    cat_csv *self = *self_p;
+    for (size_t i = 0; i < self->n; i++) {
+        for (size_t j = 0; j < self->rows[i].n; j++)
+            free(self->rows[i].f[j]);
+        free(self->rows[i].f);
+    }
+    free(self->rows);
+    free(self);
+    *self_p = NULL;
+}

@@ -1,0 +1,59 @@
+/*  catalog: the rpc handlers of the catalog service (one function per rpc of
+ *  proto/catalog.proto), grouped by module: cat_auth.c, cat_org.c, cat_agency.c,
+ *  cat_index.c, cat_period.c. */
+#ifndef CATALOG_H
+#define CATALOG_H
+
+#include "cs_service.h"
+
+#define CAT_RPC(name) int cat_##name(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
+
+/* cat_auth.c */
+CAT_RPC(ResolveSession);
+CAT_RPC(Login);
+CAT_RPC(Logout);
+CAT_RPC(Me);
+
+/* cat_org.c: provinces and users */
+CAT_RPC(CreateProvince);
+CAT_RPC(ListProvinces);
+CAT_RPC(GetProvince);
+CAT_RPC(CreateUser);
+CAT_RPC(ListUsers);
+CAT_RPC(GetUser);
+CAT_RPC(UpdateUser);
+
+/* cat_agency.c: groups, agencies, people, discipline */
+CAT_RPC(CreateAgencyGroup);
+CAT_RPC(ListAgencyGroups);
+CAT_RPC(CreateAgency);
+CAT_RPC(ListAgencies);
+CAT_RPC(GetAgency);
+CAT_RPC(UpdateAgency);
+CAT_RPC(ImportAgencies);
+CAT_RPC(CreatePerson);
+CAT_RPC(ListPeople);
+CAT_RPC(CreateDiscipline);
+CAT_RPC(ListDiscipline);
+
+/* cat_index.c */
+CAT_RPC(ImportIndexSet);
+CAT_RPC(ListIndexSets);
+CAT_RPC(GetIndexSet);
+CAT_RPC(CopyIndexSet);
+
+/* cat_period.c: periods, phases, extensions, audit */
+CAT_RPC(CreatePeriod);
+CAT_RPC(ListPeriods);
+CAT_RPC(GetPeriod);
+CAT_RPC(SetPeriodIndexSet);
+CAT_RPC(SetPhase);
+CAT_RPC(ListPhases);
+CAT_RPC(GrantExtension);
+CAT_RPC(ListAudit);
+
+/* Argon2id hash (libsodium, interactive limits) of a password into out (from the arena).
+ * -1 with 400 when shorter than 8 characters. Shared with cat_org.c. */
+int cat_password_hash(cs_call *c, const char *password, const char **out);
+
+#endif
