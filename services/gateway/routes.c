@@ -3,6 +3,7 @@
 #include "router.h"
 
 const gw_route *const gw_route_tables[] = {
+    gw_routes_catalog,
     gw_routes_ranking,
     gw_routes_surveys,
     gw_routes_leadership,
