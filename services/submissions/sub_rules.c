@@ -150,19 +150,20 @@ static char *s_trim(char *s)
 }
 
 /* The separator of the file: ';' when the first line has a ';' outside quotes and no ','
- * outside quotes (the export of a spreadsheet in a Vietnamese locale), else ','. */
+ * before it (a spreadsheet export in a Vietnamese locale: "1.1;17,5;ghi chú"), else ','
+ * (where a ';' can only be inside a note, after the first two commas). */
 static char s_separator(const char *s)
 {
-    bool q = false, comma = false, semi = false;
+    bool q = false, comma = false;
     for (; *s && (q || *s != '\n'); s++) {
         if (*s == '"')
             q = !q;
         else if (!q && *s == ',')
             comma = true;
         else if (!q && *s == ';')
-            semi = true;
+            return comma ? ',' : ';';
     }
-    return semi && !comma ? ';' : ',';
+    return ',';
 }
 
 sub_csv *sub_csv_parse(const char *text, cs_err *e)
