@@ -45,21 +45,27 @@ $(LIBCHISO): $(COMMON_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 # --- services: every services/<name>/main.c is an executable chiso-<name> ---------------
+# A services/<name>/ folder with .c files but no main.c yet still gets its libsvc_<name>.a,
+# so unit tests can link its modules before the executable exists.
 SERVICES  := $(patsubst services/%/main.c,%,$(wildcard services/*/main.c))
+SVC_DIRS  := $(filter-out common,$(patsubst services/%/,%,$(sort $(dir $(wildcard services/*/*.c)))))
 BINS      := $(patsubst %,$(BUILD)/bin/chiso-%,$(SERVICES))
-SVC_LIBS  := $(patsubst %,$(BUILD)/lib/libsvc_%.a,$(SERVICES))
+SVC_LIBS  := $(patsubst %,$(BUILD)/lib/libsvc_%.a,$(SVC_DIRS))
 
-define service_rules
+define service_lib_rules
 $(1)_SRC := $$(filter-out services/$(1)/main.c,$$(wildcard services/$(1)/*.c))
 $(1)_OBJ := $$(patsubst %.c,$(BUILD)/obj/%.o,$$($(1)_SRC))
 $(BUILD)/lib/libsvc_$(1).a: $$($(1)_OBJ)
 	@mkdir -p $$(dir $$@)
 	rm -f $$@ && ar rcs $$@ $$^ $$(if $$^,,--)
+endef
+define service_bin_rules
 $(BUILD)/bin/chiso-$(1): $(BUILD)/obj/services/$(1)/main.o $(BUILD)/lib/libsvc_$(1).a $(LIBCHISO)
 	@mkdir -p $$(dir $$@)
 	$(CC) $(CFLAGS) $(LDFLAGS) $$^ $(LDLIBS) -o $$@
 endef
-$(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))
+$(foreach s,$(SVC_DIRS),$(eval $(call service_lib_rules,$(s))))
+$(foreach s,$(SERVICES),$(eval $(call service_bin_rules,$(s))))
 
 # --- unit tests: tests/unit/test_*.c, cmocka, may use any service's modules ---------------
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
@@ -77,7 +83,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(SVC_LIBS) $(LIBCHISO)
 	    $(LDLIBS) -lcmocka -o $@
 
 # --- targets ----------------------------------------------------------------------------
-.PHONY: all deps run up down test unit blackbox bench clean
+.PHONY: all bins deps run up down test unit blackbox bench clean
 .DEFAULT_GOAL := all
 
 all: $(BINS) $(UNIT_BINS)
@@ -88,12 +94,15 @@ SCRIPT_ENV := CHISO_BIN=$(abspath $(BUILD)/bin)
 deps:
 	@scripts/install-deps
 
+# Running needs the executables only (not the unit tests).
+bins: $(BINS)
+
 run: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory bins
 	@$(SCRIPT_ENV) scripts/run --foreground
 
 up: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory bins
 	@$(SCRIPT_ENV) scripts/run --background
 
 down:
