@@ -34,4 +34,13 @@ typedef struct {
     const char *summary;    /* one line for the OpenAPI document */
 } gw_route;
 
+/* Each service's table (services/gateway/routes_<service>.c); routes.c lists those that exist. */
+extern const gw_route gw_routes_catalog[];
+extern const gw_route gw_routes_submissions[];
+extern const gw_route gw_routes_appraisal[];
+extern const gw_route gw_routes_surveys[];
+extern const gw_route gw_routes_leadership[];
+extern const gw_route gw_routes_ranking[];
+extern const gw_route gw_routes_portal[];
+
 #endif

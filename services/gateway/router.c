@@ -1,0 +1,83 @@
+/*  router: method + path -> route. See router.h. */
+#include "router.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+void gw_router_each(void (*fn)(const gw_route *r, void *arg), void *arg)
+{
+    for (size_t t = 0; gw_route_tables[t]; t++)
+        for (const gw_route *r = gw_route_tables[t]; r->method; r++)
+            fn(r, arg);
+}
+
+/* Match path against pattern; capture parameters into m. Returns the number of literal
+ * segments matched (higher = more specific) or -1. */
+static int s_match(const char *pattern, const char *path, gw_match *m)
+{
+    const char *p = pattern, *s = path;
+    int literals = 0;
+    m->n_params = 0;
+    while (*p && *s) {
+        if (*p != '/' || *s != '/')
+            return -1;
+        p++, s++;
+        const char *pe = strchr(p, '/'), *se = strchr(s, '/');
+        size_t pl = pe ? (size_t) (pe - p) : strlen(p);
+        size_t sl = se ? (size_t) (se - s) : strlen(s);
+        if (pl >= 2 && p[0] == '{' && p[pl - 1] == '}') {
+            if (sl == 0 || m->n_params >= GW_MAX_PARAMS || sl >= sizeof m->value[0] ||
+                pl - 2 >= sizeof m->name[0])
+                return -1;
+            memcpy(m->name[m->n_params], p + 1, pl - 2);
+            m->name[m->n_params][pl - 2] = '\0';
+            memcpy(m->value[m->n_params], s, sl);
+            m->value[m->n_params][sl] = '\0';
+            m->n_params++;
+        } else {
+            if (pl != sl || memcmp(p, s, pl) != 0)
+                return -1;
+            literals++;
+        }
+        p += pl;
+        s += sl;
+    }
+    return (*p || *s) ? -1 : literals;
+}
+
+int gw_router_match(const char *method, const char *path, gw_match *m,
+                    char *allow, size_t allow_len)
+{
+    int best = -1;
+    bool path_known = false;
+    gw_match tmp;
+    if (allow && allow_len)
+        allow[0] = '\0';
+    /* pass 1: the most specific pattern with this method */
+    for (size_t t = 0; gw_route_tables[t]; t++)
+        for (const gw_route *r = gw_route_tables[t]; r->method; r++) {
+            int lit = s_match(r->path, path, &tmp);
+            if (lit < 0)
+                continue;
+            path_known = true;
+            if (strcmp(r->method, method) == 0 && lit > best) {
+                best = lit;
+                *m = tmp;
+                m->route = r;
+            }
+        }
+    if (best >= 0)
+        return GW_MATCH_OK;
+    if (!path_known)
+        return GW_MATCH_NO_PATH;
+    /* pass 2: which methods this path does answer (for the Allow header) */
+    for (size_t t = 0; allow && gw_route_tables[t]; t++)
+        for (const gw_route *r = gw_route_tables[t]; r->method; r++) {
+            if (s_match(r->path, path, &tmp) < 0 || strstr(allow, r->method))
+                continue;
+            size_t used = strlen(allow);
+            snprintf(allow + used, allow_len - used, "%s%s", used ? ", " : "", r->method);
+        }
+    return GW_MATCH_BAD_METHOD;
+}

@@ -1,0 +1,225 @@
+/*  gw_upload: streaming evidence files into the content-addressed store. See upload.h. */
+#include "upload.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <magic.h>
+#include <sodium.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "pbjson.h"
+
+struct gw_upload {
+    char var_dir[1024];
+    char tmp_path[1200];
+    int fd;
+    int64_t max_size;
+    int64_t size;
+    bool too_large;
+    bool stored;
+    crypto_hash_sha256_state sha;
+    char hex[65];
+    char type[128];
+};
+
+/* Types accepted as evidence, decided from the content (never from the name). */
+static const char *const s_allowed[] = {
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "image/jpeg",
+    "image/png",
+};
+
+/* libmagic handles are not thread-safe: one per pool thread, opened on first use. */
+static _Thread_local magic_t tl_magic;
+
+static int s_mkdirs(const char *path)
+{
+    char buf[1100];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, 0750) != 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    return (mkdir(buf, 0750) != 0 && errno != EEXIST) ? -1 : 0;
+}
+
+gw_upload *gw_upload_new(const char *var_dir, int64_t max_size, cs_err *e)
+{
+    gw_upload *self = calloc(1, sizeof *self);
+    char dir[1100];
+    if (!self)
+        abort();
+    snprintf(self->var_dir, sizeof self->var_dir, "%s", var_dir);
+    snprintf(dir, sizeof dir, "%s/evidence/tmp", var_dir);
+    snprintf(self->tmp_path, sizeof self->tmp_path, "%s/up-XXXXXX", dir);
+    self->max_size = max_size;
+    crypto_hash_sha256_init(&self->sha);
+    if (s_mkdirs(dir) != 0 || (self->fd = mkstemp(self->tmp_path)) < 0) {
+        free(self);
+        cs_err_internal(e, "cannot create a temporary evidence file");
+        return NULL;
+    }
+    return self;
+}
+
+void gw_upload_destroy(gw_upload **self_p)
+{
+    gw_upload *self = self_p ? *self_p : NULL;
+    if (!self)
+        return;
+    if (self->fd >= 0)
+        close(self->fd);
+    if (!self->stored && self->tmp_path[0])
+        unlink(self->tmp_path);
+    free(self);
+    *self_p = NULL;
+}
+
+static int s_too_large(gw_upload *self, cs_err *e)
+{
+    if (!self->too_large) {
+        self->too_large = true;
+        close(self->fd);
+        self->fd = -1;
+        unlink(self->tmp_path);
+        self->tmp_path[0] = '\0';
+    }
+    return cs_err_set(e, 413, "file_too_large", "file",
+                      "Tệp vượt quá dung lượng cho phép (%lld byte)",
+                      "The file is larger than allowed (%lld bytes)",
+                      (long long) self->max_size);
+}
+
+int gw_upload_write(gw_upload *self, const void *data, size_t n, cs_err *e)
+{
+    if (self->too_large || self->size + (int64_t) n > self->max_size)
+        return s_too_large(self, e);
+    const char *p = data;
+    size_t left = n;
+    while (left > 0) {
+        ssize_t w = write(self->fd, p, left);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return cs_err_internal(e, "cannot write the temporary evidence file");
+        p += w;
+        left -= (size_t) w;
+    }
+    crypto_hash_sha256_update(&self->sha, data, n);
+    self->size += (int64_t) n;
+    return 0;
+}
+
+int gw_upload_too_large(const gw_upload *self)
+{
+    return self->too_large;
+}
+
+int gw_upload_finish(gw_upload *self, cs_err *e)
+{
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    char dir[1100], final[1200];
+    const char *mime;
+    bool ok = false;
+
+    if (self->too_large)
+        return s_too_large(self, e);
+    if (fsync(self->fd) != 0)
+        return cs_err_internal(e, "cannot flush the temporary evidence file");
+    crypto_hash_sha256_final(&self->sha, digest);
+    sodium_bin2hex(self->hex, sizeof self->hex, digest, sizeof digest);
+
+    if (!tl_magic) {
+        tl_magic = magic_open(MAGIC_MIME_TYPE);
+        if (tl_magic && magic_load(tl_magic, NULL) != 0) {
+            magic_close(tl_magic);
+            tl_magic = NULL;
+        }
+        if (!tl_magic)
+            return cs_err_internal(e, "libmagic unavailable");
+    }
+    mime = magic_file(tl_magic, self->tmp_path);
+    snprintf(self->type, sizeof self->type, "%s", mime ? mime : "application/octet-stream");
+    for (size_t i = 0; i < sizeof s_allowed / sizeof s_allowed[0]; i++)
+        if (strcmp(self->type, s_allowed[i]) == 0)
+            ok = true;
+    if (!ok) {
+        cs_err_set(e, 415, "unsupported_file_type", "file",
+                   "Loại tệp không được chấp nhận (%s); chỉ nhận PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG",
+                   "File type not accepted (%s); allowed: PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG",
+                   self->type);
+        return -1;
+    }
+
+    snprintf(dir, sizeof dir, "%s/evidence/%.2s", self->var_dir, self->hex);
+    snprintf(final, sizeof final, "%s/%s", dir, self->hex);
+    if (s_mkdirs(dir) != 0)
+        return cs_err_internal(e, "cannot create the evidence folder");
+    if (access(final, F_OK) == 0) {
+        unlink(self->tmp_path);         /* the same content is already stored */
+    } else if (rename(self->tmp_path, final) != 0) {
+        return cs_err_internal(e, "cannot store the evidence file");
+    } else {
+        chmod(final, 0640);
+    }
+    self->stored = true;
+    close(self->fd);
+    self->fd = -1;
+    return 0;
+}
+
+const char *gw_upload_sha256(const gw_upload *self) { return self->hex; }
+int64_t gw_upload_size(const gw_upload *self) { return self->size; }
+const char *gw_upload_type(const gw_upload *self) { return self->type; }
+
+static int s_bad_name(cs_err *e, const char *why_vi, const char *why_en)
+{
+    return cs_err_set(e, 400, "bad_file_name", "file_name",
+                      "Tên tệp không hợp lệ: %s%.0s", "Invalid file name: %.0s%s", why_vi, why_en);
+}
+
+int gw_file_name_check(const char *name, size_t len, cs_err *e)
+{
+    if (!name || len == 0)
+        return s_bad_name(e, "thiếu tên tệp", "missing");
+    if (len > 255)
+        return s_bad_name(e, "dài quá 255 byte", "longer than 255 bytes");
+    if (memchr(name, '\0', len))
+        return s_bad_name(e, "chứa ký tự NUL", "contains NUL");
+    if (!pbjson_utf8_valid(name, len, NULL))
+        return s_bad_name(e, "không phải UTF-8", "not UTF-8");
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char) name[i];
+        if (c == '/' || c == '\\')
+            return s_bad_name(e, "chứa dấu / hoặc \\", "contains / or \\");
+        if (c < 0x20 || c == 0x7F)
+            return s_bad_name(e, "chứa ký tự điều khiển", "contains control characters");
+    }
+    if (strcmp(name, "..") == 0 || strcmp(name, ".") == 0)
+        return s_bad_name(e, "là '.' hoặc '..'", "is '.' or '..'");
+    return 0;
+}
+
+int gw_store_path(const char *var_dir, const char *sha256, char *buf, size_t len)
+{
+    if (!sha256 || strlen(sha256) != 64)
+        return -1;
+    for (int i = 0; i < 64; i++) {
+        char c = sha256[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return -1;
+    }
+    int n = snprintf(buf, len, "%s/evidence/%.2s/%s", var_dir, sha256, sha256);
+    return (n < 0 || (size_t) n >= len) ? -1 : 0;
+}
