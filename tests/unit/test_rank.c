@@ -16,6 +16,7 @@
 
 #include "cs_points.h"
 #include "rank.h"
+#include "rank_data.h"
 
 /* --- scenario loading ----------------------------------------------------------------- */
 
@@ -612,6 +613,132 @@ static void test_frac_cmp(void **state)
     assert_int_equal(rank_frac_cmp(INT64_MAX / 2, 3, INT64_MAX / 2, 2), -1);
 }
 
+/* --- rank_data: the service's document and the period configuration ---------------------- */
+
+static void test_config_json(void **state)
+{
+    (void)state;
+    cs_err e;
+    cs_err_clear(&e);
+    rank_config cfg;
+    /* No "ranking" key: the defaults of seed 002. */
+    json_t *c = json_loads("{\"other\": 1}", 0, NULL);
+    assert_int_equal(rank_data_config(c, &cfg, &e), 0);
+    assert_int_equal(cfg.n_bands, 4);
+    assert_int_equal(cfg.bands[0].min_pct, 9000);
+    assert_int_equal(cfg.quota_pct, 2000);
+    json_decref(c);
+    assert_int_equal(rank_data_config(NULL, &cfg, &e), 0);
+
+    /* Seed 004 style: 90 / 75 / 50, quota 15.5 % of the whole group. */
+    c = json_loads("{\"ranking\": {\"bands\": ["
+                   "{\"code\": \"excellent\", \"min_pct\": 90, \"not_disciplined\": true,"
+                   " \"quota\": true, \"good_or_better\": true},"
+                   "{\"code\": \"good\", \"min_pct\": 75, \"good_or_better\": true},"
+                   "{\"code\": \"complete\", \"min_pct\": 50},"
+                   "{\"code\": \"not_complete\", \"min_pct\": 0}],"
+                   " \"quota_percent\": 15.5, \"quota_base\": \"group\","
+                   " \"content_max\": {\"5\": 5}}}", 0, NULL);
+    assert_int_equal(rank_data_config(c, &cfg, &e), 0);
+    assert_int_equal(cfg.bands[2].min_pct, 5000);
+    assert_true(cfg.bands[0].quota);
+    assert_false(cfg.bands[1].quota);
+    assert_int_equal(cfg.quota_pct, 1550);
+    assert_int_equal(cfg.quota_base, RANK_QUOTA_BASE_GROUP);
+    assert_int_equal(cfg.content_max[4], 500);
+    assert_int_equal(cfg.n_cchc_bands, 4);
+    json_decref(c);
+
+    /* Refused: three decimals, a last band with a threshold, a bad base, a bad content. */
+    const char *bad[] = {
+        "{\"ranking\": {\"quota_percent\": 20.125}}",
+        "{\"ranking\": {\"bands\": [{\"code\": \"x\", \"min_pct\": 10}]}}",
+        "{\"ranking\": {\"bands\": []}}",
+        "{\"ranking\": {\"quota_base\": \"all\"}}",
+        "{\"ranking\": {\"content_max\": {\"6\": 3}}}",
+        "{\"ranking\": {\"cchc_bands\": [{\"min_pct\": 0}]}}",
+        "{\"ranking\": 3}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cs_err_clear(&e);
+        c = json_loads(bad[i], 0, NULL);
+        assert_non_null(c);
+        if (rank_data_config(c, &cfg, &e) != -1)
+            fail_msg("accepted %s", bad[i]);
+        assert_int_equal(e.status, 400);
+        assert_string_equal(e.code, "invalid_config");
+        assert_true(e.message_vi[0] && e.message_en[0]);
+        json_decref(c);
+    }
+}
+
+static void test_data_json(void **state)
+{
+    (void)state;
+    cs_err e;
+    cs_err_clear(&e);
+    rank_data *d = NULL;
+    /* Period missing: 404. */
+    assert_int_equal(rank_data_from_json("{\"period\": null, \"agencies\": []}", &d, &e), -1);
+    assert_int_equal(e.status, 404);
+    assert_null(d);
+    cs_err_clear(&e);
+    assert_int_equal(rank_data_from_json("not json", &d, &e), -1);
+    cs_err_clear(&e);
+
+    /* Two agencies of one group, an index set whose content 1 gives 10 points. A2's leaf
+     * 2.1 is N/A; A1's 1.1 has rounds 1 and 2; leaders 4.5/4/4 -> 4.17. A tie order naming
+     * both is recorded but they are not tied. */
+    const char *doc =
+        "{\"period\": {\"id\": 7, \"year\": 2025, \"config\": {}},"
+        " \"tiebreaks\": [{\"group\": \"01\", \"ids\": [12, 11]}],"
+        " \"agencies\": ["
+        "  {\"id\": 11, \"code\": \"A1\", \"name\": \"Một\", \"group\": \"01\", \"disciplined\": false,"
+        "   \"content_max\": {\"1\": 1000},"
+        "   \"leaves\": ["
+        "    {\"code\": \"1.1\", \"content\": 1, \"title\": \"t\", \"max\": 1000, \"na\": false,"
+        "     \"self\": 1000, \"r1\": 600, \"r1c\": \"thiếu\", \"r2\": 800, \"r2c\": \"bổ sung\"},"
+        "    {\"code\": \"2.1\", \"content\": 2, \"title\": \"t\", \"max\": 500, \"na\": false, \"self\": 500},"
+        "    {\"code\": \"4.1\", \"content\": 4, \"title\": \"t\", \"max\": 500, \"na\": false,"
+        "     \"leaders\": [450, 400, 400]}]},"
+        "  {\"id\": 12, \"code\": \"A2\", \"name\": \"Hai\", \"group\": \"01\", \"disciplined\": true,"
+        "   \"content_max\": {\"1\": 1000},"
+        "   \"leaves\": ["
+        "    {\"code\": \"1.1\", \"content\": 1, \"title\": \"t\", \"max\": 1000, \"na\": false, \"self\": 1000},"
+        "    {\"code\": \"2.1\", \"content\": 2, \"title\": \"t\", \"max\": 500, \"na\": true,"
+        "     \"na_reason\": \"không giao\", \"self\": 500},"
+        "    {\"code\": \"4.1\", \"content\": 4, \"title\": \"t\", \"max\": 500, \"na\": false, \"leaders\": null}]}]}";
+    assert_int_equal(rank_data_from_json(doc, &d, &e), 0);
+    assert_int_equal(d->period_id, 7);
+    assert_int_equal(d->n_agencies, 2);
+    assert_int_equal(rank_data_find(d, 12), 1);
+    assert_int_equal(rank_data_find(d, 99), -1);
+    const rank_data_agency *a1 = &d->agencies[0], *a2 = &d->agencies[1];
+    assert_int_equal(a1->leaves[0].value, 800);
+    assert_string_equal(a1->info[0].r2_comment, "bổ sung");
+    assert_int_equal(a1->leaves[2].value, 417);
+    assert_false(a2->leaves[1].applicable);
+    assert_true(a2->disciplined);
+    assert_true(a2->leaves[2].no_value);
+    assert_int_equal(d->n_tiebreaks, 1);
+
+    rank_outcome *o = NULL;
+    assert_int_equal(rank_compute(&d->cfg, d->inputs, d->n_agencies, d->tiebreaks,
+                                  d->n_tiebreaks, &o, &e), 0);
+    const rank_group *g = &o->groups[0];
+    /* A2: T = 10, M = 10 + 0 + 5 = 15 (N/A 2.1 out; content 1 capped by the index set's 10);
+     * A1: T = 8 + 5 + 4.17 = 17.17, M = 20. */
+    assert_string_equal(g->agencies[0].code, "A1");
+    assert_int_equal(g->agencies[0].total, 1717);
+    assert_int_equal(g->agencies[0].max, 2000);
+    assert_int_equal(g->agencies[1].total, 1000);
+    assert_int_equal(g->agencies[1].max, 1500);
+    assert_int_equal(g->agencies[1].quality_pct, 6667);
+    rank_outcome_destroy(&o);
+    rank_data_destroy(&d);
+    assert_null(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -625,6 +752,8 @@ int main(void)
         cmocka_unit_test(test_empty_and_groups),
         cmocka_unit_test(test_other_scheme),
         cmocka_unit_test(test_frac_cmp),
+        cmocka_unit_test(test_config_json),
+        cmocka_unit_test(test_data_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
