@@ -345,6 +345,19 @@ static void s_purge(broker *self, int64_t now)
             s_worker_delete(self, w, "silent");
     }
     for (s_service *s = self->services; s; s = s->next) {
+        /* Busy workers: the request waits, but not past the point where its client
+         * stopped waiting for it; running it then would only load the service. */
+        while (s->live > 0 && self->opts.expire_ms > 0 && s->qhead &&
+               now - s->qhead->at >= self->opts.expire_ms) {
+            s_request *r = s->qhead;
+            s->qhead = r->next;
+            if (!s->qhead)
+                s->qtail = NULL;
+            self->queued--;
+            cs_log_warn("request for %s expired after %d ms in the queue", s->name,
+                        self->opts.expire_ms);
+            s_request_free(r);
+        }
         if (s->live > 0)
             continue;
         while (s->qhead && now - s->qhead->at >= self->opts.nosvc_ms) {
@@ -369,6 +382,9 @@ static long s_wait_ms(broker *self, int64_t now)
     for (s_service *s = self->services; s; s = s->next)
         if (s->live <= 0 && s->qhead && s->qhead->at + self->opts.nosvc_ms < until)
             until = s->qhead->at + self->opts.nosvc_ms;
+        else if (s->live > 0 && s->qhead && self->opts.expire_ms > 0 &&
+                 s->qhead->at + self->opts.expire_ms < until)
+            until = s->qhead->at + self->opts.expire_ms;
     return until > now ? (long)(until - now) : 0;
 }
 

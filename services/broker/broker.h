@@ -20,6 +20,8 @@ typedef struct {
     int liveness;
     int nosvc_ms;
     int64_t max_msg;
+    int expire_ms;          /* a request still waiting after this long is dropped unanswered
+                               (its client has given up: CHISO_RPC_TIMEOUT_MS); 0: never */
 } broker_opts;
 
 /* Binds at once; NULL when the endpoint cannot be bound (logged). */

@@ -26,7 +26,7 @@ int main(void)
 
     void *ctx = zmq_ctx_new();
     broker_opts opts = {cfg->broker, cfg->heartbeat_ms, cfg->liveness, cfg->nosvc_ms,
-                        cfg->max_msg};
+                        cfg->max_msg, cfg->rpc_timeout_ms};
     broker *b = broker_new(ctx, &opts);
     if (!b) {
         zmq_ctx_term(ctx);

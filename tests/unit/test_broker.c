@@ -72,7 +72,7 @@ static pid_t s_fork_broker(void)
         return pid;
     s_child_signals();
     void *ctx = zmq_ctx_new();
-    broker_opts o = {s_endpoint, 100, 3, NOSVC_MS, MAX_MSG};
+    broker_opts o = {s_endpoint, 100, 3, NOSVC_MS, MAX_MSG, 10000};
     broker *b = broker_new(ctx, &o);
     int rc = b ? broker_run(b, &s_child_stop) : -1;
     broker_destroy(&b);
