@@ -241,12 +241,10 @@ int surveys_import_points(cs_call *c, const ProtobufCMessage *in_, ProtobufCMess
     }
     int rc;
     if (cs_err_isset(&pe)) {
-        /* Let validate fold the item errors into one (count and other lines). */
+        /* validate only folds the item errors already in pe (count and other lines). */
         survey_ref none = {0};
-        cs_err ve;
-        cs_err_clear(&ve);
-        survey_import_validate(si, &none, &ve);
-        *cs_call_err(c) = ve;
+        survey_import_validate(si, &none, &pe);
+        *cs_call_err(c) = pe;
         rc = -1;
     } else {
         char *canon = survey_import_canonical(si);
