@@ -268,21 +268,14 @@ cs_system_stop() {
     cs_stop_proc broker
 }
 
-# cs_create_sysadmin LOGIN PASSWORD: through chiso-admin (password on stdin), unless the
-# login exists already. 0 created or present, 1 failed, 2 no chiso-admin.
+# cs_create_sysadmin LOGIN PASSWORD: through chiso-admin (password on stdin; for an existing
+# sysadmin it sets the password, so the given one is always the valid one).
+# 0 done, 1 failed, 2 no chiso-admin.
 cs_create_sysadmin() {
     local login=$1 password=$2
     if [ ! -x "$CHISO_BIN/chiso-admin" ]; then
         cs_say "no $CHISO_BIN/chiso-admin: sysadmin $login not created"
         return 2
-    fi
-    local n
-    n=$(psql -X -q -t -A -d "$CHISO_DB_SUPER" -v login="$login" -f - 2>/dev/null <<'EOF'
-SELECT count(*) FROM catalog.users WHERE login = :'login';
-EOF
-) || n=0
-    if [ "$n" = 1 ]; then
-        return 0
     fi
     printf '%s\n' "$password" | CHISO_DB=$CHISO_DB_APP "$CHISO_BIN/chiso-admin" create-sysadmin "$login" \
         >>"$CS_LOG_DIR/admin.log" 2>&1 \
