@@ -92,14 +92,17 @@ int sub_can_view(cs_call *c, long long period_id, long long agency_id, const cha
     return PQntuples(r) > 0;
 }
 
-int sub_state_get(cs_call *c, long long period_id, long long agency_id, const char **state,
-                  long long *submitted_at)
+int sub_state_get(cs_call *c, long long period_id, long long agency_id, bool lock,
+                  const char **state, long long *submitted_at)
 {
     const char *p[] = {cs_call_int(c, period_id), cs_call_int(c, agency_id)};
     PGresult *r = cs_call_exec(c,
-                               "SELECT state, coalesce(extract(epoch FROM submitted_at)::bigint, 0)"
-                               "  FROM submissions.submissions"
-                               " WHERE period_id = $1 AND agency_id = $2 FOR UPDATE",
+                               lock ? "SELECT state, coalesce(extract(epoch FROM submitted_at)::bigint, 0)"
+                                      "  FROM submissions.submissions"
+                                      " WHERE period_id = $1 AND agency_id = $2 FOR UPDATE"
+                                    : "SELECT state, coalesce(extract(epoch FROM submitted_at)::bigint, 0)"
+                                      "  FROM submissions.submissions"
+                                      " WHERE period_id = $1 AND agency_id = $2",
                                2, p);
     if (!r)
         return -1;
@@ -118,7 +121,7 @@ int sub_state_get(cs_call *c, long long period_id, long long agency_id, const ch
 int sub_require_draft(cs_call *c, long long period_id, long long agency_id)
 {
     const char *state;
-    if (sub_state_get(c, period_id, agency_id, &state, NULL) != 0)
+    if (sub_state_get(c, period_id, agency_id, true, &state, NULL) != 0)
         return -1;
     if (strcmp(state, "submitted") == 0)
         return cs_err_set(cs_call_err(c), 409, "already_submitted", NULL, "%s%.0s", "%.0s%s",

@@ -32,10 +32,10 @@ int sub_require_actor(cs_call *c, long long agency_id, bool head_only);
 int sub_can_view(cs_call *c, long long period_id, long long agency_id, const char *group,
                  const char *leaf_code);
 
-/* The submission state ("draft" when there is no row), locking the row when there is one
+/* The submission state ("draft" when there is no row); lock: take the row lock (writes)
  * so that submit/withdraw/edits serialise. *submitted_at 0 when not submitted. 0 / -1. */
-int sub_state_get(cs_call *c, long long period_id, long long agency_id, const char **state,
-                  long long *submitted_at);
+int sub_state_get(cs_call *c, long long period_id, long long agency_id, bool lock,
+                  const char **state, long long *submitted_at);
 
 /* 0 when the self-assessment may still be edited (draft), else 409 already_submitted. */
 int sub_require_draft(cs_call *c, long long period_id, long long agency_id);

@@ -203,7 +203,7 @@ int sub_get_self_assessment(cs_call *c, const ProtobufCMessage *in, ProtobufCMes
         (void *)cs_call_msg(c, &chiso__submissions__self_assessment__descriptor);
     const char *state;
     long long submitted_at;
-    if (sub_state_get(c, req->period_id, req->agency_id, &state, &submitted_at) != 0)
+    if (sub_state_get(c, req->period_id, req->agency_id, false, &state, &submitted_at) != 0)
         return -1;
     sa->has_period_id = sa->has_agency_id = true;
     sa->period_id = req->period_id;

@@ -137,7 +137,7 @@ int sub_submit(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
         return -1;
     if (cs_phase_require(c, req->period_id, req->agency_id, "self_assessment") != 0)
         return -1;
-    if (sub_state_get(c, req->period_id, req->agency_id, &state, NULL) != 0)
+    if (sub_state_get(c, req->period_id, req->agency_id, true, &state, NULL) != 0)
         return -1;
     if (strcmp(state, "submitted") == 0)
         return sub_require_draft(c, req->period_id, req->agency_id);
@@ -180,7 +180,7 @@ int sub_withdraw(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
     /* Only before the self-assessment deadline (an extension counts). */
     if (cs_phase_require(c, req->period_id, req->agency_id, "self_assessment") != 0)
         return -1;
-    if (sub_state_get(c, req->period_id, req->agency_id, &state, NULL) != 0)
+    if (sub_state_get(c, req->period_id, req->agency_id, true, &state, NULL) != 0)
         return -1;
     if (strcmp(state, "submitted") != 0)
         return s_not_submitted(cs_call_err(c));
@@ -204,7 +204,7 @@ int sub_reopen(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
         return -1;
     if (PQntuples(r) == 0)
         return cs_err_not_found(e, "period");
-    if (sub_state_get(c, req->period_id, req->agency_id, &state, NULL) != 0)
+    if (sub_state_get(c, req->period_id, req->agency_id, true, &state, NULL) != 0)
         return -1;
     if (strcmp(state, "submitted") != 0)
         return s_not_submitted(e);
