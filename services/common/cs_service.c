@@ -306,7 +306,7 @@ static int s_tx_body(cs_db *db, void *arg, cs_err *e)
 {
     (void)db;
     cs_call *c = arg;
-    (void)e;    /* == &c->err */
+    (void)e;    /* == &c->err, cleared by cs_db_tx */
     c->reply = NULL;
     c->reply_len = 0;
     const Chiso__Context *x = cs_call_ctx(c);
@@ -426,16 +426,15 @@ static uint8_t *s_handle(const s_service *svc, cs_db *db, const uint8_t *body, s
         goto done;
     }
     bool write = c.handler->flags & CS_RPC_WRITE;
-    cs_err txe;
+    /* c.err is the transaction's error: cleared before every attempt, so a retried
+     * transaction that then succeeds carries no stale error. */
     if (cs_db_tx(db, cs_call_province(&c), cs_call_user(&c), cs_call_has_role(&c, "sysadmin"),
-                 !write, s_tx_body, &c, &txe) == 0 && c.reply) {
+                 !write, s_tx_body, &c, &c.err) == 0 && c.reply) {
         out = malloc(c.reply_len ? c.reply_len : 1);
         if (!out)
             s_oom();
         memcpy(out, c.reply, c.reply_len);
         *out_len = c.reply_len;
-    } else if (!cs_err_isset(&c.err)) {
-        c.err = txe;    /* BEGIN, set_config or COMMIT failed */
     }
 done:
     if (!out) {
