@@ -43,7 +43,6 @@ struct gw_http {
     void *zmq;
     struct MHD_Daemon *daemon;
     char *openapi;                  /* rendered once: the route table is static */
-    char web_root[PATH_MAX];        /* realpath of CHISO_WEB_DIR, "" when missing */
     pthread_mutex_t lock;           /* guards clients */
     cs_client **clients;
     size_t n_clients;
@@ -432,7 +431,7 @@ static enum MHD_Result s_readyz(s_req *r, struct MHD_Connection *c)
              cs_env("CHISO_SERVICES", "catalog,submissions,appraisal,surveys,leadership,ranking"));
     json_t *services = json_object();
     char *save = NULL;
-    for (char *s = strtok_r(wanted, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
+    for (char *s = strtok_r(wanted, ", ", &save); s; s = strtok_r(NULL, ", ", &save)) {
         json_int_t n = json_integer_value(json_object_get(live, s));
         json_object_set_new(services, s, json_integer(n));
         if (n <= 0)
@@ -494,15 +493,18 @@ static enum MHD_Result s_static(s_req *r, struct MHD_Connection *c)
         return s_send_error(r, c, &e);
     }
     const char *rel = strcmp(r->url, "/") == 0 ? "/index.html" : r->url;
-    char path[PATH_MAX + 8], real[PATH_MAX];
-    size_t root_len = strlen(r->h->web_root);
+    char root[PATH_MAX], path[PATH_MAX + 8], real[PATH_MAX];
+    /* resolved per request: the folder may be created or replaced while we run */
+    if (!realpath(r->h->cfg->web_dir, root))
+        root[0] = '\0';
+    size_t root_len = strlen(root);
     /* no way out of the web folder: no '..' or hidden segments, no backslashes, and the
      * resolved path must still be inside the resolved root */
-    bool bad = !r->h->web_root[0] || strstr(rel, "/.") || strchr(rel, '\\') || rel[0] != '/';
+    bool bad = !root[0] || strstr(rel, "/.") || strchr(rel, '\\') || rel[0] != '/';
     int fd = -1;
     struct stat st;
-    if (!bad && snprintf(path, sizeof path, "%s%s", r->h->web_root, rel) < (int) sizeof path &&
-        realpath(path, real) && strncmp(real, r->h->web_root, root_len) == 0 &&
+    if (!bad && snprintf(path, sizeof path, "%s%s", root, rel) < (int) sizeof path &&
+        realpath(path, real) && strncmp(real, root, root_len) == 0 &&
         real[root_len] == '/' && (fd = open(real, O_RDONLY | O_CLOEXEC)) >= 0 &&
         fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
         struct MHD_Response *resp = MHD_create_response_from_fd((uint64_t) st.st_size, fd);
@@ -1022,8 +1024,6 @@ gw_http *gw_http_new(const cs_config *cfg, void *zmq_ctx, cs_err *e)
     h->cfg = cfg;
     h->zmq = zmq_ctx;
     pthread_mutex_init(&h->lock, NULL);
-    if (!realpath(cfg->web_dir, h->web_root))
-        h->web_root[0] = '\0';
     h->openapi = gw_openapi_render();
     if (sodium_init() < 0) {
         cs_err_internal(e, "libsodium init failed");
