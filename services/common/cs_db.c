@@ -1,8 +1,10 @@
 #include "cs_db.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cs_log.h"
 
 /* Statements go through PQexecParams (parameters, unnamed statement), so there is nothing to
@@ -238,6 +240,9 @@ int cs_db_tx(cs_db *self, long long province_id, long long user_id, bool system_
         if (!self->retryable || attempt >= CS_DB_TX_ATTEMPTS)
             return -1;
         cs_log_warn("transaction retried (attempt %d): %s", attempt + 1, e->code);
+        /* A random pause, growing with each attempt, so two transactions that deadlocked
+         * do not meet again in lockstep. */
+        usleep((useconds_t)(randombytes_uniform(20000) + 1000) * (useconds_t)attempt);
         if (!self->conn) {
             cs_err ce;
             cs_err_clear(&ce);
