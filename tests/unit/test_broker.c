@@ -19,7 +19,10 @@
 #include "../../services/broker/broker.h"
 #include "cs_client.h"
 #include "cs_config.h"
+#include "cs_service.h"
 #include "cs_worker.h"
+#include "envelope.pb-c.h"
+#include "gwtest.pb-c.h"
 
 #define NOSVC_MS 400
 #define MAX_MSG 65536
@@ -144,6 +147,9 @@ static int s_setup(void **state)
     setenv("CHISO_NOSVC_MS", "400", 1);
     setenv("CHISO_MAX_MSG", "65536", 1);
     setenv("CHISO_RPC_TIMEOUT_MS", "10000", 1);
+    /* No database in this test: the service runtime must answer what it can without one
+     * and report the rest as 503 db_unavailable. */
+    setenv("CHISO_DB", "host=127.0.0.1 port=9 dbname=none user=none connect_timeout=1", 1);
     (void)cs_config_get();
     /* Fork before this process creates any ZeroMQ context (contexts do not survive fork). */
     s_broker = s_fork_broker();
@@ -343,6 +349,99 @@ static void test_worker_reconnects_after_broker_restart(void **state)
     s_echo(7000);
 }
 
+
+/* --- cs_service_run over the broker, without a database ---------------------------- */
+
+static int s_echo_rpc(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+    (void)c;
+    *out = (ProtobufCMessage *)in;
+    return 0;
+}
+
+static pid_t s_fork_service(void)
+{
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    static const cs_rpc rpcs[] = {{"Echo", s_echo_rpc, CS_RPC_READ},
+                                  {"Put", s_echo_rpc, CS_RPC_WRITE},
+                                  {"Get", s_echo_rpc, CS_RPC_READ}};
+    _exit(cs_service_run("gwtest", &chiso__gwtest__gw_test__descriptor, rpcs, 3));
+}
+
+/* Send a packed chiso.Request (or raw bytes) to gwtest and unpack the reply's error. */
+static void s_expect_error(const uint8_t *req, size_t len, int status, const char *code)
+{
+    uint8_t *rep = NULL;
+    size_t rep_len = 0;
+    cs_err e;
+    cs_err_clear(&e);
+    if (cs_client_call(s_client, "gwtest", req, len, true, &rep, &rep_len, &e) != 0)
+        fail_msg("call failed: %s", e.code);
+    Chiso__Reply *r = chiso__reply__unpack(NULL, rep_len, rep);
+    free(rep);
+    assert_non_null(r);
+    assert_non_null(r->error);
+    assert_int_equal(r->error->status, status);
+    assert_string_equal(r->error->code, code);
+    assert_non_null(r->error->message_vi);
+    assert_non_null(r->error->message_en);
+    assert_true(strlen(r->error->message_vi) > 0 && strlen(r->error->message_en) > 0);
+    chiso__reply__free_unpacked(r, NULL);
+}
+
+static size_t s_pack_request(const char *rpc, const uint8_t *body, size_t body_len,
+                             uint8_t *buf)
+{
+    Chiso__Context ctx = CHISO__CONTEXT__INIT;
+    ctx.request_id = "unit-test";
+    ctx.has_province_id = true;
+    ctx.province_id = 1;
+    Chiso__Request req = CHISO__REQUEST__INIT;
+    req.ctx = &ctx;
+    req.rpc = (char *)rpc;
+    req.has_body = true;
+    req.body.data = (uint8_t *)body;
+    req.body.len = body_len;
+    return chiso__request__pack(&req, buf);
+}
+
+static void test_service_runtime_errors(void **state)
+{
+    (void)state;
+    /* A handler table that misses an rpc is refused at start-up. */
+    static const cs_rpc partial[] = {{"Echo", s_echo_rpc, CS_RPC_READ}};
+    assert_int_equal(cs_service_run("gwtest", &chiso__gwtest__gw_test__descriptor, partial, 1),
+                     2);
+
+    pid_t svc = s_fork_service();
+    assert_int_equal(s_wait_status("echo=1,gwtest=1") == 0 ||
+                     s_wait_status("gwtest=1,echo=1") == 0, 1);
+    uint8_t buf[256];
+    /* Not a chiso.Request at all. */
+    s_expect_error((const uint8_t *)"\xff\xff\xff", 3, 400, "bad_message");
+    /* An rpc the service does not have. */
+    size_t n = s_pack_request("Nope", (const uint8_t *)"", 0, buf);
+    s_expect_error(buf, n, 404, "unknown_rpc");
+    /* A known rpc whose input does not unpack (field 1 as a truncated varint). */
+    n = s_pack_request("Echo", (const uint8_t *)"\x08\xff", 2, buf);
+    s_expect_error(buf, n, 400, "bad_message");
+    /* A well-formed call needs the database, which is not there. */
+    n = s_pack_request("Echo", (const uint8_t *)"", 0, buf);
+    s_expect_error(buf, n, 503, "db_unavailable");
+
+    /* SIGTERM: the service says goodbye to the broker and exits 0. */
+    int64_t t0 = s_now_ms();
+    kill(svc, SIGTERM);
+    int st = 0;
+    waitpid(svc, &st, 0);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    assert_true(s_now_ms() - t0 < 3000);
+    assert_int_equal(s_wait_status("echo=1"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -351,6 +450,7 @@ int main(void)
         cmocka_unit_test(test_lost_request_is_answered_lost),
         cmocka_unit_test(test_no_worker_answers_nosvc_while_others_serve),
         cmocka_unit_test(test_oversized_message_is_dropped),
+        cmocka_unit_test(test_service_runtime_errors),
         cmocka_unit_test(test_worker_reconnects_after_broker_restart),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
