@@ -537,7 +537,8 @@ static void s_disposition(const char *name, char *buf, size_t len)
     char ascii[256], enc[1024];
     size_t a = 0, n = 0;
     for (const unsigned char *p = (const unsigned char *) name; *p; p++) {
-        if (a < sizeof ascii - 1)
+        /* one '_' per non-ASCII character (continuation bytes add nothing) */
+        if (a < sizeof ascii - 1 && (*p & 0xC0) != 0x80)
             ascii[a++] = (*p >= 0x20 && *p < 0x7F && *p != '"' && *p != '\\') ? (char) *p : '_';
         if (n + 4 >= sizeof enc)
             continue;
@@ -1058,6 +1059,7 @@ void gw_http_destroy(gw_http **self_p)
     for (size_t i = 0; i < h->n_clients; i++)
         cs_client_destroy(&h->clients[i]);
     free(h->clients);
+    gw_upload_shutdown();
     free(h->openapi);
     pthread_mutex_destroy(&h->lock);
     free(h);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <magic.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -37,8 +38,10 @@ static const char *const s_allowed[] = {
     "image/png",
 };
 
-/* libmagic handles are not thread-safe: one per pool thread, opened on first use. */
-static _Thread_local magic_t tl_magic;
+/* A libmagic handle is not thread-safe: one for the process, used under a lock (a type
+ * check reads a few KiB of one file), opened on first use, closed by gw_upload_shutdown. */
+static pthread_mutex_t s_magic_lock = PTHREAD_MUTEX_INITIALIZER;
+static magic_t s_magic;
 
 static int s_mkdirs(const char *path)
 {
@@ -140,17 +143,19 @@ int gw_upload_finish(gw_upload *self, cs_err *e)
     crypto_hash_sha256_final(&self->sha, digest);
     sodium_bin2hex(self->hex, sizeof self->hex, digest, sizeof digest);
 
-    if (!tl_magic) {
-        tl_magic = magic_open(MAGIC_MIME_TYPE);
-        if (tl_magic && magic_load(tl_magic, NULL) != 0) {
-            magic_close(tl_magic);
-            tl_magic = NULL;
+    pthread_mutex_lock(&s_magic_lock);
+    if (!s_magic) {
+        s_magic = magic_open(MAGIC_MIME_TYPE);
+        if (s_magic && magic_load(s_magic, NULL) != 0) {
+            magic_close(s_magic);
+            s_magic = NULL;
         }
-        if (!tl_magic)
-            return cs_err_internal(e, "libmagic unavailable");
     }
-    mime = magic_file(tl_magic, self->tmp_path);
-    snprintf(self->type, sizeof self->type, "%s", mime ? mime : "application/octet-stream");
+    mime = s_magic ? magic_file(s_magic, self->tmp_path) : NULL;
+    snprintf(self->type, sizeof self->type, "%s", mime ? mime : "");
+    pthread_mutex_unlock(&s_magic_lock);
+    if (!self->type[0])
+        return cs_err_internal(e, "libmagic could not read the file");
     for (size_t i = 0; i < sizeof s_allowed / sizeof s_allowed[0]; i++)
         if (strcmp(self->type, s_allowed[i]) == 0)
             ok = true;
@@ -177,6 +182,15 @@ int gw_upload_finish(gw_upload *self, cs_err *e)
     close(self->fd);
     self->fd = -1;
     return 0;
+}
+
+void gw_upload_shutdown(void)
+{
+    pthread_mutex_lock(&s_magic_lock);
+    if (s_magic)
+        magic_close(s_magic);
+    s_magic = NULL;
+    pthread_mutex_unlock(&s_magic_lock);
 }
 
 const char *gw_upload_sha256(const gw_upload *self) { return self->hex; }

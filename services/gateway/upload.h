@@ -35,6 +35,9 @@ const char *gw_upload_type(const gw_upload *self);      /* MIME type, after fini
  * characters or '..' component. 0 / -1 (400 bad_file_name). */
 int gw_file_name_check(const char *name, size_t len, cs_err *e);
 
+/* Release the process-wide type checker (at shutdown, after the last upload). */
+void gw_upload_shutdown(void);
+
 /* Path of a stored file from its hash (refuses anything but 64 hex digits). 0 / -1. */
 int gw_store_path(const char *var_dir, const char *sha256, char *buf, size_t len);
 

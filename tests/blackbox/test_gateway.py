@@ -5,6 +5,7 @@ the OpenAPI document versus the route table, and a stopped service answering 503
 while the others keep working. Every rejected write is checked to have changed nothing."""
 
 import glob
+import hashlib
 import http.client
 import json
 import os
@@ -15,7 +16,7 @@ import time
 import unittest
 import urllib.parse
 
-from harness import api, assert_error, env, new_province, start_service, unique
+from harness import api, assert_error, env, new_province, new_user, start_service, unique
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 GW_DIR = os.path.join(ROOT, "services", "gateway")
@@ -386,6 +387,109 @@ class TestGateway(unittest.TestCase):
                 else:
                     self.assertEqual(st, 405, f"{method} {path}")
                     self.assertIn("allow", h)
+
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
+       b"\x00\x00\x00IEND\xaeB`\x82")
+
+
+class TestEvidenceFiles(unittest.TestCase):
+    """Upload (raw and multipart) into the content-addressed store and download back."""
+
+    @classmethod
+    def setUpClass(cls):
+        p = new_province()
+        tok = p["token"]
+
+        def ok(resp, what):
+            st, body, _ = resp
+            if st != 200:
+                raise AssertionError(f"{what}: HTTP {st} {body!r}")
+            return body
+        maxima = {1: 45, 2: 35, 3: 12, 4: 5, 5: 3}
+        ok(api("POST", "/api/v1/agency-groups", {"code": "01", "name": "Sở, ban, ngành"}, token=tok), "group")
+        period = ok(api("POST", "/api/v1/periods", {"code": "K2025", "name": "Kỳ 2025", "year": 2025,
+                                                     "config": "{}"}, token=tok), "period")["id"]
+        contents = [dict({"content": c, "title": f"Nội dung {c}"},
+                         **({"max_points": maxima[c]} if c in maxima else {})) for c in range(1, 7)]
+        nodes = [{"code": f"{c}.1", "content": c, "title": f"Tiêu chí {c}.1", "max_points": maxima[c],
+                  "step": 0.01 if c == 3 else 0.25} for c in range(1, 6)]
+        iset = ok(api("POST", "/api/v1/index-sets", {"code": "BCS01", "name": "Bộ Chỉ số 01",
+                                                     "group_code": "01", "year": 2025,
+                                                     "contents": contents, "nodes": nodes},
+                      token=tok), "index set")
+        ok(api("PUT", f"/api/v1/periods/{period}/index-sets/01", {"index_set_id": iset["id"]},
+               token=tok), "period index set")
+        ag = ok(api("POST", "/api/v1/agencies", {"code": "SNV", "name": "Sở Nội vụ", "group_code": "01"},
+                    token=tok), "agency")
+        now = int(time.time())
+        ok(api("PUT", f"/api/v1/periods/{period}/phases/self_assessment",
+               {"opens_at": now - 60, "closes_at": now + 86400}, token=tok), "phase")
+        cls.editor = new_user(p, ["agency_editor"], agency_id=ag["id"])["token"]
+        cls.base = f"/api/v1/periods/{period}/agencies/{ag['id']}/evidence/files?leaf_code=1.1"
+        # unique content per run: the store is shared by every test of the system
+        cls.data = PNG + unique("x").encode()
+        cls.sha = hashlib.sha256(cls.data).hexdigest()
+
+    def _stored(self):
+        return [f for f in _evidence_files() if os.path.basename(f) == self.sha]
+
+    def test_raw_then_multipart_same_content_stored_once(self):
+        name = "Báo cáo năm 2025.png"
+        st, ev, _ = api("POST", self.base + "&file_name=" + urllib.parse.quote(name), token=self.editor,
+                        raw=self.data, headers={"Content-Type": "image/png"})
+        self.assertEqual(st, 200, ev)
+        self.assertEqual(ev["file_sha256"], self.sha)
+        self.assertEqual(ev["file_size"], len(self.data))
+        self.assertEqual(ev["file_type"], "image/png")
+        self.assertEqual(ev["file_name"], name)
+        stored = self._stored()
+        self.assertEqual(len(stored), 1)
+        self.assertEqual(os.path.basename(os.path.dirname(stored[0])), self.sha[:2])
+        with open(stored[0], "rb") as f:
+            self.assertEqual(f.read(), self.data)
+
+        boundary = "----chiso" + unique("b")
+        # another leaf (a form field this time), so the service records a second evidence
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"leaf_code\"\r\n\r\n2.1\r\n"
+                f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+                f"filename=\"ảnh chụp.png\"\r\nContent-Type: application/pdf\r\n\r\n").encode() + \
+            self.data + f"\r\n--{boundary}--\r\n".encode()
+        st, ev2, _ = api("POST", self.base.split("?")[0], token=self.editor, raw=body,
+                         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        self.assertEqual(st, 200, ev2)
+        self.assertEqual(ev2["file_sha256"], self.sha)
+        self.assertEqual(ev2["file_type"], "image/png")       # from the content, not the part header
+        self.assertEqual(ev2["file_name"], "ảnh chụp.png")
+        self.assertEqual(ev2["leaf_code"], "2.1")
+        self.assertNotEqual(ev2["id"], ev["id"])
+        self.assertEqual(len(self._stored()), 1)               # same content, one file
+
+        st, data, h = api("GET", f"/api/v1/evidence/{ev['id']}/download", token=self.editor)
+        self.assertEqual(st, 200)
+        self.assertEqual(data, self.data)
+        self.assertEqual(h["content-type"], "image/png")
+        self.assertIn("filename*=UTF-8''B%C3%A1o%20c%C3%A1o%20n%C4%83m%202025.png",
+                      h["content-disposition"])
+        self.assertIn('filename="B_o c_o n_m 2025.png"', h["content-disposition"])
+        assert_error(self, api("GET", f"/api/v1/evidence/{ev['id']}/download"), 401, "unauthenticated")
+
+    def test_multipart_bad_name_and_missing_file(self):
+        before = _evidence_files()
+        boundary = "b" + unique("x")
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+                f"filename=\"../../etc/x.png\"\r\n\r\n").encode() + self.data + \
+            f"\r\n--{boundary}--\r\n".encode()
+        assert_error(self, api("POST", self.base, token=self.editor, raw=body,
+                               headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}),
+                     400, "bad_file_name")
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nx"
+                f"\r\n--{boundary}--\r\n").encode()
+        resp = api("POST", self.base, token=self.editor, raw=body,
+                   headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        self.assertEqual(resp[0], 400, resp)
+        self.assertEqual(_evidence_files(), before)
 
 
 class TestServiceDown(unittest.TestCase):
