@@ -28,6 +28,8 @@ static int s_failures(cs_call *c, const char *login)
 {
     cs_err e;
     cs_err_clear(&e);
+    if (!s_side_db())
+        return cs_err_internal(cs_call_err(c), "no memory for the login-failure connection");
     const char *p[] = {login};
     PGresult *r = cs_db_exec(s_side_db(), &e, "SELECT catalog.auth_recent_failures($1)", 1, p);
     if (!r) {
