@@ -149,7 +149,10 @@ int cs_client_call(cs_client *self, const char *service,
                           "Dịch vụ %s không trả lời kịp thời.",
                           "Service %s did not answer in time.", service);
     default:
-        cs_err_internal(e, "broker connection failed");
+        cs_err_set(e, 503, "broker_unavailable", NULL,
+                   "Không kết nối được tới bộ điều phối dịch vụ (%s).",
+                   "Cannot reach the service broker (%s).", service);
+        cs_err_detail(e, "%s", zmq_strerror(zmq_errno()));
         return -1;
     }
 }
