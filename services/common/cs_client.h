@@ -7,7 +7,7 @@
  *  e set: 503 service_unavailable when no live worker took the request within
  *  CHISO_NOSVC_MS, 503 worker_lost when the worker died with it (retried once first when
  *  `retry` is true: reads and writes carrying an idempotency key), 504 timeout after
- *  CHISO_RPC_TIMEOUT_MS. Late replies to an earlier, abandoned request are discarded. */
+ *  CHISO_RPC_TIMEOUT_MS, 503 broker_unavailable when the request cannot be sent. Late replies to an earlier, abandoned request are discarded. */
 #ifndef CS_CLIENT_H
 #define CS_CLIENT_H
 
