@@ -38,14 +38,13 @@ static long long s_ll(PGresult *r, int row, int col)
     return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
 }
 
-static bool s_is_writer(cs_call *c)
+bool surveys_is_writer(cs_call *c)
 {
     return cs_call_province(c) != 0
         && (cs_call_has_role(c, "surveyor") || cs_call_has_role(c, "province_admin"));
 }
 
-/* The catalog data one import is checked against, borrowed from results in the arena. */
-static int s_load_ref(cs_call *c, long long period_id, survey_ref *ref)
+int surveys_load_ref(cs_call *c, long long period_id, survey_ref *ref)
 {
     const char *prov = cs_call_int(c, cs_call_province(c));
     const char *pid = cs_call_int(c, period_id);
@@ -95,7 +94,7 @@ static int s_load_ref(cs_call *c, long long period_id, survey_ref *ref)
     return 0;
 }
 
-static const char *s_sha256_hex(cs_call *c, const char *data, size_t len)
+const char *surveys_sha256_hex(cs_call *c, const char *data, size_t len)
 {
     unsigned char h[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(h, (const unsigned char *)data, len);
@@ -104,11 +103,10 @@ static const char *s_sha256_hex(cs_call *c, const char *data, size_t len)
     return hex;
 }
 
-/* Write a validated import: the batch, then each value inserted or replaced and audited. */
-static int s_write(cs_call *c, long long period_id, survey_import *si, const char *source,
+int surveys_write_batch(cs_call *c, long long period_id, survey_import *si, const char *source,
                    const char *raw, size_t raw_len, ProtobufCMessage **out)
 {
-    const char *sha = s_sha256_hex(c, raw, raw_len);
+    const char *sha = surveys_sha256_hex(c, raw, raw_len);
     size_t n = survey_import_count(si);
     const char *prov = cs_call_int(c, cs_call_province(c));
     const char *pid = cs_call_int(c, period_id);
@@ -202,7 +200,7 @@ static int s_import(cs_call *c, long long period_id, survey_import *si, const ch
 {
     cs_err *e = cs_call_err(c);
     survey_ref ref = {0};
-    if (s_load_ref(c, period_id, &ref) != 0)
+    if (surveys_load_ref(c, period_id, &ref) != 0)
         return -1;
     cs_err ve;
     cs_err_clear(&ve);
@@ -210,13 +208,13 @@ static int s_import(cs_call *c, long long period_id, survey_import *si, const ch
         *e = ve;
         return -1;
     }
-    return s_write(c, period_id, si, source, raw, raw_len, out);
+    return surveys_write_batch(c, period_id, si, source, raw, raw_len, out);
 }
 
 static int s_precheck(cs_call *c, bool has_period, long long period_id)
 {
     cs_err *e = cs_call_err(c);
-    if (!s_is_writer(c))
+    if (!surveys_is_writer(c))
         return cs_err_forbidden(e);
     if (!has_period || period_id <= 0)
         return cs_err_invalid(e, "period_id", "thiếu kỳ đánh giá", "period_id is required");

@@ -294,5 +294,97 @@ class TestSurveys(unittest.TestCase):
         self.assertEqual(self.written(), before)
 
 
+class TestSurveyCollection(unittest.TestCase):
+    """Questionnaires, single-use invitations, public answers, conversion to points."""
+    w = None
+
+    def setUp(self):
+        if TestSurveyCollection.w is None:
+            w = scoring_world(self, "survey")
+            w["surveyor"] = new_user(w["province"], ["surveyor"])
+            w["viewer"] = new_user(w["province"], ["viewer"])
+            TestSurveyCollection.w = w
+        self.w = TestSurveyCollection.w
+        self.pid = self.w["periods"]["open"]
+
+    def questionnaire(self, questions, token=None, **extra):
+        body = {"code": unique("Q"), "title": "Phiếu khảo sát người dân",
+                "respondent_group": "citizen", "questions": questions}
+        body.update(extra)
+        return api("POST", f"/api/v1/periods/{self.pid}/questionnaires", body,
+                   token=token or self.w["surveyor"]["token"])
+
+    def invite(self, qid, agency, count):
+        return _ok(self, api("POST", f"/api/v1/questionnaires/{qid}/invitations",
+                             {"agency_id": self.w["agencies"][agency], "count": count},
+                             token=self.w["surveyor"]["token"]), "invitations")["tokens"]
+
+    def answer(self, token, qids, values):
+        return api("POST", f"/api/v1/survey/{token}",
+                   {"answers": [{"question_id": q, "value": v} for q, v in zip(qids, values)]})
+
+    def test_collect_and_convert(self):
+        assert_error(self, self.questionnaire([{"leaf_code": "4.1", "text": "?"}]), 400,
+                     "survey_unknown_leaf")
+        assert_error(self, self.questionnaire([{"leaf_code": "3.1", "text": "?"}],
+                                              respondent_group="aliens"), 400, "invalid_input")
+        assert_error(self, self.questionnaire([{"leaf_code": "3.1", "text": "?"}],
+                                              token=self.w["viewer"]["token"]), 403, "forbidden")
+        q = _ok(self, self.questionnaire(
+            [{"leaf_code": "3.1", "text": "Cơ quan giải quyết hồ sơ đúng hẹn?"},
+             {"leaf_code": "3.2", "text": "Cán bộ tiếp dân lịch sự?"}], min_responses=2))
+        self.assertEqual([x["position"] for x in q["questions"]], [1, 2])
+        qids = [x["id"] for x in q["questions"]]
+
+        a1 = self.invite(q["id"], "A1", 3)
+        a2 = self.invite(q["id"], "A2", 1)
+        self.assertEqual(len(set(a1 + a2)), 4)
+        for t in a1 + a2:   # only the SHA-256 of a token is stored
+            self.assertEqual(psql_super(
+                "SELECT count(*) FROM surveys.invitations WHERE token_hash = sha256(convert_to(:'t', 'UTF8'))",
+                {"t": t}), [["1"]])
+
+        st, form, _ = api("GET", f"/api/v1/survey/{a1[0]}")           # public: no session
+        self.assertEqual(st, 200, form)
+        self.assertEqual([x["id"] for x in form["questions"]], qids)
+        self.assertEqual(form["agency_name"], "Cơ quan A1")
+
+        _ok(self, self.answer(a1[0], qids, [5, 4]))
+        _ok(self, self.answer(a1[1], qids, [3, 4]))
+        assert_error(self, self.answer(a1[2], qids[:1], [4]), 400, "survey_answers_invalid")
+        assert_error(self, self.answer(a1[2], qids, [4, 6]), 400, "survey_answers_invalid")
+        _ok(self, self.answer(a1[2], qids, [4, 2]))                  # not used up by the refusals
+        _ok(self, self.answer(a2[0], qids, [5, 5]))
+        assert_error(self, self.answer(a1[0], qids, [1, 1]), 409, "survey_token_used")
+        assert_error(self, api("GET", f"/api/v1/survey/{a1[0]}"), 409, "survey_token_used")
+        assert_error(self, self.answer("no-such-token", qids, [1, 1]), 404, "survey_token_unknown")
+
+        # a stored response keeps no link to its invitation
+        cols = {r[0] for r in psql_super(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = 'surveys' AND table_name IN ('responses', 'answers')")}
+        self.assertFalse([c for c in cols if "invitation" in c or "token" in c], cols)
+        self.assertEqual(psql_super(
+            "SELECT count(*) FROM surveys.responses WHERE agency_id = :'a'",
+            {"a": self.w["agencies"]["A1"]}), [["3"]])
+
+        assert_error(self, api("POST", f"/api/v1/periods/{self.pid}/survey-points/compute", {},
+                               token=self.w["viewer"]["token"]), 403, "forbidden")
+        body = _ok(self, api("POST", f"/api/v1/periods/{self.pid}/survey-points/compute", {},
+                             token=self.w["surveyor"]["token"]))
+        got = {(i["agency_code"], i["leaf_code"]): i["points"] for i in body["items"]}
+        # 6·(mean−1)/4: leaf 3.1 answers 5, 3, 4 -> 4.50; leaf 3.2 answers 4, 4, 2 -> 3.50
+        self.assertEqual(got, {("A1", "3.1"): 4.5, ("A1", "3.2"): 3.5})
+        flagged = {(f["agency_code"], f["leaf_code"]): (f["responses"], f["min_responses"])
+                   for f in body["flagged"]}
+        self.assertEqual(flagged, {("A2", "3.1"): (1, 2), ("A2", "3.2"): (1, 2)})
+        self.assertEqual(body["batch"]["source"], "responses")
+        st, listing, _ = api("GET", f"/api/v1/periods/{self.pid}/survey-points",
+                             token=self.w["token"])
+        pts = {(i["agency_code"], i["leaf_code"]): i["points"] for i in listing["items"]}
+        self.assertEqual(pts[("A1", "3.1")], 4.5)
+        self.assertNotIn(("A2", "3.1"), pts)
+
+
 if __name__ == "__main__":
     unittest.main()
