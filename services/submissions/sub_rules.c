@@ -85,7 +85,7 @@ static int s_record(const char **p, char sep, char *fields[3], int *extra, int *
             for (;;) {
                 if (*s == '\0') {
                     free(f);
-                    return -1;
+                    goto malformed;
                 }
                 if (*s == '"') {
                     if (s[1] == '"') {
@@ -109,7 +109,7 @@ static int s_record(const char **p, char sep, char *fields[3], int *extra, int *
                 s++;
             if (*s != sep && *s != '\n' && *s != '\r' && *s != '\0') {
                 free(f);
-                return -1;
+                goto malformed;
             }
         } else {
             while (*s && *s != sep && *s != '\n' && *s != '\r') {
@@ -137,6 +137,13 @@ static int s_record(const char **p, char sep, char *fields[3], int *extra, int *
         s++;
     *p = s;
     return nf;
+malformed:
+    /* The fields taken so far are the caller's only on success. */
+    for (int i = 0; i < nf; i++) {
+        free(fields[i]);
+        fields[i] = NULL;
+    }
+    return -1;
 }
 
 static char *s_trim(char *s)
