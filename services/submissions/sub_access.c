@@ -96,6 +96,16 @@ int sub_state_get(cs_call *c, long long period_id, long long agency_id, bool loc
                   const char **state, long long *submitted_at)
 {
     const char *p[] = {cs_call_int(c, period_id), cs_call_int(c, agency_id)};
+    if (lock) {
+        /* Make sure there is a row to lock: two first submits at once must serialise on
+         * it instead of both seeing "no row" (draft). */
+        const char *w[] = {cs_call_int(c, cs_call_province(c)), p[0], p[1]};
+        if (!cs_call_exec(c,
+                          "INSERT INTO submissions.submissions (province_id, period_id, agency_id)"
+                          " VALUES ($1, $2, $3) ON CONFLICT (period_id, agency_id) DO NOTHING",
+                          3, w))
+            return -1;
+    }
     PGresult *r = cs_call_exec(c,
                                lock ? "SELECT state, coalesce(extract(epoch FROM submitted_at)::bigint, 0)"
                                       "  FROM submissions.submissions"

@@ -3,9 +3,10 @@ and 2 (both kept), conflict of interest, scope and phase refusals, the agency's 
 from the explanation phase on, explanations only for lowered leaves, N/A decisions,
 specialist opinions."""
 
+import secrets
 import unittest
 
-from harness import api, assert_error, new_province, new_user
+from harness import api, assert_error, new_province, new_user, psql_super
 from test_submissions import P, World, ok
 
 
@@ -87,6 +88,20 @@ class TestRounds(unittest.TestCase):
         resp = appraise(w, 1, [{"leaf_code": "1.2", "score": 19}, {"leaf_code": "1.1", "score": 99}], a)
         assert_error(self, resp, 400, "score_out_of_range")
         self.assertEqual(resp[1]["error"]["field"], "items[1].score")
+        # A retried request with the same Idempotency-Key: one effect, the same answer.
+        key = {"Idempotency-Key": secrets.token_hex(16)}
+        body = {"items": [{"leaf_code": "6.1", "score": -1, "comment": "Lặp lại"}]}
+        count = ("SELECT count(*) FROM core.audit WHERE entity = 'appraisal.score'"
+                 " AND province_id = :'p'")
+        before = psql_super(count, {"p": w.p["id"]})[0][0]
+        r1 = api("PUT", w.ag() + "/appraisal/1", body, token=a, headers=key)
+        r2 = api("PUT", w.ag() + "/appraisal/1", body, token=a, headers=key)
+        self.assertEqual((r1[0], r2[0]), (200, 200), (r1[1], r2[1]))
+        self.assertEqual(r1[1], r2[1])
+        self.assertEqual(int(psql_super(count, {"p": w.p["id"]})[0][0]) - int(before), 1)
+        assert_error(self, api("PUT", w.ag() + "/appraisal/1",
+                               {"items": [{"leaf_code": "6.1", "score": -1.25}]}, token=a,
+                               headers=key), 422, "idempotency_key_reused")
         assert_error(self, appraise(w, 2, [{"leaf_code": "1.1", "score": 17}], a), 409,
                      "phase_not_scheduled")
         view = ok(api("GET", w.ag() + "/appraisal", token=w.admin))

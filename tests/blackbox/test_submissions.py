@@ -8,6 +8,7 @@ test_appraisal.py and test_audit.py."""
 
 import os
 import secrets
+import threading
 import time
 import unittest
 
@@ -364,6 +365,35 @@ class TestLifecycle(unittest.TestCase):
         self.assertEqual(body["state"], "draft")
         assert_error(self, api("POST", w.ag() + "/reopen", {"reason": "again"}, token=w.admin),
                      409, "not_submitted")
+
+
+    def test_concurrent_submit(self):
+        """Heads pressing "submit" at once: exactly one submits, one audit line."""
+        w = World()
+        w.open("self_assessment")
+        ok(w.scores([{"leaf_code": "1.1", "score": 10}], w.editor["token"]))
+        heads = [w.head] + [new_user(w.p, ["agency_head"], w.agency["A"]) for _ in range(3)]
+        results = []
+        lock = threading.Lock()
+
+        def go(h):
+            r = api("POST", w.ag() + "/submit", {}, token=h["token"])
+            with lock:
+                results.append(r)
+
+        threads = [threading.Thread(target=go, args=(h,)) for h in heads for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        codes = sorted(r[0] for r in results)
+        self.assertEqual(codes, [200] + [409] * (len(threads) - 1), [r[1] for r in results])
+        for st, body, _ in results:
+            if st == 409:
+                self.assertEqual(body["error"]["code"], "already_submitted")
+        n = psql_super("SELECT count(*) FROM core.audit WHERE entity = 'submissions.submission'"
+                       " AND province_id = :'p' AND action = 'submit'", {"p": w.p["id"]})
+        self.assertEqual(n[0][0], "1")
 
 
 class TestEvidence(unittest.TestCase):
