@@ -225,6 +225,8 @@ static enum MHD_Result s_send_error(s_req *r, struct MHD_Connection *c, const cs
     /* a 500's detail is for the log, not for the client */
     json_object_set_new(err, "detail", e->detail[0] && status != 500 ? json_string(e->detail) : json_null());
     snprintf(r->code, sizeof r->code, "%s", e->code[0] ? e->code : "internal");
+    /* a refused upload leaves nothing behind by the time the client reads the answer */
+    gw_upload_destroy(&r->up);
     if (status == 500 && e->detail[0])
         cs_log_error("request %s: %s", r->request_id, e->detail);
     return s_send_json(r, c, status, json_pack("{s:o}", "error", err));
