@@ -183,6 +183,22 @@ class TestRankingApi(unittest.TestCase):
         self.assertEqual(st, 200, body)
         st, body, _ = self._get(f"/agencies/{snv}/scorecard", self.ld.admin)
         self.assertEqual(body["result"]["max"], 100)
+        # The computation is in the audit trail.
+        st, body, _ = api("GET", "/api/v1/audit?entity=ranking.computation&limit=10",
+                          token=self.ld.admin)
+        self.assertEqual(st, 200, body)
+        self.assertTrue(any(e.get("action") == "compute" for e in body.get("items", [])), body)
+
+    def test_bad_period_configuration(self):
+        st, per, _ = api("POST", "/api/v1/periods", {
+            "code": "KSAI", "name": "Kỳ cấu hình sai", "year": 2025,
+            "config": json.dumps({"ranking": {"quota_percent": 120}})}, token=self.ld.admin)
+        self.assertEqual(st, 200, per)
+        resp = api("GET", f"/api/v1/periods/{per['id']}/results", token=self.ld.admin)
+        assert_error(self, resp, 400, "invalid_config")
+        # Unknown period: 404.
+        assert_error(self, api("GET", "/api/v1/periods/999999999/results", token=self.ld.admin),
+                     404, "not_found")
 
 
 class TestPeriodScheme(unittest.TestCase):
