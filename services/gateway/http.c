@@ -663,9 +663,6 @@ static enum MHD_Result s_api(s_req *r, struct MHD_Connection *c)
                    r->method, r->url);
         return s_send_error(r, c, &e);
     }
-    if (r->failed)
-        return s_send_error(r, c, &r->err);
-
     const gw_route *rt = r->m.route;
     const ProtobufCMethodDescriptor *md =
         rt->desc ? protobuf_c_service_descriptor_get_method_by_name(rt->desc, rt->rpc) : NULL;
@@ -679,69 +676,9 @@ static enum MHD_Result s_api(s_req *r, struct MHD_Connection *c)
     Chiso__SessionInfo *si = NULL;
     enum MHD_Result ret;
     const char *ctype = s_header(c, MHD_HTTP_HEADER_CONTENT_TYPE);
+    const char *api_key = NULL;
 
-    /* 1. body */
-    if (rt->flags & GW_UPLOAD) {
-        in = pbjson_new(md->input);
-    } else if (r->body_len > 0 && (rt->flags & GW_CSV)) {
-        size_t bad;
-        if (!s_ctype_is(ctype, "text/csv")) {
-            cs_err_set(&e, 415, "unsupported_media_type", NULL,
-                       "Cần Content-Type text/csv (nhận được %s)",
-                       "Content-Type must be text/csv (got %s)", ctype ? ctype : "-");
-            goto fail;
-        }
-        if (!pbjson_utf8_valid(r->body, r->body_len, &bad) || memchr(r->body, '\0', r->body_len)) {
-            cs_err_set(&e, 400, "invalid_utf8", "csv", "Tệp CSV không phải UTF-8 hợp lệ (byte %zu)",
-                       "The CSV is not valid UTF-8 (at byte %zu)", bad);
-            goto fail;
-        }
-        in = pbjson_new(md->input);
-        if (pbjson_set_text(in, "csv", r->body, &e) != 0)
-            goto fail;
-    } else if (r->body_len > 0) {
-        if (!s_ctype_is(ctype, "application/json")) {
-            cs_err_set(&e, 415, "unsupported_media_type", NULL,
-                       "Cần Content-Type application/json (nhận được %s)",
-                       "Content-Type must be application/json (got %s)", ctype ? ctype : "-");
-            goto fail;
-        }
-        if (pbjson_parse(md->input, r->body, r->body_len, &in, &e) != 0)
-            goto fail;
-    } else {
-        in = pbjson_new(md->input);
-    }
-
-    /* 2. multipart text fields, query, then path parameters (the path has the last word:
-     *    a body cannot point the request at another agency) */
-    if (r->form) {
-        const char *k;
-        json_t *v;
-        json_object_foreach(r->form, k, v) {
-            if (gw_openapi_hidden_field(rt, k) || strcmp(k, "file_name") == 0) {
-                cs_err_set(&e, 400, "unknown_field", k, "Trường \"%s\" không tồn tại",
-                           "Unknown field \"%s\"", k);
-                goto fail;
-            }
-            if (pbjson_set_text(in, k, json_string_value(v), &e) != 0)
-                goto fail;
-        }
-    }
-    s_query_fill q = {in, rt, &e, 0};
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, s_query_iter, &q);
-    if (q.rc != 0)
-        goto fail;
-    for (size_t i = 0; i < r->m.n_params; i++) {
-        if (!pbjson_field(md->input, r->m.name[i], -1)) {
-            cs_err_internal(&e, "path parameter without an input field");
-            cs_err_detail(&e, "%s: {%s} not in %s", rt->path, r->m.name[i], md->input->name);
-            goto fail;
-        }
-        if (pbjson_set_text(in, r->m.name[i], r->m.value[i], &e) != 0)
-            goto fail;
-    }
-
-    /* 3. session and context */
+    /* 1. session and context first: an anonymous caller learns nothing about the input */
     Chiso__Context ctx = CHISO__CONTEXT__INIT;
     char client_ip[64];
     s_client_ip(c, client_ip, sizeof client_ip);
@@ -767,9 +704,7 @@ static enum MHD_Result s_api(s_req *r, struct MHD_Connection *c)
                        "Missing API key (X-API-Key)%s", "");
             goto fail;
         }
-        if (pbjson_field(md->input, "api_key", PROTOBUF_C_TYPE_STRING) &&
-            pbjson_set_text(in, "api_key", key, &e) != 0)
-            goto fail;
+        api_key = key;
     } else if (!(rt->flags & GW_PUBLIC)) {
         if (!token) {
             s_unauthenticated(&e);
@@ -814,6 +749,74 @@ static enum MHD_Result s_api(s_req *r, struct MHD_Connection *c)
         ctx.roles = si->roles;
         ctx.login = si->login;
     }
+    /* 2. body (an error found while it streamed in is the answer now) */
+    if (r->failed) {
+        e = r->err;
+        goto fail;
+    }
+    if (rt->flags & GW_UPLOAD) {
+        in = pbjson_new(md->input);
+    } else if (r->body_len > 0 && (rt->flags & GW_CSV)) {
+        size_t bad;
+        if (!s_ctype_is(ctype, "text/csv")) {
+            cs_err_set(&e, 415, "unsupported_media_type", NULL,
+                       "Cần Content-Type text/csv (nhận được %s)",
+                       "Content-Type must be text/csv (got %s)", ctype ? ctype : "-");
+            goto fail;
+        }
+        if (!pbjson_utf8_valid(r->body, r->body_len, &bad) || memchr(r->body, '\0', r->body_len)) {
+            cs_err_set(&e, 400, "invalid_utf8", "csv", "Tệp CSV không phải UTF-8 hợp lệ (byte %zu)",
+                       "The CSV is not valid UTF-8 (at byte %zu)", bad);
+            goto fail;
+        }
+        in = pbjson_new(md->input);
+        if (pbjson_set_text(in, "csv", r->body, &e) != 0)
+            goto fail;
+    } else if (r->body_len > 0) {
+        if (!s_ctype_is(ctype, "application/json")) {
+            cs_err_set(&e, 415, "unsupported_media_type", NULL,
+                       "Cần Content-Type application/json (nhận được %s)",
+                       "Content-Type must be application/json (got %s)", ctype ? ctype : "-");
+            goto fail;
+        }
+        if (pbjson_parse(md->input, r->body, r->body_len, &in, &e) != 0)
+            goto fail;
+    } else {
+        in = pbjson_new(md->input);
+    }
+
+    /* 3. multipart text fields, query, then path parameters (the path has the last word:
+     *    a body cannot point the request at another agency) */
+    if (r->form) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(r->form, k, v) {
+            if (gw_openapi_hidden_field(rt, k) || strcmp(k, "file_name") == 0) {
+                cs_err_set(&e, 400, "unknown_field", k, "Trường \"%s\" không tồn tại",
+                           "Unknown field \"%s\"", k);
+                goto fail;
+            }
+            if (pbjson_set_text(in, k, json_string_value(v), &e) != 0)
+                goto fail;
+        }
+    }
+    s_query_fill q = {in, rt, &e, 0};
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, s_query_iter, &q);
+    if (q.rc != 0)
+        goto fail;
+    for (size_t i = 0; i < r->m.n_params; i++) {
+        if (!pbjson_field(md->input, r->m.name[i], -1)) {
+            cs_err_internal(&e, "path parameter without an input field");
+            cs_err_detail(&e, "%s: {%s} not in %s", rt->path, r->m.name[i], md->input->name);
+            goto fail;
+        }
+        if (pbjson_set_text(in, r->m.name[i], r->m.value[i], &e) != 0)
+            goto fail;
+    }
+
+    if (api_key && pbjson_field(md->input, "api_key", PROTOBUF_C_TYPE_STRING) &&
+        pbjson_set_text(in, "api_key", api_key, &e) != 0)
+        goto fail;
     if (token && pbjson_field(md->input, "session_token", PROTOBUF_C_TYPE_STRING) &&
         pbjson_set_text(in, "session_token", token, &e) != 0)
         goto fail;

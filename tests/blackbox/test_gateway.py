@@ -178,6 +178,11 @@ class TestGateway(unittest.TestCase):
         assert_error(self, api("GET", "/api/v1/auth/me", token="not-a-token"), 401, "unauthenticated")
         assert_error(self, api("POST", "/api/v1/agency-groups", {"code": "x", "name": "y"},
                                token="0" * 64), 401, "unauthenticated")
+        # without a session the input is not even looked at
+        assert_error(self, api("POST", "/api/v1/agency-groups", raw=b'{"bad', headers={
+            "Content-Type": "application/json"}), 401, "unauthenticated")
+        assert_error(self, api("POST", "/api/v1/agency-groups", raw=b"x", headers={
+            "Content-Type": "text/plain"}), 401, "unauthenticated")
         st, body, _ = api("GET", "/api/v1/auth/me", token=self.token)
         self.assertEqual(st, 200, body)
         # the web UI's cookie works too
