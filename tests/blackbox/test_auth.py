@@ -1,7 +1,10 @@
 """Login, sessions, logout, roles and login throttling (catalog service, SPEC §1)."""
+import os
+import subprocess
 import unittest
 
-from harness import api, assert_error, login, new_province, new_user, psql_super, unique
+from harness import (api, assert_error, env, login, new_province, new_user, psql_super,
+                     service_built, unique)
 
 
 def _agency(p, group="01"):
@@ -59,11 +62,12 @@ class TestAuth(unittest.TestCase):
         st, _, _ = api("POST", "/api/v1/auth/logout", {}, token=u["token"])
         self.assertEqual(st, 200)
         assert_error(self, api("GET", "/api/v1/auth/me", token=u["token"]), 401, "unauthenticated")
-        # Logging out ends that session; a token the gateway did not name stays valid or is
-        # ended with the others, but the logged-out one never works again.
-        st, _, _ = api("GET", "/api/v1/auth/me", token=login(u["login"], u["password"]))
+        # Only that session ends: the user's other session still works.
+        st, _, _ = api("GET", "/api/v1/auth/me", token=t2)
         self.assertEqual(st, 200)
-        del t2
+        rows = psql_super("SELECT revoked_at IS NOT NULL FROM catalog.sessions"
+                          " WHERE token_hash = sha256(convert_to(:'t', 'UTF8'))", {"t": u["token"]})
+        self.assertEqual(rows, [["t"]])
 
     def test_session_expires(self):
         u = new_user(self.p, ["viewer"])
@@ -163,6 +167,40 @@ class TestAuth(unittest.TestCase):
                                {"login": u["login"], "password": "mat-khau-dai",
                                 "full_name": "Trùng", "roles": ["viewer"]}, token=self.p["token"]),
                      409, "login_taken")
+
+
+@unittest.skipUnless(service_built("admin"), "chiso-admin not built")
+class TestAdminTool(unittest.TestCase):
+    def run_admin(self, login_name, password):
+        e = dict(os.environ, CHISO_DB=env("CHISO_DB_APP"))
+        return subprocess.run([os.path.join(env("CHISO_BIN"), "chiso-admin"), "create-sysadmin",
+                               login_name], input=(password + "\n").encode(), env=e,
+                              capture_output=True, timeout=60)
+
+    def test_create_sysadmin(self):
+        name = unique("root")
+        r = self.run_admin(name, "mat-khau-1")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        tok = login(name, "mat-khau-1")
+        st, me, _ = api("GET", "/api/v1/auth/me", token=tok)
+        self.assertEqual((st, me["roles"], me["province_id"]), (200, ["sysadmin"], 0))
+        # Again: the password changes, the user stays the same.
+        r = self.run_admin(name, "mat-khau-2")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(api("POST", "/api/v1/auth/login",
+                             {"login": name, "password": "mat-khau-1"})[0], 401)
+        self.assertTrue(login(name, "mat-khau-2"))
+        rows = psql_super("SELECT count(*) FROM catalog.users WHERE login = :'l'", {"l": name})
+        self.assertEqual(rows, [["1"]])
+        # Too short: refused, in both languages.
+        r = self.run_admin(unique("root"), "ngan")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("8", r.stderr.decode())
+        # A province user's login is never turned into a sysadmin.
+        p = new_province()
+        r = self.run_admin(p["admin_login"], "mat-khau-3")
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertTrue(login(p["admin_login"], p["admin_password"]))
 
 
 if __name__ == "__main__":
