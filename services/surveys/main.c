@@ -15,6 +15,7 @@ static const cs_rpc s_rpcs[] = {
     {"CreateInvitations", surveys_create_invitations, CS_RPC_WRITE},
     {"GetForm", surveys_get_form, CS_RPC_READ},
     {"SubmitResponse", surveys_submit_response, CS_RPC_WRITE},
+    {"ImportResponses", surveys_import_responses, CS_RPC_WRITE},
     {"ComputePoints", surveys_compute_points, CS_RPC_WRITE},
 };
 

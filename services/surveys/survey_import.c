@@ -230,9 +230,7 @@ static void s_points_error(survey_import *self, cs_err *e, int line, const char 
 
 /* --- CSV ------------------------------------------------------------------------------ */
 
-/* Split one line into at most max fields (quotes with "" escapes; fields trimmed).
- * Returns the field count, max + 1 when there are more, or -1 for a broken quote. */
-static int s_split(char *line, char sep, char **fields, int max)
+int survey_csv_split(char *line, char sep, char **fields, int max)
 {
     int n = 0;
     char *p = line;
@@ -333,7 +331,7 @@ int survey_import_parse_csv(survey_import *self, const char *text, size_t len, c
             /* Spreadsheets in a decimal-comma locale save ';'-separated CSV. */
             if (strchr(cur, ';') && !strchr(cur, ','))
                 sep = ';';
-            int n = s_split(cur, sep, f, 4);
+            int n = survey_csv_split(cur, sep, f, 4);
             if (n != 3 || strcasecmp(f[0], "agency_code") || strcasecmp(f[1], "leaf_code")
                 || strcasecmp(f[2], "points")) {
                 s_fail(self, e, line, 400, "csv_header_missing", NULL,
@@ -345,7 +343,7 @@ int survey_import_parse_csv(survey_import *self, const char *text, size_t len, c
             continue;
         }
 
-        int n = s_split(cur, sep, f, 4);
+        int n = survey_csv_split(cur, sep, f, 4);
         char joined[64];
         if (n == 4 && sep == ',' && s_all_digits(f[2], 1, 15) && s_all_digits(f[3], 1, 2)) {
             /* An unquoted decimal comma ("A01,3.1,7,5"): the format has three columns, so

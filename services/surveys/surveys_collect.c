@@ -7,6 +7,7 @@
 #include <time.h>
 #include "cs_phase.h"
 #include "likert.h"
+#include "response_import.h"
 #include "survey_import.h"
 #include "surveys.pb-c.h"
 #include "surveys_rpc.h"
@@ -416,6 +417,118 @@ int surveys_submit_response(cs_call *c, const ProtobufCMessage *in_, ProtobufCMe
     return 0;
 }
 
+/* --- responses collected elsewhere ----------------------------------------------------- */
+
+int surveys_import_responses(cs_call *c, const ProtobufCMessage *in_, ProtobufCMessage **out)
+{
+    const Chiso__Surveys__ImportResponsesRequest *in =
+        (const Chiso__Surveys__ImportResponsesRequest *)in_;
+    cs_err *e = cs_call_err(c);
+    if (!surveys_is_writer(c))
+        return cs_err_forbidden(e);
+    const char *prov = cs_call_int(c, cs_call_province(c));
+    const char *qid = cs_call_int(c, in->has_questionnaire_id ? in->questionnaire_id : 0);
+    const char *pq[] = {prov, qid};
+    PGresult *r = cs_call_exec(c,
+        "SELECT q.period_id, coalesce(q.quota, 0), count(qu.id)"
+        "  FROM surveys.questionnaires q LEFT JOIN surveys.questions qu ON qu.questionnaire_id = q.id"
+        " WHERE q.province_id = $1 AND q.id = $2 GROUP BY q.id", 2, pq);
+    if (!r)
+        return -1;
+    if (PQntuples(r) == 0)
+        return cs_err_not_found(e, "questionnaire");
+    long long period_id = s_ll(r, 0, 0), quota = s_ll(r, 0, 1);
+    int nq = (int)s_ll(r, 0, 2);
+    if (cs_phase_require(c, period_id, 0, "survey") != 0)
+        return -1;
+    PGresult *qr = cs_call_exec(c,
+        "SELECT id FROM surveys.questions WHERE province_id = $1 AND questionnaire_id = $2"
+        " ORDER BY position", 2, pq);
+    if (!qr)
+        return -1;
+    PGresult *ar = cs_call_exec(c,
+        "SELECT a.id, a.code, (SELECT count(*) FROM surveys.responses r"
+        "                       WHERE r.questionnaire_id = $2 AND r.agency_id = a.id)"
+        "  FROM catalog.agencies a WHERE a.province_id = $1 AND a.active", 2, pq);
+    if (!ar)
+        return -1;
+
+    const char *csv = in->csv ? in->csv : "";
+    response_import *ri = response_import_new(nq);
+    cs_err pe;
+    cs_err_clear(&pe);
+    int rc = response_import_parse_csv(ri, csv, strlen(csv), &pe);
+    if (rc != 0)
+        *e = pe;
+    size_t n = response_import_count(ri);
+    int na = PQntuples(ar);
+    long long *agency_of = cs_call_alloc(c, (n + 1) * sizeof *agency_of);
+    long long *count = cs_call_alloc(c, ((size_t)na + 1) * sizeof *count);
+    for (int k = 0; k < na; k++)
+        count[k] = s_ll(ar, k, 2);
+    /* Every line is checked before anything is written: known agency, quota per agency. */
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const response_row *row = response_import_row(ri, i);
+        int k = 0;
+        while (k < na && strcmp(PQgetvalue(ar, k, 1), row->agency_code) != 0)
+            k++;
+        if (k == na) {
+            rc = cs_err_set(e, 400, "survey_unknown_agency", cs_call_printf(c, "line %d", row->line),
+                            "Dòng %d: không có cơ quan mã \"%s\" trong tỉnh",
+                            "Line %d: no agency with code \"%s\" in the province",
+                            row->line, row->agency_code);
+            break;
+        }
+        agency_of[i] = s_ll(ar, k, 0);
+        if (quota > 0 && ++count[k] > quota)
+            rc = cs_err_set(e, 409, "survey_quota_full", cs_call_printf(c, "line %d", row->line),
+                            "Dòng %d: vượt hạn mức %lld phiếu của cơ quan %s",
+                            "Line %d: over the quota of %lld responses for agency %s",
+                            row->line, quota, row->agency_code);
+    }
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const response_row *row = response_import_row(ri, i);
+        char *vals = cs_call_alloc(c, (size_t)nq * 2 + 3), *w = vals;
+        char *ids = cs_call_alloc(c, (size_t)nq * 22 + 3), *wi = ids;
+        *w++ = '{';
+        *wi++ = '{';
+        for (int k = 0; k < nq; k++) {
+            w += sprintf(w, "%s%d", k ? "," : "", row->values[k]);
+            wi += sprintf(wi, "%s%s", k ? "," : "", PQgetvalue(qr, k, 0));
+        }
+        *w++ = '}';
+        *w = '\0';
+        *wi++ = '}';
+        *wi = '\0';
+        const char *pr[] = {prov, qid, cs_call_int(c, agency_of[i]), ids, vals};
+        if (!cs_call_exec(c,
+                "WITH r AS (INSERT INTO surveys.responses (province_id, questionnaire_id,"
+                "                                          agency_id, source)"
+                "           VALUES ($1, $2, $3, 'import') RETURNING id)"
+                " INSERT INTO surveys.answers (response_id, province_id, question_id, likert)"
+                " SELECT r.id, $1, x.q, x.v FROM r, unnest($4::bigint[], $5::int[]) AS x(q, v)",
+                5, pr))
+            rc = -1;
+    }
+    response_import_destroy(&ri);
+    if (rc != 0)
+        return -1;
+    const char *sha = surveys_sha256_hex(c, csv, strlen(csv));
+    if (cs_call_audit(c, "survey_responses_import", in->questionnaire_id, "import", NULL,
+                      cs_call_printf(c, "{\"row_count\": %zu, \"sha256\": \"%s\"}", n, sha),
+                      NULL) != 0)
+        return -1;
+    Chiso__Surveys__ImportResponsesReply *rep = (Chiso__Surveys__ImportResponsesReply *)
+        cs_call_msg(c, &chiso__surveys__import_responses_reply__descriptor);
+    rep->has_questionnaire_id = true;
+    rep->questionnaire_id = in->questionnaire_id;
+    rep->has_row_count = true;
+    rep->row_count = (int32_t)n;
+    rep->sha256 = (char *)sha;
+    *out = &rep->base;
+    return 0;
+}
+
 /* --- conversion ----------------------------------------------------------------------- */
 
 int surveys_compute_points(cs_call *c, const ProtobufCMessage *in_, ProtobufCMessage **out)
@@ -432,17 +545,19 @@ int surveys_compute_points(cs_call *c, const ProtobufCMessage *in_, ProtobufCMes
     survey_ref ref = {0};
     if (surveys_load_ref(c, in->period_id, &ref) != 0)
         return -1;
-    /* Every agency+leaf someone was invited to answer about, with what was answered. */
+    /* Every agency+leaf invited or answered about (imported responses have no invitation),
+     * with what was answered. */
     const char *p[] = {cs_call_int(c, cs_call_province(c)), cs_call_int(c, in->period_id)};
     PGresult *r = cs_call_exec(c,
         "WITH t AS ("
-        "  SELECT i.agency_id, qu.leaf_code, max(q.min_responses) AS min_resp,"
+        "  SELECT x.agency_id, qu.leaf_code, max(q.min_responses) AS min_resp,"
         "         bool_and(q.method = 'share') AS share"
-        "    FROM surveys.invitations i"
-        "    JOIN surveys.questionnaires q ON q.id = i.questionnaire_id"
+        "    FROM (SELECT questionnaire_id, agency_id FROM surveys.invitations"
+        "          UNION SELECT questionnaire_id, agency_id FROM surveys.responses) x"
+        "    JOIN surveys.questionnaires q ON q.id = x.questionnaire_id"
         "    JOIN surveys.questions qu ON qu.questionnaire_id = q.id"
         "   WHERE q.province_id = $1 AND q.period_id = $2"
-        "   GROUP BY i.agency_id, qu.leaf_code),"
+        "   GROUP BY x.agency_id, qu.leaf_code),"
         " agg AS ("
         "  SELECT r.agency_id, qu.leaf_code, count(DISTINCT r.id) AS responses, count(*) AS n,"
         "         sum(an.likert) AS total, count(*) FILTER (WHERE an.likert >= 4) AS satisfied"

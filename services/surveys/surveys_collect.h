@@ -9,6 +9,8 @@
  *  GetForm / SubmitResponse  public, by token: through SECURITY DEFINER functions (there is
  *      no tenant); a response is stored without the invitation's id and the invitation's
  *      recipient is erased, so the answer cannot be linked to who gave it.
+ *  ImportResponses  surveyor, province_admin, phase survey: responses collected elsewhere,
+ *      one per CSV line (response_import), all or nothing, quota per agency respected.
  *  ComputePoints  surveyor, province_admin, phase survey: answers -> leaf points per agency,
  *      written as an import batch (source "responses", audited like an import); agency+leaf
  *      pairs with fewer responses than the minimum are flagged and get no value. */
@@ -22,6 +24,7 @@ int surveys_list_questionnaires(cs_call *c, const ProtobufCMessage *in, Protobuf
 int surveys_create_invitations(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 int surveys_get_form(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 int surveys_submit_response(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
+int surveys_import_responses(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 int surveys_compute_points(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 
 #endif

@@ -385,6 +385,43 @@ class TestSurveyCollection(unittest.TestCase):
         self.assertEqual(pts[("A1", "3.1")], 4.5)
         self.assertNotIn(("A2", "3.1"), pts)
 
+    def test_import_responses_csv(self):
+        q = _ok(self, self.questionnaire(
+            [{"leaf_code": "3.1", "text": "Câu 1"}, {"leaf_code": "3.2", "text": "Câu 2"}],
+            respondent_group="business", min_responses=1, quota=3))
+
+        def post(text):
+            return api("POST", f"/api/v1/questionnaires/{q['id']}/responses/csv",
+                       raw=text.encode("utf-8"), headers={"Content-Type": "text/csv"},
+                       token=self.w["surveyor"]["token"])
+
+        def n_responses():
+            return psql_super("SELECT count(*) FROM surveys.responses WHERE questionnaire_id = :'q'",
+                              {"q": q["id"]})[0][0]
+
+        for text, status, code, line in (
+                ("agency_code,q1\nA3,5\n", 400, "csv_header_missing", 1),
+                ("agency_code,q1,q2\nA3,5,4\nA3,6,4\n", 400, "survey_answers_invalid", 3),
+                ("agency_code,q1,q2\nA3,5,4\nZZ,1,1\n", 400, "survey_unknown_agency", 3),
+                ("agency_code,q1,q2\nA3,5,4\nA3,5,4\nA3,5,4\nA3,5,4\n", 409,
+                 "survey_quota_full", 5)):
+            with self.subTest(code=code):
+                resp = post(text)
+                assert_error(self, resp, status, code)
+                self.assertEqual(resp[1]["error"]["field"], f"line {line}")
+                self.assertEqual(n_responses(), "0")
+        raw = "agency_code,q1,q2\r\nA3,5,4\r\nA3,4,4\r\n"
+        body = _ok(self, post(raw))
+        self.assertEqual(body["row_count"], 2)
+        self.assertEqual(body["sha256"], hashlib.sha256(raw.encode()).hexdigest())
+        self.assertEqual(n_responses(), "2")
+        body = _ok(self, api("POST", f"/api/v1/periods/{self.pid}/survey-points/compute", {},
+                             token=self.w["surveyor"]["token"]))
+        got = {(i["agency_code"], i["leaf_code"]): i["points"] for i in body["items"]}
+        # 6·(4.5−1)/4 = 5.25 and 6·(4−1)/4 = 4.50
+        self.assertEqual(got[("A3", "3.1")], 5.25)
+        self.assertEqual(got[("A3", "3.2")], 4.5)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../../services/surveys/likert.h"
+#include "../../services/surveys/response_import.h"
 #include "../../services/surveys/survey_import.h"
 
 static const survey_ref_agency AGENCIES[] = {
@@ -231,6 +232,79 @@ static void test_likert(void **state)
     assert_int_equal(likert_share_points(500, 4, 3, &v, &e), -1);
 }
 
+/* Half-up, checked by its definition for many inputs: r is the result for the exact value
+ * v = max·(sum−n)/(4n) hundredths iff r − 1/2 <= v < r + 1/2, i.e. in integers
+ * (2r − 1)·4n <= 2·max·(sum−n) < (2r + 1)·4n. */
+static void test_likert_exhaustive(void **state)
+{
+    (void)state;
+    static const int64_t maxima[] = {100, 125, 400, 500, 600, 1200, 333};
+    cs_err e;
+    for (size_t m = 0; m < sizeof maxima / sizeof maxima[0]; m++)
+        for (int64_t n = 1; n <= 40; n++)
+            for (int64_t sum = n; sum <= 5 * n; sum++) {
+                int64_t r = -1;
+                assert_int_equal(likert_mean_points(maxima[m], sum, n, &r, &e), 0);
+                int64_t twice = 2 * maxima[m] * (sum - n);
+                assert_true((2 * r - 1) * 4 * n <= twice);
+                assert_true(twice < (2 * r + 1) * 4 * n);
+                assert_true(r >= 0 && r <= maxima[m]);
+            }
+}
+
+static int s_responses(const char *csv, int nq, response_import **out, cs_err *e)
+{
+    cs_err_clear(e);
+    response_import *ri = response_import_new(nq);
+    int rc = response_import_parse_csv(ri, csv, strlen(csv), e);
+    if (out)
+        *out = ri;
+    else
+        response_import_destroy(&ri);
+    return rc;
+}
+
+static void test_response_import(void **state)
+{
+    (void)state;
+    cs_err e;
+    response_import *ri = NULL;
+    assert_int_equal(s_responses("agency_code,q1,q2\r\nA1,5,4\r\n\r\n\"A2\",1,3\n", 2, &ri, &e), 0);
+    assert_int_equal(response_import_count(ri), 2);
+    const response_row *r = response_import_row(ri, 1);
+    assert_string_equal(r->agency_code, "A2");
+    assert_int_equal(r->line, 4);
+    assert_int_equal(r->values[0], 1);
+    assert_int_equal(r->values[1], 3);
+    response_import_destroy(&ri);
+    assert_null(ri);
+    assert_int_equal(s_responses("Agency_Code;Q1\nA1;2\n", 1, NULL, &e), 0);
+
+    struct { const char *csv; const char *code; const char *field; } bad[] = {
+        {"agency_code,q1\nA1,5\n", "csv_header_missing", "line 1"},          /* 2 questions */
+        {"agency_code,q2,q1\nA1,5,4\n", "csv_header_missing", "line 1"},
+        {"", "csv_header_missing", "line 1"},
+        {"agency_code,q1,q2\n", "survey_empty", "csv"},
+        {"agency_code,q1,q2\nA1,5,4\nA1,6,4\n", "survey_answers_invalid", "line 3"},
+        {"agency_code,q1,q2\nA1,0,4\n", "survey_answers_invalid", "line 2"},
+        {"agency_code,q1,q2\nA1,4.5,4\n", "survey_answers_invalid", "line 2"},
+        {"agency_code,q1,q2\nA1,,4\n", "survey_answers_invalid", "line 2"},
+        {"agency_code,q1,q2\nA1,4\n", "csv_malformed", "line 2"},
+        {"agency_code,q1,q2\n,4,4\n", "survey_missing_field", "line 2"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(s_responses(bad[i].csv, 2, NULL, &e), -1);
+        assert_string_equal(e.code, bad[i].code);
+        assert_string_equal(e.field, bad[i].field);
+        assert_int_equal(e.status, 400);
+    }
+    assert_int_equal(s_responses("agency_code,q1,q2\nA1,9,4\nA1,4\nA2,1,1\nA3,x,1\n", 2, NULL, &e),
+                     -1);
+    assert_string_equal(e.field, "line 2");
+    assert_non_null(strstr(e.detail, "3 errors"));
+    assert_non_null(strstr(e.detail, "3, 5"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -241,6 +315,8 @@ int main(void)
         cmocka_unit_test(test_json_items),
         cmocka_unit_test(test_points_cell),
         cmocka_unit_test(test_likert),
+        cmocka_unit_test(test_likert_exhaustive),
+        cmocka_unit_test(test_response_import),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
