@@ -65,8 +65,13 @@ static int s_save(cs_call *c, long long period_id, long long agency_id, s_item *
         continue;
     bad:
         if (e->status == 400) {
+            /* JSON: "items[2].score"; CSV: the line is the field ("line 4"). */
             char field[128];
-            snprintf(field, sizeof field, "%.60s%s%.60s", it->field, it->field[0] ? "." : "", e->field);
+            if (strncmp(it->field, "line ", 5) == 0)
+                snprintf(field, sizeof field, "%.60s", it->field);
+            else
+                snprintf(field, sizeof field, "%.60s%s%.60s", it->field, e->field[0] ? "." : "",
+                         e->field);
             sub_err_at(e, it->where_vi, it->where_en, field);
         }
         return -1;

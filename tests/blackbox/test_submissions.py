@@ -245,6 +245,7 @@ class TestSelfScores(unittest.TestCase):
                    raw=b"1.1,19,ok\n1.2,30,too much\n", headers={"Content-Type": "text/csv"})
         assert_error(self, resp, 400, "score_out_of_range")
         self.assertIn("Line 2", resp[1]["error"]["message_en"])
+        self.assertEqual(resp[1]["error"]["field"], "line 2")
         self.assertIn("Dòng 2", resp[1]["error"]["message_vi"])
         self.assertEqual(w.leaf(ok(w.self_assessment(t)), "1.1")["score"], 18.25)
         assert_error(self, api("POST", w.ag("B") + "/scores/csv", token=t, raw=b"1.1,1,\n",
