@@ -1030,6 +1030,11 @@ gw_http *gw_http_new(const cs_config *cfg, void *zmq_ctx, cs_err *e)
     h->cfg = cfg;
     h->zmq = zmq_ctx;
     pthread_mutex_init(&h->lock, NULL);
+    /* a bad table is a programming error of one service's routes: said loudly, but the
+     * other services' routes are still served */
+    int problems = gw_router_check();
+    if (problems)
+        cs_log_error("route table: %d problem(s), see above", problems);
     h->openapi = gw_openapi_render();
     if (sodium_init() < 0) {
         cs_err_internal(e, "libsodium init failed");

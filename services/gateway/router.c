@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include "cs_log.h"
+#include "pbjson.h"
 
 void gw_router_each(void (*fn)(const gw_route *r, void *arg), void *arg)
 {
@@ -80,4 +82,40 @@ int gw_router_match(const char *method, const char *path, gw_match *m,
             snprintf(allow + used, allow_len - used, "%s%s", used ? ", " : "", r->method);
         }
     return GW_MATCH_BAD_METHOD;
+}
+
+int gw_router_check(void)
+{
+    int problems = 0;
+    for (size_t t = 0; gw_route_tables[t]; t++)
+        for (const gw_route *r = gw_route_tables[t]; r->method; r++) {
+            const ProtobufCMethodDescriptor *md =
+                r->desc ? protobuf_c_service_descriptor_get_method_by_name(r->desc, r->rpc) : NULL;
+            if (!md) {
+                cs_log_error("route table: %s %s names rpc %s, not in service %s", r->method,
+                             r->path, r->rpc ? r->rpc : "(null)", r->service);
+                problems++;
+                continue;
+            }
+            for (const char *p = strchr(r->path, '{'); p; p = strchr(p + 1, '{')) {
+                const char *end = strchr(p, '}');
+                char name[64];
+                if (!end || (size_t) (end - p - 1) >= sizeof name)
+                    break;
+                memcpy(name, p + 1, (size_t) (end - p - 1));
+                name[end - p - 1] = '\0';
+                if (!pbjson_field(md->input, name, -1)) {
+                    cs_log_error("route table: %s %s: {%s} is not a field of %s", r->method,
+                                 r->path, name, md->input->name);
+                    problems++;
+                }
+            }
+            for (size_t t2 = 0; gw_route_tables[t2]; t2++)
+                for (const gw_route *o = gw_route_tables[t2]; o->method && o != r; o++)
+                    if (!strcmp(o->method, r->method) && !strcmp(o->path, r->path)) {
+                        cs_log_error("route table: %s %s listed twice", r->method, r->path);
+                        problems++;
+                    }
+        }
+    return problems;
 }

@@ -28,6 +28,11 @@ enum { GW_MATCH_OK = 0, GW_MATCH_NO_PATH = 1, GW_MATCH_BAD_METHOD = 2 };
 int gw_router_match(const char *method, const char *path, gw_match *m,
                     char *allow, size_t allow_len);
 
+/* Check the tables once at start-up: every rpc exists in its service descriptor, every
+ * `{name}` of a path is a field of the rpc's input, no (method, path) twice. Logs each
+ * problem (cs_log_error, "route table: ...") and returns how many there are. */
+int gw_router_check(void);
+
 /* Call fn for every route of every table, in order. */
 void gw_router_each(void (*fn)(const gw_route *r, void *arg), void *arg);
 

@@ -148,6 +148,14 @@ class TestGateway(unittest.TestCase):
         # no raw path with an id leaks in as a label
         self.assertNotIn('route="/api/v1/provinces/x"', text)
 
+    def test_route_table_checked_at_start(self):
+        log = os.path.join(env("CHISO_VAR_DIR"), "log", "gateway.log")
+        if not os.path.exists(log):
+            self.skipTest("no gateway log in $CHISO_VAR_DIR/log")
+        with open(log, encoding="utf-8", errors="replace") as f:
+            problems = [ln for ln in f if "route table:" in ln]
+        self.assertEqual(problems, [])
+
     def test_static_and_escapes(self):
         st, body, h = api("GET", "/")
         self.assertEqual(st, 200)
