@@ -425,6 +425,16 @@ class TestEvidence(unittest.TestCase):
         for who in (w.editor_b, w.head_b, w.specialist, w.appraiser):
             assert_error(self, api("GET", f"/api/v1/evidence/{ev['id']}/download",
                                    token=who["token"]), 404, "not_found")
+        # Appraisers: a scope covering the leaf for the agency's group, not just any scope.
+        narrow, wide = new_user(w.p, ["appraiser"]), new_user(w.p, ["appraiser"])
+        w.scope(narrow, ("1",))
+        w.scope(wide, ("2.2",))
+        assert_error(self, api("GET", f"/api/v1/evidence/{ev['id']}/download",
+                               token=narrow["token"]), 404, "not_found")
+        st, data, _ = api("GET", f"/api/v1/evidence/{ev['id']}/download", token=wide["token"])
+        self.assertEqual((st, data), (200, PDF))
+        assert_error(self, api("GET", f"/api/v1/evidence/{ev['id']}/download",
+                               token=w.p["sysadmin_token"]), 404, "not_found")
         assert_error(self, api("GET", "/api/v1/evidence/999999999/download", token=t), 404,
                      "not_found")
         other = new_province()
