@@ -211,19 +211,37 @@ static enum MHD_Result s_send_json(s_req *r, struct MHD_Connection *c, int statu
     return s_send(r, c, status, "application/json; charset=utf-8", text, text ? strlen(text) : 0);
 }
 
+/* A JSON string of s even when s is not UTF-8 (a name echoed from the request): bad
+ * bytes become '?', so the error body always has its documented shape. */
+static json_t *s_jstr(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j)
+        return j;
+    char *copy = strdup(s);
+    if (!copy)
+        abort();
+    size_t n = strlen(copy), at;
+    while (!pbjson_utf8_valid(copy, n, &at))
+        copy[at] = '?';
+    j = json_string(copy);
+    free(copy);
+    return j;
+}
+
 static enum MHD_Result s_send_error(s_req *r, struct MHD_Connection *c, const cs_err *e)
 {
     int status = e->status >= 400 && e->status <= 599 ? e->status : 500;
     const char *vi = e->message_vi[0] ? e->message_vi : e->message_en;
     const char *en = e->message_en[0] ? e->message_en : e->message_vi;
     json_t *err = json_object();
-    json_object_set_new(err, "code", json_string(e->code[0] ? e->code : "internal"));
-    json_object_set_new(err, "message", json_string(strcmp(r->lang, "en") == 0 ? en : vi));
-    json_object_set_new(err, "message_vi", json_string(vi));
-    json_object_set_new(err, "message_en", json_string(en));
-    json_object_set_new(err, "field", e->field[0] ? json_string(e->field) : json_null());
+    json_object_set_new(err, "code", s_jstr(e->code[0] ? e->code : "internal"));
+    json_object_set_new(err, "message", s_jstr(strcmp(r->lang, "en") == 0 ? en : vi));
+    json_object_set_new(err, "message_vi", s_jstr(vi));
+    json_object_set_new(err, "message_en", s_jstr(en));
+    json_object_set_new(err, "field", e->field[0] ? s_jstr(e->field) : json_null());
     /* a 500's detail is for the log, not for the client */
-    json_object_set_new(err, "detail", e->detail[0] && status != 500 ? json_string(e->detail) : json_null());
+    json_object_set_new(err, "detail", e->detail[0] && status != 500 ? s_jstr(e->detail) : json_null());
     snprintf(r->code, sizeof r->code, "%s", e->code[0] ? e->code : "internal");
     /* a refused upload leaves nothing behind by the time the client reads the answer */
     gw_upload_destroy(&r->up);

@@ -278,6 +278,12 @@ class TestGateway(unittest.TestCase):
         resp = api("GET", "/api/v1/audit?bogus=1", token=self.token)
         assert_error(self, resp, 400, "unknown_field")
         self.assertEqual(resp[1]["error"]["field"], "bogus")
+        # names echoed back that are not UTF-8 still give a well-formed error
+        assert_error(self, api("GET", "/api/v1/audit?%FF%FE=1", token=self.token), 400, "unknown_field")
+        assert_error(self, api("GET", "/api/v1/no-such/%FF"), 404, "route_not_found")
+        resp = api("GET", "/api/v1/audit?entity=%FF", token=self.token)
+        assert_error(self, resp, 400, "invalid_utf8")
+        self.assertEqual(resp[1]["error"]["field"], "entity")
         st, body, _ = api("GET", "/api/v1/audit?limit=5", token=self.token)
         self.assertEqual(st, 200, body)
 
