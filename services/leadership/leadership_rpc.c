@@ -498,6 +498,20 @@ int leadership_record_tiebreak(cs_call *c, const ProtobufCMessage *in_, Protobuf
                           "Không có nhóm cơ quan \"%s\" trong tỉnh",
                           "There is no agency group \"%s\" in the province", in->group_code);
 
+    /* The order ranks agencies of this group in this period: the period must score the
+     * group (an index set assigned to it). */
+    const char *pp[] = {prov, pid, in->group_code};
+    r = cs_call_exec(c,
+        "SELECT 1 FROM catalog.period_index_sets"
+        " WHERE province_id = $1 AND period_id = $2 AND group_code = $3", 3, pp);
+    if (!r)
+        return -1;
+    if (PQntuples(r) == 0)
+        return cs_err_set(e, 400, "group_not_in_period", "group_code",
+                          "Kỳ đánh giá không đánh giá nhóm \"%s\" (chưa gán bộ chỉ số)",
+                          "The period does not assess group \"%s\" (no index set assigned)",
+                          in->group_code);
+
     for (size_t i = 0; i < in->n_agency_ids; i++) {
         const char *field = cs_call_printf(c, "agency_ids[%zu]", i);
         long long id = in->agency_ids[i];

@@ -1,6 +1,7 @@
 """leadership (SPEC §7, §10): leaders' assignments, content-4 scores and their mean, heads'
 discipline read from the catalog, tie-break orders; roles, phase, audit, idempotency."""
 
+import time
 import unittest
 
 from harness import api, assert_error, new_province, new_user, psql_super, unique
@@ -111,6 +112,8 @@ class TestLeadership(unittest.TestCase):
 
     def test_score_refusals(self):
         a1, a2 = self.ag["A1"], self.ag["A2"]
+        q = "SELECT count(*) FROM leadership.scores WHERE province_id = :'p'"
+        before = psql_super(q, {"p": self.w["province"]["id"]})
         assert_error(self, self.score("leader2", a2, 4), 403, "leader_not_assigned")
         assert_error(self, self.score("leader3", a1, 4), 403, "leader_not_assigned")
         assert_error(self, self.score("leader1", a1, 5.25), 400, "score_out_of_range")
@@ -121,11 +124,21 @@ class TestLeadership(unittest.TestCase):
         assert_error(self, api("PUT", f"/api/v1/periods/{self.pid}/agencies/{a1}/leader-score",
                                {"leaf_code": "4.1", "score": 4}, token=self.w["token"]),
                      403, "forbidden")
-        assert_error(self, self.score("leader1", a1, 4, period=self.w["periods"]["closed"]),
+        # (A2: test_extension_for_one_agency reopens the closed period for A1 only)
+        assert_error(self, self.score("leader1", a2, 4, period=self.w["periods"]["closed"]),
                      409, "phase_closed")
-        n = psql_super("SELECT count(*) FROM leadership.scores WHERE period_id = :'pid'",
-                       {"pid": self.w["periods"]["closed"]})
-        self.assertEqual(n, [["0"]])
+        self.assertEqual(psql_super(q, {"p": self.w["province"]["id"]}), before)
+
+    def test_extension_for_one_agency(self):
+        """A per-agency extension of the closed leadership phase opens it for that agency only."""
+        closed = self.w["periods"]["closed"]
+        _ok(self, api("POST", f"/api/v1/periods/{closed}/extensions",
+                      {"agency_id": self.ag["A1"], "phase": "leadership",
+                       "closes_at": int(time.time()) + 3600, "reason": "Bổ sung hồ sơ"},
+                      token=self.w["token"]), "extension")
+        _ok(self, self.score("leader1", self.ag["A1"], 3.5, period=closed))
+        assert_error(self, self.score("leader1", self.ag["A2"], 3.5, period=closed), 409,
+                     "phase_closed")
 
     def test_idempotent_score(self):
         key = unique("idem")
@@ -181,6 +194,13 @@ class TestLeadership(unittest.TestCase):
         assert_error(self, self.tiebreak([a1, a2, a1]), 400, "duplicate_agency")
         assert_error(self, self.tiebreak([a1]), 400, "tiebreak_too_short")
         assert_error(self, self.tiebreak([a1, a2], group="99"), 400, "unknown_group")
+        # a group the period does not assess (no index set assigned to it)
+        t = self.w["token"]
+        _ok(self, api("POST", "/api/v1/agency-groups", {"code": "02", "name": "ĐVSN"}, token=t))
+        b = [_ok(self, api("POST", "/api/v1/agencies",
+                           {"code": code, "name": f"Đơn vị {code}", "group_code": "02"},
+                           token=t))["id"] for code in ("B1", "B2")]
+        assert_error(self, self.tiebreak(b, group="02"), 400, "group_not_in_period")
         assert_error(self, self.tiebreak([a1, a2], reason=""), 400, "invalid_input")
         assert_error(self, self.tiebreak([a1, a2], leader="viewer"), 403, "forbidden")
         assert_error(self, api("POST", f"/api/v1/periods/{self.pid}/tiebreaks",
