@@ -136,13 +136,20 @@ cs_pg_start() {
     fi
     cs_as_pg "$CS_PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start >/dev/null \
         || { tail -n 30 "$dir/postgres.log" >&2; cs_die "PostgreSQL did not start (log: $dir/postgres.log)"; }
+    CS_PG_PID=$(head -n 1 "$dir/data/postmaster.pid" 2>/dev/null)
 }
 
 cs_pg_stop() {
-    local dir=$1
+    local dir=$1 i
     if cs_pg_running "$dir"; then
         cs_as_pg "$CS_PG_BIN/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null
+    elif [ -n "${CS_PG_PID:-}" ] && tr '\0' ' ' < "/proc/$CS_PG_PID/cmdline" 2>/dev/null | grep -qF -- "$dir/data"; then
+        # The cluster's folder vanished under it (pg_ctl cannot find it): the postmaster
+        # we started, by its pid; SIGINT is PostgreSQL's fast shutdown.
+        kill -INT "$CS_PG_PID" 2>/dev/null || true
+        for i in $(seq 1 100); do kill -0 "$CS_PG_PID" 2>/dev/null || break; sleep 0.1; done
     fi
+    CS_PG_PID=""
 }
 
 # Conninfo strings (TCP on the loopback, so no socket path is involved on the client side).
@@ -160,6 +167,8 @@ cs_spawn() {
     setsid "$@" </dev/null >>"$CS_LOG_DIR/$name.log" 2>&1 &
     local pid=$!
     printf '%s\n' "$pid" > "$CS_RUN_DIR/$name.pid"
+    # Also in memory: the stop still works if the run folder is gone.
+    printf -v "CS_PID_${name//[^a-zA-Z0-9]/_}" '%s' "$pid"
     # Give it a moment to fail on bad configuration, so the message comes now.
     sleep 0.2
     if ! kill -0 "$pid" 2>/dev/null; then
@@ -172,9 +181,15 @@ cs_spawn() {
 
 # cs_stop_proc NAME: SIGTERM, wait up to 10 s, then SIGKILL. Only the pid we recorded.
 cs_stop_proc() {
-    local f=$CS_RUN_DIR/$1.pid pid i
-    [ -f "$f" ] || return 0
-    pid=$(cat "$f")
+    local f=$CS_RUN_DIR/$1.pid pid i var
+    var=CS_PID_${1//[^a-zA-Z0-9]/_}
+    if [ -f "$f" ]; then
+        pid=$(cat "$f")
+    else
+        pid=${!var:-}
+    fi
+    [ -n "$pid" ] || return 0
+    printf -v "$var" '%s' ""
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
         kill -TERM "$pid" 2>/dev/null || true
         for i in $(seq 1 100); do
