@@ -49,7 +49,8 @@ function numIn(v) {
 
 function when(unix) {
   if (!unix) return "—";
-  return new Date(unix * 1000).toLocaleString(locale(), { dateStyle: "short", timeStyle: "short" });
+  return new Date(unix * 1000).toLocaleString(locale(), {
+    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
 }
 
 /* An API error in the chosen language; network failures get our own text. */
@@ -179,6 +180,7 @@ function signedOut(key) {
   $("#logout").hidden = true;
   $("#who").hidden = true;
   $("#view").replaceChildren();
+  $("#nav").replaceChildren();
   flash(key || null);
   $("#login-name").focus();
 }
@@ -201,6 +203,9 @@ function views() {
 
 async function signedIn(user) {
   S.user = user;
+  /* Busy until the first view is drawn (tests and screen readers wait on aria-busy). */
+  $("#view").replaceChildren();
+  $("#view").setAttribute("aria-busy", "true");
   $("#login-view").hidden = true;
   $("#app-view").hidden = false;
   $("#logout").hidden = false;
