@@ -13,6 +13,7 @@ Figures and ratios only: nothing here passes or fails on time.
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -27,9 +28,13 @@ DB_SUPER = os.environ["CHISO_DB_SUPER"]
 DB_APP = os.environ["CHISO_DB_APP"]
 ADMIN = os.environ["CHISO_ADMIN_USER"]
 PASSWORD = os.environ["CHISO_ADMIN_PASSWORD"]
-SAVES = int(os.environ.get("CHISO_BENCH_SAVES", "20000"))
 CLIENTS = 64
-PROVINCES, AGENCIES, EDITORS = 34, 130, 64
+# Every client sends the same number of saves (its own agency's), so round up to a multiple.
+SAVES = -(-int(os.environ.get("CHISO_BENCH_SAVES", "20000")) // CLIENTS) * CLIENTS
+PROVINCES, AGENCIES, EDITORS = 34, 130, CLIENTS
+# Each editor saves the leaves 1.1 ... 1.25 of its agency in turn (content 1 leaves: maximum
+# 0.75 points, step 0.05).
+SAVE_LEAVES, LEAF_MAX, LEAF_STEP = 25, 75, 5
 
 
 def say(msg):
@@ -182,6 +187,75 @@ def run_json(cmd):
     return json.loads(out.stdout)
 
 
+def save_script(period_id, editors, tokens, saves):
+    """The load generator's script: line k*CLIENTS + i is editor i's k-th save, which the
+    load generator's client i sends in order. Every save changes the stored value (the service
+    skips an unchanged one: no write, no audit line, which would flatter the figure), so each
+    is one real UPDATE and one audit row. Returns (path, {(agency, leaf): final hundredths})."""
+    rows = psql(f"SELECT s.agency_id, s.leaf_code, coalesce(s.score, 0) FROM submissions.scores s"
+                f" WHERE s.period_id = {period_id} AND s.agency_id IN"
+                f" ({','.join(a for _, a in editors)}) AND s.leaf_code ~ '^1[.]';")
+    current = {(int(a), leaf): int(v) for a, leaf, v in (l.split("|") for l in rows.split())}
+    f = tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False)
+    for k in range(saves // len(editors)):
+        leaf = f"1.{k % SAVE_LEAVES + 1}"
+        for name, agency in editors:
+            key = (int(agency), leaf)
+            # Next multiple of the step, wrapping within [0, max]: never the value stored.
+            value = (current.get(key, 0) + LEAF_STEP) % (LEAF_MAX + LEAF_STEP)
+            current[key] = value
+            body = json.dumps({"items": [{"leaf_code": leaf, "score": value / 100}]})
+            f.write(f"PUT\t/api/v1/periods/{period_id}/agencies/{agency}/scores\t{tokens[name]}\t{body}\n")
+    f.close()
+    touched = {(int(a), f"1.{k % SAVE_LEAVES + 1}") for _, a in editors
+               for k in range(min(SAVE_LEAVES, saves // len(editors)))}
+    return f.name, {key: current[key] for key in touched}
+
+
+def check_saves(province_id, period_id, expected):
+    """What the saves left in the database: (audit rows of score updates in the province,
+    number of (agency, leaf) whose stored score is not the last one sent)."""
+    audited = int(psql(f"SELECT count(*) FROM core.audit WHERE province_id = {province_id}"
+                       f" AND entity = 'submissions.score' AND action = 'update';").strip())
+    rows = psql(f"SELECT agency_id, leaf_code, score FROM submissions.scores WHERE period_id = {period_id}"
+                f" AND agency_id IN ({','.join(str(a) for a, _ in expected)}) AND leaf_code ~ '^1[.]';")
+    stored = {(int(a), leaf): int(v) if v else None for a, leaf, v in (l.split("|") for l in rows.split())}
+    wrong = sum(1 for key, v in expected.items() if stored.get(key) != v)
+    return audited, wrong
+
+
+def machine():
+    """Cores and CPU model, for the table's heading."""
+    cpu = platform.machine()
+    try:
+        cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{os.cpu_count()} cores, {cpu}"
+
+
+def processes():
+    """Worker threads per service and gateway threads, as the processes reported them at
+    start (their logs), not as we asked: the figures depend on them."""
+    logs = os.path.join(os.environ["CHISO_VAR_DIR"], "log")
+    workers, gateway = {}, "?"
+    for name in sorted(os.listdir(logs)):
+        with open(os.path.join(logs, name), errors="replace") as f:
+            text = f.read()
+        m = re.search(r"service (\w+) started: (\d+) worker", text)
+        if m:
+            workers[m.group(1)] = int(m.group(2))
+        m = re.search(r"listening on port \d+, broker \S+, (\d+) threads", text)
+        if m:
+            gateway = m.group(1)
+    counts = sorted(set(workers.values()))
+    if len(counts) == 1:
+        desc = f"{counts[0]} worker threads per service"
+    else:
+        desc = "worker threads: " + (", ".join(f"{k} {v}" for k, v in workers.items()) or "?")
+    return f"{desc}, gateway {gateway} threads"
+
+
 def main():
     t0 = time.time()
     say("loading 34 provinces x 130 agencies x 150 leaves")
@@ -200,29 +274,28 @@ def main():
     # 1. score saves through the gateway vs single-row inserts through libpq
     say(f"logging in {len(editors)} agency editors")
     tokens = {name: login(name) for name, _ in editors}
-    script = tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False)
-    for k in range(25):
-        for name, agency in editors:
-            body = json.dumps({"items": [{"leaf_code": f"1.{k + 1}", "score": round(((k * 7) % 16) * 0.05, 2)}]})
-            script.write(f"PUT\t/api/v1/periods/{period[first]}/agencies/{agency}/scores\t"
-                         f"{tokens[name]}\t{body}\n")
-    script.close()
+    script, expected = save_script(period[first], editors, tokens, SAVES)
     port = URL.rsplit(":", 1)[1]
     say(f"{SAVES} score saves through the gateway, {CLIENTS} clients")
-    gw = run_json([os.path.join(BIN, "chiso-loadgen"), "127.0.0.1", port, str(CLIENTS), str(SAVES), script.name])
+    gw = run_json([os.path.join(BIN, "chiso-loadgen"), "127.0.0.1", port, str(CLIENTS), script])
+    os.unlink(script)
+    audited, wrong = check_saves(first, period[first], expected)
     say(f"{SAVES} single-row inserts through libpq, {CLIENTS} connections")
     pg = run_json([os.path.join(BIN, "chiso-pgbaseline"), DB_APP, str(CLIENTS), str(SAVES)])
-    os.unlink(script.name)
-    saved = int(psql(f"SELECT count(*) FROM core.audit WHERE province_id = {first};").strip())
+    inserted = int(psql("SELECT count(*) FROM public.bench_baseline;").strip())
 
     # 2. ranking compute vs one SQL aggregate
     admin_tokens = {p: login(f"bench-admin-{p}") for p in provinces}
+
     def compute(p):
         t = time.perf_counter()
         st, body = api("POST", f"/api/v1/periods/{period[p]}/compute", {}, admin_tokens[p])
-        if st != 200:
-            raise SystemExit(f"compute province {p}: {st} {body}")
-        return (time.perf_counter() - t) * 1e3
+        ms = (time.perf_counter() - t) * 1e3
+        ranked = sum(len(g.get("agencies", [])) for g in body.get("groups", [])) if st == 200 else 0
+        if ranked != AGENCIES:
+            raise SystemExit(f"compute province {p}: {st}, {ranked} agencies ranked: {str(body)[:300]}")
+        return ms
+    say("ranking compute: 1 province (5 times), then all 34 one after another")
     compute(first)  # warm the caches once, as the aggregate below is warmed too
     one = statistics.median(compute(first) for _ in range(5))
     t = time.perf_counter()
@@ -232,30 +305,34 @@ def main():
     agg_one = sql_timing_ms(AGGREGATE_SQL.replace("$P", f"ARRAY[{first}]::bigint[]"))
     agg_all = sql_timing_ms(AGGREGATE_SQL.replace("$P", f"ARRAY[{','.join(map(str, provinces))}]::bigint[]"))
 
-    cpu = ""
-    try:
-        cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    verified = gw["errors"] == 0 and audited == SAVES and wrong == 0 and inserted == SAVES - pg["errors"]
     lines = [
-        f"chiso bench — {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {cpu or platform.machine()}; "
-        f"{PROVINCES} provinces x {AGENCIES} agencies x 150 leaves = {rows} score rows; PostgreSQL fsync on",
+        f"chiso bench — {time.strftime('%Y-%m-%d')}, {machine()}; {PROVINCES} provinces x {AGENCIES} agencies"
+        f" x 150 leaves = {rows} score rows; PostgreSQL fsync on; {processes()}",
         "",
         "| measure | chiso | baseline (same run) | ratio |",
         "|---|---|---|---|",
-        f"| score saves, {CLIENTS} clients, {SAVES} requests | {gw['per_second']:.0f}/s, p50 {gw['p50_ms']:.1f} ms, "
-        f"p99 {gw['p99_ms']:.1f} ms, {gw['errors']} errors | libpq single-row inserts: {pg['per_second']:.0f}/s, "
-        f"p50 {pg['p50_ms']:.1f} ms, p99 {pg['p99_ms']:.1f} ms | {gw['per_second'] / pg['per_second']:.2f}x |",
-        f"| ranking compute, 1 province ({AGENCIES} agencies) | {one:.1f} ms | one SQL aggregate: {agg_one:.1f} ms "
-        f"| {one / agg_one:.1f}x |",
-        f"| ranking compute, all {PROVINCES} provinces | {all34:.0f} ms | one SQL aggregate: {agg_all:.1f} ms "
-        f"| {all34 / agg_all:.1f}x |",
+        f"| score saves through the gateway, {CLIENTS} clients, {SAVES} requests | {gw['per_second']:.0f}/s,"
+        f" p50 {gw['p50_ms']:.1f} ms, p99 {gw['p99_ms']:.1f} ms, {gw['errors']} errors"
+        f" | libpq single-row inserts, {CLIENTS} connections: {pg['per_second']:.0f}/s, p50 {pg['p50_ms']:.1f} ms,"
+        f" p99 {pg['p99_ms']:.1f} ms, {pg['errors']} errors | {gw['per_second'] / pg['per_second']:.2f}x |",
+        f"| ranking compute, 1 province ({AGENCIES} agencies, median of 5) | {one:.1f} ms"
+        f" | one SQL aggregate: {agg_one:.1f} ms | {one / agg_one:.1f}x |",
+        f"| ranking compute, all {PROVINCES} provinces one after another | {all34:.0f} ms"
+        f" | one SQL aggregate: {agg_all:.1f} ms | {all34 / agg_all:.1f}x |",
         "",
-        f"(audit rows written by the saves: {saved}; whole bench {time.time() - t0:.0f} s)",
+        f"Saves checked in the database: {audited} score-update audit rows for {SAVES} saves, {wrong} leaves"
+        f" whose stored score is not the last one sent, {gw['reconnects']} reconnects;"
+        f" {inserted} baseline rows. Whole bench {time.time() - t0:.0f} s.",
     ]
-    print("\n".join(lines))
-    if gw["errors"]:
-        say("some saves failed (see above)")
+    table = "\n".join(lines)
+    print(table)
+    out = os.environ.get("CHISO_BENCH_OUT")
+    if out:
+        with open(out, "w") as f:
+            f.write(table + "\n")
+    if not verified:
+        say("the saves did not all reach the database as sent (see the last line)")
         return 1
     return 0
 
