@@ -194,7 +194,7 @@ int apr_get_appraisal(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
         c,
         "SELECT n.code, n.content, n.max_points, s.score,"
         "       a1.score, a1.comment, a1.appraiser_id, a2.score, a2.comment, a2.appraiser_id,"
-        "       coalesce(d.not_applicable, false), d.reason, x.text"
+        "       coalesce(d.not_applicable, false), d.reason, x.text, pr.reason"
         "  FROM catalog.period_index_sets ps"
         "  JOIN catalog.index_nodes n ON n.index_set_id = ps.index_set_id AND n.is_leaf"
         "  LEFT JOIN submissions.scores s ON s.period_id = $1 AND s.agency_id = $2 AND s.leaf_code = n.code"
@@ -204,6 +204,8 @@ int apr_get_appraisal(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
         "       AND a2.leaf_code = n.code AND a2.round = 2"
         "  LEFT JOIN appraisal.na_decisions d ON d.period_id = $1 AND d.agency_id = $2 AND d.leaf_code = n.code"
         "  LEFT JOIN submissions.explanations x ON x.period_id = $1 AND x.agency_id = $2 AND x.leaf_code = n.code"
+        "  LEFT JOIN submissions.na_proposals pr ON pr.period_id = $1 AND pr.agency_id = $2"
+        "       AND pr.leaf_code = n.code"
         " WHERE ps.period_id = $1 AND ps.group_code = $3"
         " ORDER BY n.sort, n.id",
         3, p);
@@ -260,6 +262,8 @@ int apr_get_appraisal(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
             l->na_reason = cs_call_strdup(c, PQgetvalue(r, i, 11));
         if (!PQgetisnull(r, i, 12))
             l->explanation = cs_call_strdup(c, PQgetvalue(r, i, 12));
+        if (!PQgetisnull(r, i, 13))
+            l->na_proposal = cs_call_strdup(c, PQgetvalue(r, i, 13));
         /* Opinions are the council's working papers: not shown to the agency. */
         for (int j = 0; vis == 2 && j < PQntuples(op); j++) {
             if (strcmp(PQgetvalue(op, j, 1), l->leaf_code) != 0)

@@ -181,6 +181,15 @@ class TestNaAndOpinions(unittest.TestCase):
     def test_na_decisions(self):
         w = self.w
         path = w.ag() + "/na-decisions"
+        # The agency's proposal is what the council sees before deciding.
+        w.open("self_assessment")
+        ok(api("POST", w.ag() + "/na-proposals",
+               {"leaf_code": "2.1", "reason": "Đơn vị không có thủ tục hành chính"},
+               token=w.editor["token"]))
+        w.close("self_assessment")
+        view = ok(api("GET", w.ag() + "/appraisal", token=w.appraiser["token"]))
+        self.assertEqual(w.leaf(view, "2.1")["na_proposal"], "Đơn vị không có thủ tục hành chính")
+        self.assertFalse(w.leaf(view, "2.1")["not_applicable"])
         body = ok(api("PUT", path, {"leaf_code": "2.1", "not_applicable": True,
                                     "reason": "Không được giao nhiệm vụ CCHC riêng"}, token=w.admin))
         self.assertTrue(body["not_applicable"])
