@@ -279,26 +279,37 @@ int leadership_save_score(cs_call *c, const ProtobufCMessage *in_, ProtobufCMess
                           "The score %s must be a multiple of the step %s",
                           cs_points_format(in->score, sv), cs_points_format(step, stv));
 
-    const char *ps[] = {pid, aid, in->leaf_code, lid};
-    r = cs_call_exec(c,
-        "SELECT score FROM leadership.scores"
-        " WHERE period_id = $1 AND agency_id = $2 AND leaf_code = $3 AND leader_id = $4"
-        " FOR UPDATE", 4, ps);
-    if (!r)
-        return -1;
-    bool had = PQntuples(r) > 0;
-    int64_t old = had ? s_ll(r, 0, 0) : 0;
+    /* Insert when first given; else lock the row, then change it (a concurrent twin makes
+     * DO NOTHING wait, so the old value read under the lock is the one replaced). */
     const char *pw[] = {prov, pid, aid, in->leaf_code, lid, cs_call_int(c, (long long)in->score)};
     r = cs_call_exec(c,
         "INSERT INTO leadership.scores (province_id, period_id, agency_id, leaf_code, leader_id,"
         "                               score)"
         " VALUES ($1, $2, $3, $4, $5, $6)"
-        " ON CONFLICT (period_id, agency_id, leaf_code, leader_id) DO UPDATE"
-        "   SET score = EXCLUDED.score, updated_at = now()"
-        " RETURNING id", 6, pw);
+        " ON CONFLICT (period_id, agency_id, leaf_code, leader_id) DO NOTHING RETURNING id", 6, pw);
     if (!r)
         return -1;
-    long long score_id = s_ll(r, 0, 0);
+    bool had = PQntuples(r) == 0;
+    long long score_id = had ? 0 : s_ll(r, 0, 0);
+    int64_t old = 0;
+    if (had) {
+        const char *ps[] = {pid, aid, in->leaf_code, lid};
+        r = cs_call_exec(c,
+            "SELECT id, score FROM leadership.scores"
+            " WHERE period_id = $1 AND agency_id = $2 AND leaf_code = $3 AND leader_id = $4"
+            " FOR UPDATE", 4, ps);
+        if (!r)
+            return -1;
+        if (PQntuples(r) == 0)
+            return cs_err_internal(e, "leadership.scores row vanished under lock");
+        score_id = s_ll(r, 0, 0);
+        old = s_ll(r, 0, 1);
+        const char *pu[] = {cs_call_int(c, score_id), cs_call_int(c, (long long)in->score)};
+        if (!cs_call_exec(c,
+                "UPDATE leadership.scores SET score = $2, updated_at = now() WHERE id = $1",
+                2, pu))
+            return -1;
+    }
     char ov[32];
     if (cs_call_audit(c, "leader_score", score_id, had ? "change" : "set",
                       had ? cs_call_printf(c, "{\"score\": %s}", cs_points_format(old, ov)) : NULL,

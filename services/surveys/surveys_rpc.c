@@ -129,38 +129,48 @@ int surveys_write_batch(cs_call *c, long long period_id, survey_import *si, cons
     for (size_t i = 0; i < n; i++) {
         const survey_row *row = survey_import_row(si, i);
         const char *aid = cs_call_int(c, row->agency_id);
-        const char *p1[] = {pid, aid, row->leaf_code};
-        r = cs_call_exec(c,
-            "SELECT points, batch_id FROM surveys.leaf_points"
-            " WHERE period_id = $1 AND agency_id = $2 AND leaf_code = $3 FOR UPDATE", 3, p1);
-        if (!r)
-            return -1;
-        bool had = PQntuples(r) > 0;
-        char oldv[32], newv[32];
-        const char *old_json = NULL;
-        if (had) {
-            replaced++;
-            old_json = cs_call_printf(c, "{\"points\": %s, \"batch_id\": %lld}",
-                                      cs_points_format(s_ll(r, 0, 0), oldv), s_ll(r, 0, 1));
-        }
+        /* Insert when new; else lock the row, then replace it. A concurrent import of the
+         * same agency+leaf makes DO NOTHING wait for it, so the old value read under the
+         * lock is the one replaced. */
         const char *p2[] = {prov, pid, aid, row->leaf_code,
                             cs_call_int(c, (long long)row->points), bid, uid};
         r = cs_call_exec(c,
             "INSERT INTO surveys.leaf_points"
             "  (province_id, period_id, agency_id, leaf_code, points, batch_id, updated_by)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7)"
-            " ON CONFLICT (period_id, agency_id, leaf_code) DO UPDATE"
-            "   SET points = EXCLUDED.points, batch_id = EXCLUDED.batch_id,"
-            "       updated_by = EXCLUDED.updated_by, updated_at = now()"
-            " RETURNING id", 7, p2);
+            " ON CONFLICT (period_id, agency_id, leaf_code) DO NOTHING RETURNING id", 7, p2);
         if (!r)
             return -1;
+        bool had = PQntuples(r) == 0;
+        long long row_id = had ? 0 : s_ll(r, 0, 0);
+        char oldv[32], newv[32];
+        const char *old_json = NULL;
+        if (had) {
+            const char *p1[] = {pid, aid, row->leaf_code};
+            r = cs_call_exec(c,
+                "SELECT id, points, batch_id FROM surveys.leaf_points"
+                " WHERE period_id = $1 AND agency_id = $2 AND leaf_code = $3 FOR UPDATE", 3, p1);
+            if (!r)
+                return -1;
+            if (PQntuples(r) == 0)
+                return cs_err_internal(cs_call_err(c), "leaf_points row vanished under lock");
+            row_id = s_ll(r, 0, 0);
+            replaced++;
+            old_json = cs_call_printf(c, "{\"points\": %s, \"batch_id\": %lld}",
+                                      cs_points_format(s_ll(r, 0, 1), oldv), s_ll(r, 0, 2));
+            const char *p3[] = {cs_call_int(c, row_id), cs_call_int(c, (long long)row->points),
+                                bid, uid};
+            if (!cs_call_exec(c,
+                    "UPDATE surveys.leaf_points SET points = $2, batch_id = $3, updated_by = $4,"
+                    "       updated_at = now() WHERE id = $1", 4, p3))
+                return -1;
+        }
         const char *new_json = cs_call_printf(c,
             "{\"period_id\": %lld, \"agency_id\": %lld, \"agency_code\": %s, \"leaf_code\": %s,"
             " \"points\": %s, \"batch_id\": %lld}",
             period_id, row->agency_id, surveys_json_str(c, row->agency_code),
             surveys_json_str(c, row->leaf_code), cs_points_format(row->points, newv), batch_id);
-        if (cs_call_audit(c, "survey_points", s_ll(r, 0, 0), had ? "replace" : "import",
+        if (cs_call_audit(c, "survey_points", row_id, had ? "replace" : "import",
                           old_json, new_json, reason) != 0)
             return -1;
     }

@@ -1,10 +1,12 @@
 """leadership (SPEC §7, §10): leaders' assignments, content-4 scores and their mean, heads'
 discipline read from the catalog, tie-break orders; roles, phase, audit, idempotency."""
 
+import threading
 import time
 import unittest
 
-from harness import api, assert_error, new_province, new_user, psql_super, unique
+from harness import (api, assert_error, new_province, new_user, psql_super, start_service, stop,
+                     unique)
 from test_surveys import _ok, scoring_world
 
 
@@ -139,6 +141,41 @@ class TestLeadership(unittest.TestCase):
         _ok(self, self.score("leader1", self.ag["A1"], 3.5, period=closed))
         assert_error(self, self.score("leader1", self.ag["A2"], 3.5, period=closed), 409,
                      "phase_closed")
+
+    def test_concurrent_changes_audited_in_order(self):
+        """Three copies of the service take the same leader's changes of one score at once:
+        one row, one `set` then only `change`s, each old value the one it replaced."""
+        extra = [start_service("leadership") for _ in range(2)]
+        try:
+            a3 = self.ag["A3"]
+            self.assign(self.w, self.pid, "leader3", [a3], token=self.w["token"])
+            values = [0.25 * k for k in range(1, 13)]
+            results = []
+
+            def put(v):
+                results.append(self.score("leader3", a3, v)[0])
+            threads = [threading.Thread(target=put, args=(v,)) for v in values]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            self.assertEqual(results, [200] * len(values))
+        finally:
+            for proc in extra:
+                stop(proc)
+        rows = psql_super(
+            "SELECT action, old_value->>'score', new_value->>'score' FROM core.audit"
+            " WHERE province_id = :'p' AND entity = 'leader_score' AND user_id = :'u'"
+            " ORDER BY id", {"p": self.w["province"]["id"], "u": self.w["leader3"]["id"]})
+        self.assertEqual(len(rows), len(values))
+        self.assertEqual([r[0] for r in rows], ["set"] + ["change"] * (len(values) - 1))
+        for prev, cur in zip(rows, rows[1:]):
+            self.assertEqual(float(cur[1]), float(prev[2]))
+        final = psql_super("SELECT score FROM leadership.scores WHERE period_id = :'pid'"
+                           " AND agency_id = :'a' AND leader_id = :'u'",
+                           {"pid": self.pid, "a": a3, "u": self.w["leader3"]["id"]})
+        self.assertEqual(len(final), 1)
+        self.assertEqual(int(final[0][0]), round(float(rows[-1][2]) * 100))
 
     def test_idempotent_score(self):
         key = unique("idem")
