@@ -1,6 +1,7 @@
 """Login, sessions, logout, roles and login throttling (catalog service, SPEC §1)."""
 import os
 import subprocess
+import time
 import unittest
 
 from harness import (api, assert_error, env, login, new_province, new_user, psql_super,
@@ -26,7 +27,9 @@ class TestAuth(unittest.TestCase):
         st, body, _ = api("POST", "/api/v1/auth/login", {"login": u["login"], "password": u["password"]})
         self.assertEqual(st, 200, body)
         self.assertEqual(len(body["token"]), 64)
-        self.assertGreater(body["expires_at"], 0)
+        # Default lifetime: 12 hours (CHISO_SESSION_TTL of the running service).
+        ttl = int(os.environ.get("CHISO_SESSION_TTL", "43200"))
+        self.assertLess(abs(body["expires_at"] - time.time() - ttl), 120, body)
         self.assertEqual(body["user"]["login"], u["login"])
         self.assertEqual(body["user"]["roles"], ["viewer"])
         self.assertEqual(body["user"]["province_id"], self.p["id"])
