@@ -530,8 +530,7 @@ async function viewSelf() {
         const d = draft.values[l.leaf_code];
         if (d) { score.value = d.score; note.value = d.note; }
         const keep = () => { draft.values[l.leaf_code] = { score: score.value, note: note.value }; };
-        score.addEventListener("input", keep);
-        note.addEventListener("input", keep);
+        for (const ev of ["input", "change"]) { score.addEventListener(ev, keep); note.addEventListener(ev, keep); }
         rows.push({ leaf: l, score, note, errEl });
       }
     }

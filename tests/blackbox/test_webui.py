@@ -4,7 +4,8 @@ WebDriver HTTP protocol (standard library only, no selenium).
 The test builds its own province through the API (admin, group, agency, agency head, index
 set, period with an open self-assessment phase), then in the browser: the head signs in,
 enters a score and saves (the API shows it stored), enters an out-of-range score and sees the
-Vietnamese error next to that leaf (nothing stored); the admin signs in, computes and sees the
+Vietnamese error next to that leaf (nothing stored), fixes it, submits, reads the scorecard;
+the admin signs in, computes and sees the
 results table with the agency's row; the English toggle switches texts.
 
 Skipped only when chromium or chromedriver is not installed (scripts/install-deps adds them).
@@ -230,6 +231,11 @@ class TestWebUI(unittest.TestCase):
                     token=self.p["token"]), "self-assessment")
         return {l["leaf_code"]: l.get("score") for l in sa["leaves"]}
 
+    def state(self):
+        sa = ok(api("GET", f"{P}/{self.period}/agencies/{self.agency}/self-assessment",
+                    token=self.p["token"]), "self-assessment")
+        return sa.get("state", "draft")
+
     def sign_in(self, login, password, first_view):
         """Sign in through the form; wait for the user's first view to be drawn."""
         wd = self.wd
@@ -301,6 +307,23 @@ class TestWebUI(unittest.TestCase):
         wd.wait_text("#flash", lambda s: "Đã lưu 2 chỉ số" in s)
         scores = self.self_scores()
         self.assertEqual((scores["1.2"], scores["2.1"]), (20, 10))
+
+        # Submit: refused in the page while an edit is unsaved, then done by the head.
+        wd.type('input[data-leaf="5.1"]', "1")
+        wd.click("#submit")
+        wd.wait_text("#self-error", lambda s: "chưa lưu" in s)
+        self.assertEqual(self.state(), "draft")
+        wd.type('input[data-leaf="5.1"]', "")
+        wd.click("#submit")
+        wd.wait_text("#flash", lambda s: "Đã nộp" in s)
+        self.assertEqual(self.state(), "submitted")
+        self.assertFalse(wd.enabled('input[data-leaf="1.1"]'))
+        self.assertEqual(wd.attribute("#sa-state", "data-state"), "submitted")
+
+        # The scorecard shows the stored self score.
+        wd.click("#nav button[data-view=scorecard]")
+        wd.idle()
+        self.assertIn("12,50", wd.text("#view table tbody tr"))
 
         # --- the province admin: compute and read the results -------------------------------
         wd.click("#logout")
