@@ -107,6 +107,12 @@ async function api(method, path, body) {
   const headers = { "Accept": "application/json", "Accept-Language": S.lang === "en" ? "en" : "vi" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (S.token) headers["Authorization"] = "Bearer " + S.token;
+  /* A write carries a fresh key, so the gateway may retry it (a service restarting)
+   * without applying it twice. Sign-in and sign-out are left alone. */
+  if (method !== "GET" && !path.startsWith("/api/v1/auth/")) {
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    headers["Idempotency-Key"] = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  }
   let r;
   try {
     r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
