@@ -127,6 +127,11 @@ int cat_Login(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
     if (!rq->login || !rq->login[0] || !rq->password || !rq->password[0])
         return s_invalid_credentials(c);
 
+    /* Attempts on one login are serialised across workers (until this transaction ends), so
+     * concurrent guesses cannot all pass the count before any failure is recorded. */
+    const char *pl[] = {rq->login};
+    if (!cs_call_exec(c, "SELECT pg_advisory_xact_lock(hashtext('catalog.login:' || $1))", 1, pl))
+        return -1;
     int fails = s_failures(c, rq->login);
     if (fails < 0)
         return -1;

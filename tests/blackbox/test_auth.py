@@ -5,7 +5,7 @@ import time
 import unittest
 
 from harness import (api, assert_error, env, login, new_province, new_user, psql_super,
-                     service_built, unique)
+                     service_built, start_service, stop, unique)
 
 
 def _agency(p, group="01"):
@@ -108,6 +108,34 @@ class TestAuth(unittest.TestCase):
         psql_super("UPDATE catalog.login_failures SET at = at - interval '16 minutes'"
                    " WHERE login = :'l'", {"l": u["login"]})
         self.assertTrue(login(u["login"], u["password"]))
+
+    def test_throttling_under_concurrency(self):
+        """Ten simultaneous wrong guesses against two catalog workers: at most five are
+        checked, the rest are refused with 429."""
+        import threading
+        extra = start_service("catalog")
+        try:
+            u = new_user(self.p, ["viewer"])
+            codes = []
+
+            def guess():
+                st, body, _ = api("POST", "/api/v1/auth/login",
+                                  {"login": u["login"], "password": "doan-sai-mat-khau"})
+                codes.append((st, body.get("error", {}).get("code") if isinstance(body, dict) else body))
+
+            threads = [threading.Thread(target=guess) for _ in range(10)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            self.assertEqual(len(codes), 10)
+            self.assertEqual(sum(1 for c in codes if c == (401, "invalid_credentials")), 5, codes)
+            self.assertEqual(sum(1 for c in codes if c == (429, "too_many_attempts")), 5, codes)
+            rows = psql_super("SELECT count(*) FROM catalog.login_failures WHERE login = :'l'",
+                              {"l": u["login"]})
+            self.assertEqual(rows, [["5"]])
+        finally:
+            stop(extra)
 
     def test_password_rules(self):
         r = api("POST", "/api/v1/users", {"login": unique("u"), "password": "short",
