@@ -217,6 +217,8 @@ class TestWebUI(unittest.TestCase):
         ok(api("PUT", f"{P}/{cls.period}/phases/self_assessment",
                {"opens_at": now - 60, "closes_at": now + 86400}, token=admin), "open phase")
         cls.head = new_user(cls.p, ["agency_head"], cls.agency)
+        cls.editor = new_user(cls.p, ["agency_editor"], cls.agency)
+        cls.viewer = new_user(cls.p, ["viewer"])
         cls.base = env("CHISO_URL").rstrip("/")
         cls.wd = WebDriver()
 
@@ -247,9 +249,44 @@ class TestWebUI(unittest.TestCase):
         wd.idle()
         self.assertTrue(wd.js("return sessionStorage.getItem('chiso_token') !== null"))
 
-    def test_head_enters_scores_then_admin_computes(self):
+    def fresh_page(self):
+        """The start page with no session and the default language."""
         wd = self.wd
         wd.get(self.base + "/")
+        wd.js("sessionStorage.clear(); localStorage.clear();")
+        wd.get(self.base + "/")
+        wd.find("#login-form")
+
+    def test_roles_see_their_views(self):
+        wd = self.wd
+        # An agency editor: the self-assessment, but no "Nộp" / "Rút lại" (the head's).
+        self.fresh_page()
+        self.sign_in(self.editor["login"], self.editor["password"], "self")
+        wd.find("#self-form")
+        # "Lưu" while the agency's draft is open (the other test may have submitted it).
+        if self.state() == "draft":
+            wd.find("#save")
+        self.assertEqual(wd.js("return document.querySelector('#submit, #withdraw')"), None)
+        navs = wd.js("return Array.from(document.querySelectorAll('#nav button'), b => b.dataset.view)")
+        self.assertEqual(navs, ["self", "scorecard"])
+        wd.click("#logout")
+
+        # A viewer: agencies grouped with the group's name, results without "Tính điểm".
+        self.sign_in(self.viewer["login"], self.viewer["password"], "agencies")
+        self.assertEqual(wd.text("#view h3"), "Nhóm 01 — Sở, ban, ngành")
+        self.assertIn("Sở Nội vụ thử nghiệm", wd.text("#view table tbody"))
+        wd.click("#nav button[data-view=results]")
+        wd.idle()
+        self.assertEqual(wd.text("#view h2"), "Kết quả xếp hạng")
+        self.assertEqual(wd.js("return document.querySelector('#compute')"), None)
+        wd.click("#nav button[data-view=periods]")
+        wd.idle()
+        self.assertIn("Đang mở", wd.text("#view"))          # the open self-assessment phase
+        wd.click("#logout")
+
+    def test_head_enters_scores_then_admin_computes(self):
+        wd = self.wd
+        self.fresh_page()
         self.assertEqual(wd.js("return document.documentElement.lang"), "vi")
         self.assertIn("Đăng nhập", wd.text("#login-h"))
 
@@ -345,6 +382,15 @@ class TestWebUI(unittest.TestCase):
         self.assertEqual(mine[0]["total"], 42.5)
         png = wd.screenshot("results.png")
         self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
+
+        # The agency's scorecard, opened from its code in the results.
+        wd.click(f'#results tr[data-agency="{self.agency_code}"] button')
+        wd.idle()
+        self.assertEqual(wd.text("#view h2"), "Phiếu điểm")
+        self.assertIn("Sở Nội vụ thử nghiệm", wd.text("#view"))
+        wd.click("#view button.link")
+        wd.idle()
+        wd.find(row)
 
         wd.click("#lang")
         wd.idle()
