@@ -339,6 +339,10 @@ async function viewAgencies() {
 
 async function viewPeriods() {
   const out = [heading(t("periods_title"))];
+  /* Read the list again here: periods created since sign-in appear in the choice too. */
+  S.periods = (await api("GET", "/api/v1/periods")).items || [];
+  if (!period() && S.periods.length) S.periodId = S.periods[0].id;
+  renderPeriods();
   if (!S.periods.length) return out.concat(h("p", {}, t("no_period")));
   out.push(table([[t("code")], [t("name")], [t("year"), "num"]], S.periods.map((p) =>
     h("tr", { "aria-current": p.id === S.periodId ? "true" : false },
