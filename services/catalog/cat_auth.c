@@ -14,8 +14,9 @@
 #define CAT_PASSWORD_MIN 8
 
 /* Failed attempts must survive the rollback of the failing call, so they go through a
- * connection of their own in autocommit mode. */
-static cs_db *s_side;
+ * connection of their own in autocommit mode: one per worker thread (CHISO_WORKERS), as a
+ * libpq connection must not be shared between threads. */
+static _Thread_local cs_db *s_side;
 
 static cs_db *s_side_db(void)
 {
