@@ -2,8 +2,8 @@
 # `make test` runs every test. SANITIZER=address|undefined|address,undefined switches the build.
 
 SANITIZER ?=
-VARIANT   := $(if $(SANITIZER),$(subst $(comma),-,$(SANITIZER)),default)
 comma     := ,
+VARIANT   := $(if $(SANITIZER),$(subst $(comma),-,$(SANITIZER)),default)
 BUILD     ?= build/$(VARIANT)
 GEN       := $(BUILD)/gen
 
