@@ -6,6 +6,7 @@ while the others keep working. Every rejected write is checked to have changed n
 
 import glob
 import hashlib
+import io
 import http.client
 import json
 import os
@@ -15,6 +16,7 @@ import socket
 import time
 import unittest
 import urllib.parse
+import zipfile
 
 from harness import api, assert_error, env, new_province, new_user, start_service, unique
 
@@ -500,6 +502,43 @@ class TestEvidenceFiles(unittest.TestCase):
                       h["content-disposition"])
         self.assertIn('filename="B_o c_o n_m 2025.png"', h["content-disposition"])
         assert_error(self, api("GET", f"/api/v1/evidence/{ev['id']}/download"), 401, "unauthenticated")
+
+    def test_every_allowed_type(self):
+        def zipped(entries, stored_first=None):
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w") as z:
+                if stored_first:
+                    z.writestr(zipfile.ZipInfo(stored_first[0]), stored_first[1])
+                for n, d in entries:
+                    z.writestr(n, d)
+            return buf.getvalue()
+        ct = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+              'package/2006/content-types"></Types>')
+        tag = unique("v")
+        samples = {
+            "a.pdf": (b"%PDF-1.4\n%" + tag.encode() + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+                      "application/pdf"),
+            "b.docx": (zipped([("[Content_Types].xml", ct), ("_rels/.rels", "<x/>"),
+                               ("word/document.xml", f"<w>{tag}</w>")]),
+                       "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            "c.xlsx": (zipped([("[Content_Types].xml", ct), ("_rels/.rels", "<x/>"),
+                               ("xl/workbook.xml", f"<w>{tag}</w>")]),
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            "d.odt": (zipped([("content.xml", f"<x>{tag}</x>")],
+                             ("mimetype", "application/vnd.oasis.opendocument.text")),
+                      "application/vnd.oasis.opendocument.text"),
+            "e.ods": (zipped([("content.xml", f"<x>{tag}</x>")],
+                             ("mimetype", "application/vnd.oasis.opendocument.spreadsheet")),
+                      "application/vnd.oasis.opendocument.spreadsheet"),
+            "f.jpg": (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" +
+                      tag.encode() + b"\x00" * 64, "image/jpeg"),
+        }
+        for name, (data, mime) in samples.items():
+            st, ev, _ = api("POST", self.base + "&file_name=" + name, token=self.editor, raw=data,
+                            headers={"Content-Type": "application/octet-stream"})
+            self.assertEqual(st, 200, (name, ev))
+            self.assertEqual(ev["file_type"], mime, name)
+            self.assertEqual(ev["file_sha256"], hashlib.sha256(data).hexdigest())
 
     def test_multipart_bad_name_and_missing_file(self):
         before = _evidence_files()
