@@ -329,6 +329,10 @@ static int s_token_state(cs_call *c, const char *state)
         return cs_err_set(e, 400, "survey_answers_invalid", "answers",
                           "Cần trả lời mỗi câu hỏi đúng một lần, bằng một số từ 1 đến 5",
                           "Every question needs exactly one answer, a number from 1 to 5");
+    if (strcmp(state, "phase_closed") == 0)
+        return cs_err_set(e, 409, "phase_closed", "phase",
+                          "Đợt khảo sát không mở lúc này: không nhận câu trả lời",
+                          "The survey is not open now: answers are not accepted");
     if (strcmp(state, "open") == 0 || strcmp(state, "ok") == 0)
         return 0;
     return cs_err_set(e, 404, "survey_token_unknown", "token",

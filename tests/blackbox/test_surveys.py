@@ -358,6 +358,15 @@ class TestSurveyCollection(unittest.TestCase):
         assert_error(self, self.answer(a1[0], qids, [1, 1]), 409, "survey_token_used")
         assert_error(self, api("GET", f"/api/v1/survey/{a1[0]}"), 409, "survey_token_used")
         assert_error(self, self.answer("no-such-token", qids, [1, 1]), 404, "survey_token_unknown")
+        # answers only while the period's survey phase is open
+        closed = self.w["periods"]["closed"]
+        qc = _ok(self, api("POST", f"/api/v1/periods/{closed}/questionnaires",
+                           {"code": unique("Q"), "title": "Phiếu kỳ đã đóng",
+                            "respondent_group": "citizen",
+                            "questions": [{"leaf_code": "3.1", "text": "Câu 1"}]},
+                           token=self.w["surveyor"]["token"]))
+        tc = self.invite(qc["id"], "A1", 1)[0]
+        assert_error(self, self.answer(tc, [qc["questions"][0]["id"]], [5]), 409, "phase_closed")
 
         # a stored response keeps no link to its invitation
         cols = {r[0] for r in psql_super(
