@@ -181,6 +181,7 @@ $("#logout").addEventListener("click", async () => {
 function signedOut(key) {
   S.token = ""; S.user = null; S.view = ""; S.periods = []; S.periodId = 0; S.draft = null;
   sessionStorage.removeItem("chiso_token");
+  sessionStorage.removeItem("chiso_period");
   $("#app-view").hidden = true;
   $("#login-view").hidden = false;
   $("#logout").hidden = true;
@@ -222,6 +223,7 @@ async function signedIn(user) {
   const vs = views();
   S.view = vs.length ? vs[0][0] : "";
   S.periods = [];
+  let failed = null;
   if (user.province_id) {
     try {
       const [p, g] = await Promise.all([api("GET", "/api/v1/periods"), api("GET", "/api/v1/agency-groups")]);
@@ -229,7 +231,7 @@ async function signedIn(user) {
       S.groups = {};
       for (const it of g.items || []) S.groups[it.code] = it.name;
     } catch (e) {
-      showError($("#app-error"), e);
+      failed = e;
     }
   }
   const kept = Number(sessionStorage.getItem("chiso_period") || 0);
@@ -237,6 +239,7 @@ async function signedIn(user) {
   renderNav();
   renderPeriods();
   await render();
+  if (failed && !$("#app-error").chisoErr) showError($("#app-error"), failed);
   $("#main").focus();
 }
 
@@ -286,6 +289,7 @@ async function render() {
   }[S.view];
   if (!fn) {
     view.replaceChildren(h("p", {}, t("no_view")));
+    view.removeAttribute("aria-busy");
     return;
   }
   const token = (render.seq = (render.seq || 0) + 1);
