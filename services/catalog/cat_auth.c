@@ -13,26 +13,17 @@
 #define CAT_MAX_FAILURES 5     /* within 15 minutes, see auth_recent_failures() */
 #define CAT_PASSWORD_MIN 8
 
-/* Failed attempts must survive the rollback of the failing call, so they go through a
- * connection of their own in autocommit mode: one per worker thread (CHISO_WORKERS), as a
- * libpq connection must not be shared between threads. */
-static _Thread_local cs_db *s_side;
-
-static cs_db *s_side_db(void)
-{
-    if (!s_side)
-        s_side = cs_db_new(cs_config_get()->db);
-    return s_side;
-}
-
+/* Failed attempts must survive the rollback of the failing call, so they go through the
+ * worker's side connection (autocommit). */
 static int s_failures(cs_call *c, const char *login)
 {
     cs_err e;
     cs_err_clear(&e);
-    if (!s_side_db())
-        return cs_err_internal(cs_call_err(c), "no memory for the login-failure connection");
+    cs_db *side = cs_call_side_db(c);
+    if (!side)
+        return -1;
     const char *p[] = {login};
-    PGresult *r = cs_db_exec(s_side_db(), &e, "SELECT catalog.auth_recent_failures($1)", 1, p);
+    PGresult *r = cs_db_exec(side, &e, "SELECT catalog.auth_recent_failures($1)", 1, p);
     if (!r) {
         *cs_call_err(c) = e;
         return -1;
@@ -48,19 +39,24 @@ static void s_record_failure(cs_call *c, const char *login)
     cs_err_clear(&e);
     const Chiso__Context *ctx = cs_call_ctx(c);
     const char *p[] = {login, ctx && ctx->client_ip ? ctx->client_ip : ""};
-    PGresult *r = cs_db_exec(s_side_db(), &e, "SELECT catalog.auth_record_failure($1, $2)", 2, p);
+    cs_db *side = cs_call_side_db(c);
+    PGresult *r = side ? cs_db_exec(side, &e, "SELECT catalog.auth_record_failure($1, $2)", 2, p)
+                       : NULL;
     if (r)
         PQclear(r);
     else
         cs_log_warn("login failure not recorded: %s", e.code);
 }
 
-static void s_clear_failures(const char *login)
+static void s_clear_failures(cs_call *c, const char *login)
 {
     cs_err e;
     cs_err_clear(&e);
+    cs_db *side = cs_call_side_db(c);
+    if (!side)
+        return;
     const char *p[] = {login};
-    PGresult *r = cs_db_exec(s_side_db(), &e, "SELECT catalog.auth_clear_failures($1)", 1, p);
+    PGresult *r = cs_db_exec(side, &e, "SELECT catalog.auth_clear_failures($1)", 1, p);
     if (r)
         PQclear(r);
 }
@@ -169,7 +165,7 @@ int cat_Login(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
     if (!cat_bool(r, 0, 3))
         return cs_err_set(e, 403, "account_disabled", NULL,
                           "Tài khoản đã bị khoá.%s", "The account is disabled.%s", "");
-    s_clear_failures(rq->login);
+    s_clear_failures(c, rq->login);
 
     long long user_id = cat_ll(r, 0, 0);
     unsigned char raw[32];

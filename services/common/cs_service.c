@@ -28,6 +28,7 @@ struct cs_call {
     const Chiso__Context *ctx;
     const char *rpc;
     cs_db *db;
+    cs_db **side;           /* the worker's side connection, see cs_call_side_db() */
     cs_err err;
     s_block *arena;
     PGresult **results;     /* cleared with the arena */
@@ -155,6 +156,15 @@ cs_err *cs_call_err(cs_call *c)
 cs_db *cs_call_db(cs_call *c)
 {
     return c->db;
+}
+
+cs_db *cs_call_side_db(cs_call *c)
+{
+    if (!*c->side)
+        *c->side = cs_db_new(cs_config_get()->db);
+    if (!*c->side)
+        cs_err_internal(&c->err, "cannot create the side connection");
+    return *c->side;
 }
 
 PGresult *cs_call_exec(cs_call *c, const char *sql, int nparams, const char *const *params)
@@ -394,11 +404,11 @@ static uint8_t *s_pack_error(const cs_err *e, size_t *len)
 }
 
 /* Handle one packed chiso.Request; answers the packed chiso.Reply (malloc'd). */
-static uint8_t *s_handle(const s_service *svc, cs_db *db, const uint8_t *body, size_t len,
-                         size_t *out_len)
+static uint8_t *s_handle(const s_service *svc, cs_db *db, cs_db **side, const uint8_t *body,
+                         size_t len, size_t *out_len)
 {
     int64_t t0 = s_now_us();
-    cs_call c = {.service = svc->name, .db = db};
+    cs_call c = {.service = svc->name, .db = db, .side = side};
     cs_err_clear(&c.err);
     uint8_t *out = NULL;
     Chiso__Request *req = chiso__request__unpack(NULL, len, body);
@@ -471,6 +481,7 @@ static void *s_worker_thread(void *arg)
     s_thread_arg *a = arg;
     const cs_config *cfg = cs_config_get();
     cs_db *db = cs_db_new(cfg->db);
+    cs_db *side = NULL;
     cs_worker *w = cs_worker_new(a->zctx, cfg->broker, a->svc->name);
     if (!db || !w) {
         cs_log_error("worker %d: cannot start", a->index);
@@ -486,12 +497,13 @@ static void *s_worker_thread(void *arg)
         if (cs_worker_recv(w, &body, &len, 200) != 0)
             continue;
         size_t out_len = 0;
-        uint8_t *out = s_handle(a->svc, db, body, len, &out_len);
+        uint8_t *out = s_handle(a->svc, db, &side, body, len, &out_len);
         free(body);
         cs_worker_send(w, out, out_len);
         free(out);
     }
     cs_worker_destroy(&w);
+    cs_db_destroy(&side);
     cs_db_destroy(&db);
     return NULL;
 }

@@ -51,6 +51,10 @@ long long cs_call_agency(const cs_call *c);     /* 0 when none */
 bool cs_call_has_role(const cs_call *c, const char *role);
 cs_err *cs_call_err(cs_call *c);
 cs_db *cs_call_db(cs_call *c);
+/* A second connection of this worker, outside the call's transaction (autocommit), for the
+ * rare record that must survive the call's rollback (a failed login attempt). Created on
+ * first use, owned and closed by the worker. NULL with the call's error set if it cannot. */
+cs_db *cs_call_side_db(cs_call *c);
 
 /* Arena allocation, zeroed, freed after the reply. Never NULL (aborts on OOM). */
 void *cs_call_alloc(cs_call *c, size_t n);
