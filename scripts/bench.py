@@ -224,6 +224,67 @@ def check_saves(province_id, period_id, expected):
     return audited, wrong
 
 
+class CpuMeter:
+    """Server-side CPU seconds, per process, between two samples: the chiso processes (their
+    pid files) and the PostgreSQL cluster (the postmaster, its live children, and the children
+    it has reaped). Unlike throughput, CPU per operation hardly moves when other work shares
+    the machine, so it says where the time goes even on a busy box. Clients (load generator,
+    baseline tool) are not counted."""
+
+    def __init__(self):
+        run = os.path.join(os.environ["CHISO_VAR_DIR"], "run")
+        self.pids = {}
+        for name in os.listdir(run):
+            with open(os.path.join(run, name)) as f:
+                self.pids[int(f.read().strip())] = name[:-len(".pid")]
+        # The checkpointer lives as long as the cluster; its parent is the postmaster.
+        checkpointer = int(psql("SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer';").strip())
+        self.postmaster = self._stat(checkpointer)[0]
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    @staticmethod
+    def _stat(pid):
+        """(ppid, utime + stime, cutime + cstime) in ticks; None when the process is gone."""
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return int(fields[1]), int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+
+    def sample(self):
+        ticks = {}
+        for pid, name in self.pids.items():
+            st = self._stat(pid)
+            if st:
+                ticks[name] = st[1]
+        pg = 0
+        for d in os.listdir("/proc"):
+            if d.isdigit():
+                st = self._stat(int(d))
+                if st and (int(d) == self.postmaster or st[0] == self.postmaster):
+                    pg += st[1] + (st[2] if int(d) == self.postmaster else 0)
+        ticks["PostgreSQL"] = pg
+        return ticks
+
+    def since(self, before, n):
+        """Milliseconds of CPU per operation since `before`, for n operations."""
+        after = self.sample()
+        return {k: (after[k] - before.get(k, 0)) * 1e3 / self.tick / n for k in after}
+
+
+def cpu_table(rows):
+    """Markdown table of CPU per operation: rows = [(label, {process: ms})]."""
+    procs = [p for p in ("gateway", "broker", "catalog", "submissions", "ranking", "PostgreSQL")
+             if any(r[1].get(p, 0) for r in rows)]
+    out = ["| CPU per operation (ms) | " + " | ".join(procs) + " | all |",
+           "|---" * (len(procs) + 2) + "|"]
+    for label, ms in rows:
+        out.append(f"| {label} | " + " | ".join(f"{ms.get(p, 0):.2f}" for p in procs)
+                   + f" | {sum(ms.values()):.2f} |")
+    return out
+
+
 def machine():
     """Cores and CPU model, for the table's heading."""
     cpu = platform.machine()
@@ -276,12 +337,17 @@ def main():
     tokens = {name: login(name) for name, _ in editors}
     script, expected = save_script(period[first], editors, tokens, SAVES)
     port = URL.rsplit(":", 1)[1]
+    meter = CpuMeter()
     say(f"{SAVES} score saves through the gateway, {CLIENTS} clients")
+    before = meter.sample()
     gw = run_json([os.path.join(BIN, "chiso-loadgen"), "127.0.0.1", port, str(CLIENTS), script])
+    cpu_save = meter.since(before, SAVES)
     os.unlink(script)
     audited, wrong = check_saves(first, period[first], expected)
     say(f"{SAVES} single-row inserts through libpq, {CLIENTS} connections")
+    before = meter.sample()
     pg = run_json([os.path.join(BIN, "chiso-pgbaseline"), DB_APP, str(CLIENTS), str(SAVES)])
+    cpu_insert = meter.since(before, SAVES)
     inserted = int(psql("SELECT count(*) FROM public.bench_baseline;").strip())
 
     # 2. ranking compute vs one SQL aggregate
@@ -297,7 +363,9 @@ def main():
         return ms
     say("ranking compute: 1 province (5 times), then all 34 one after another")
     compute(first)  # warm the caches once, as the aggregate below is warmed too
+    before = meter.sample()
     one = statistics.median(compute(first) for _ in range(5))
+    cpu_compute = meter.since(before, 5)
     t = time.perf_counter()
     for p in provinces:
         compute(p)
@@ -323,7 +391,13 @@ def main():
         "",
         f"Saves checked in the database: {audited} score-update audit rows for {SAVES} saves, {wrong} leaves"
         f" whose stored score is not the last one sent, {gw['reconnects']} reconnects;"
-        f" {inserted} baseline rows. Whole bench {time.time() - t0:.0f} s.",
+        f" {inserted} baseline rows.",
+        "",
+        *cpu_table([("score save through the gateway", cpu_save),
+                    ("libpq single-row insert", cpu_insert),
+                    (f"ranking compute, 1 province", cpu_compute)]),
+        "",
+        f"Whole bench {time.time() - t0:.0f} s.",
     ]
     table = "\n".join(lines)
     print(table)
