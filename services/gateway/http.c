@@ -753,7 +753,9 @@ static enum MHD_Result s_api(s_req *r, struct MHD_Connection *c)
             goto fail;
         }
         si = (Chiso__SessionInfo *) sm;
-        if (!si->has_user_id || si->user_id <= 0) {
+        /* the catalog refuses expired sessions; an answer saying otherwise is not trusted */
+        if (!si->has_user_id || si->user_id <= 0 ||
+            (si->has_expires_at && si->expires_at > 0 && si->expires_at < (int64_t) time(NULL))) {
             s_unauthenticated(&e);
             goto fail;
         }

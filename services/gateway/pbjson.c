@@ -207,9 +207,8 @@ static const char *s_type_name(const ProtobufCFieldDescriptor *f)
 /* typed values                                                                        */
 
 /* An integer of type t (not points) into slot; false when out of range for t. */
-static bool s_store_int(ProtobufCType t, void *slot, json_int_t v, bool negative_ok_u64)
+static bool s_store_int(ProtobufCType t, void *slot, json_int_t v)
 {
-    (void) negative_ok_u64;
     switch (t) {
     case PROTOBUF_C_TYPE_INT32: case PROTOBUF_C_TYPE_SINT32: case PROTOBUF_C_TYPE_SFIXED32:
         if (v < INT32_MIN || v > INT32_MAX) return false;
@@ -315,7 +314,7 @@ static int s_value_from_json(const ProtobufCFieldDescriptor *f, void *slot, cons
         return 0;
     }
     if (s_is_int_type(f->type)) {
-        if (!json_is_integer(v) || !s_store_int(f->type, slot, json_integer_value(v), false))
+        if (!json_is_integer(v) || !s_store_int(f->type, slot, json_integer_value(v)))
             return s_wrong_type(e, path, s_type_name(f));
         return 0;
     }
@@ -483,7 +482,7 @@ static int s_value_from_text(const ProtobufCFieldDescriptor *f, void *slot, cons
             *(uint64_t *) slot = u;
             return 0;
         }
-        if (!s_parse_i64(t, &v) || !s_store_int(f->type, slot, v, false))
+        if (!s_parse_i64(t, &v) || !s_store_int(f->type, slot, v))
             return s_wrong_type(e, name, s_type_name(f));
         return 0;
     }
