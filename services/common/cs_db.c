@@ -1,5 +1,6 @@
 #include "cs_db.h"
 
+#include <poll.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,10 +145,48 @@ static void s_map_error(cs_db *self, const PGresult *r, cs_err *e)
     cs_err_detail(e, "SQLSTATE %s: %s", state, msg ? msg : "");
 }
 
+/* What the server says while we are idle (its goodbye before a restart) goes to the log as
+ * a JSON line, not as libpq's bare line on stderr. */
+static void s_idle_notice(void *arg, const char *message)
+{
+    (void)arg;
+    cs_log_warn("database: %.*s", (int)strcspn(message, "\n"), message);
+}
+
+/* An idle connection the server has closed (restart, administrator shutdown) still reads
+ * CONNECTION_OK until something is sent on it, and a statement sent then fails with no way
+ * to tell whether it ran. The server's goodbye makes the socket readable, and an idle
+ * connection has nothing else to read (no LISTEN here): read it now, so a lost connection
+ * is known before anything is sent and a fresh one can run the statement. */
+static bool s_lost_while_idle(PGconn *conn)
+{
+    bool lost = false;
+    PQnoticeProcessor old = PQsetNoticeProcessor(conn, s_idle_notice, NULL);
+    for (int i = 0; i < 4 && !lost; i++) {
+        struct pollfd p = {.fd = PQsocket(conn), .events = POLLIN};
+        if (p.fd < 0) {
+            lost = true;
+            break;
+        }
+        if (poll(&p, 1, 0) <= 0)
+            break;      /* nothing pending: alive as far as can be known */
+        lost = !PQconsumeInput(conn) || PQstatus(conn) != CONNECTION_OK;
+    }
+    PQsetNoticeProcessor(conn, old, NULL);
+    return lost;
+}
+
 PGresult *cs_db_exec(cs_db *self, cs_err *e, const char *sql, int nparams,
                      const char *const *params)
 {
     PGconn *conn = self->conn;
+    /* Outside a transaction only: inside one, the statements before are gone with the
+     * connection anyway, and the failure below makes cs_db_tx run the whole again. */
+    if (conn && !self->in_tx && PQstatus(conn) == CONNECTION_OK && s_lost_while_idle(conn)) {
+        cs_log_warn("database connection lost while idle; reconnecting");
+        PQfinish(self->conn);
+        self->conn = conn = NULL;
+    }
     if (!conn || PQstatus(conn) != CONNECTION_OK) {
         /* Inside a transaction a new connection would silently run outside it. */
         if (self->in_tx) {

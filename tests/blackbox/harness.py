@@ -36,7 +36,7 @@ import urllib.parse
 __all__ = [
     "env", "api", "login", "sysadmin", "new_province", "new_user", "assert_error",
     "start_service", "stop", "kill9", "wait_log", "psql_app", "psql_super", "unique",
-    "service_built",
+    "service_built", "service_pids", "signal_service", "pg_restart", "ready_services",
 ]
 
 
@@ -196,10 +196,13 @@ def service_built(name):
     return os.access(os.path.join(os.environ.get("CHISO_BIN", ""), f"chiso-{name}"), os.X_OK)
 
 
-def start_service(name, env_extra=None, settle=0.5):
+def start_service(name, env_extra=None, settle=0.5, as_system=False):
     """Start one more copy of service `name` (catalog, submissions, ...) against the same
     broker and database. Output goes to $CHISO_VAR_DIR/log/<name>-extra-N.log (proc.log_path);
     a pid file in $CHISO_VAR_DIR/run lets scripts/test stop it if the test does not.
+    as_system: the copy replaces the one scripts/test started (after signal_service stopped
+    it): run/<name>.pid and log/<name>.log, as if the system had started it, and it stays up
+    for the tests that follow.
     Returns the subprocess.Popen; fails if the process exits within `settle` seconds."""
     exe = os.path.join(env("CHISO_BIN"), f"chiso-{name}")
     e = dict(os.environ)
@@ -208,7 +211,7 @@ def start_service(name, env_extra=None, settle=0.5):
     if env_extra:
         e.update({k: str(v) for k, v in env_extra.items()})
     var = env("CHISO_VAR_DIR")
-    tag = f"{name}-extra-{next(_extra)}-{os.getpid()}"
+    tag = name if as_system else f"{name}-extra-{next(_extra)}-{os.getpid()}"
     os.makedirs(os.path.join(var, "log"), exist_ok=True)
     os.makedirs(os.path.join(var, "run"), exist_ok=True)
     log_path = os.path.join(var, "log", f"{tag}.log")
@@ -270,6 +273,90 @@ def wait_log(proc_or_path, text, timeout=10):
             pass
         time.sleep(0.05)
     return False
+
+
+def _is_service(pid, name):
+    """pid is a live (not zombie) chiso-<name> process."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            if f.read().rsplit(b")", 1)[1].split()[0] == b"Z":
+                return False
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            argv0 = f.read().split(b"\0")[0]
+    except (OSError, IndexError):
+        return False
+    return os.path.basename(argv0).decode("utf-8", "replace") == f"chiso-{name}"
+
+
+def service_pids(name):
+    """{pid: pid file} of the live processes of service `name` the test system knows: the
+    one scripts/test started (run/<name>.pid) and the copies start_service() recorded
+    (run/<name>-extra-*.pid). A pid file whose process is gone (or is something else now)
+    is not listed."""
+    run = os.path.join(env("CHISO_VAR_DIR"), "run")
+    found = {}
+    for fn in sorted(os.listdir(run)):
+        if fn != f"{name}.pid" and not (fn.startswith(f"{name}-extra-") and fn.endswith(".pid")):
+            continue
+        path = os.path.join(run, fn)
+        try:
+            with open(path) as f:
+                pid = int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+        if _is_service(pid, name):
+            found[pid] = path
+    return found
+
+
+def signal_service(name, sig=signal.SIGTERM, timeout=15):
+    """Send `sig` to every live process of service `name` (service_pids) and wait until they
+    are gone (SIGKILL after `timeout` seconds); their pid files are removed, so nothing
+    stops a recycled pid later. Returns the pids signalled."""
+    procs = service_pids(name)
+    for pid in procs:
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass
+    end = time.monotonic() + timeout
+    for pid, path in procs.items():
+        while _is_service(pid, name) and time.monotonic() < end:
+            time.sleep(0.05)
+        if _is_service(pid, name):
+            os.kill(pid, signal.SIGKILL)
+            while _is_service(pid, name):
+                time.sleep(0.05)
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+    return sorted(procs)
+
+
+def ready_services():
+    """The gateway's /readyz view of the broker: {service: live worker count}."""
+    _, body, _ = api("GET", "/readyz")
+    if not isinstance(body, dict) or not isinstance(body.get("services"), dict):
+        raise AssertionError(f"/readyz: {body!r}")
+    return body["services"]
+
+
+def pg_restart(timeout=60):
+    """Restart the test system's PostgreSQL cluster (pg_ctl restart -m fast): every open
+    connection of every service breaks. Needs CHISO_PG_DIR (the cluster's folder, from
+    scripts/test); as root pg_ctl runs as CHISO_PG_USER (postgres)."""
+    d = env("CHISO_PG_DIR")
+    pg_ctl = os.path.join(os.environ.get("CHISO_PG_BIN", "/usr/lib/postgresql/15/bin"), "pg_ctl")
+    cmd = [pg_ctl, "-D", os.path.join(d, "data"), "-l", os.path.join(d, "postgres.log"),
+           "-m", "fast", "-w", "-t", str(timeout), "restart"]
+    if os.geteuid() == 0:
+        cmd = ["runuser", "-u", os.environ.get("CHISO_PG_USER", "postgres"), "--"] + cmd
+    r = subprocess.run(cmd, cwd="/", stdin=subprocess.DEVNULL, capture_output=True,
+                       timeout=timeout + 30)
+    if r.returncode != 0:
+        raise AssertionError(f"pg_ctl restart failed ({r.returncode}): "
+                             f"{(r.stdout + r.stderr).decode('utf-8', 'replace')}")
 
 
 # --- database ---------------------------------------------------------------------------------
