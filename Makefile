@@ -114,8 +114,9 @@ test: deps
 	@$(MAKE) --no-print-directory -k all; \
 	 $(SCRIPT_ENV) CHISO_BUILD_STATUS=$$? SANITIZER=$(SANITIZER) scripts/test
 
+# The bench needs the executables and its two tools (tests/bench/bench.mk), not the unit tests.
 bench: deps
-	@$(MAKE) --no-print-directory all $(BENCH_BINS)
+	@$(MAKE) --no-print-directory bins $(BENCH_BINS)
 	@$(SCRIPT_ENV) scripts/bench
 
 clean:

@@ -7,8 +7,12 @@ as the superuser (loading is not what is measured). Then:
      editor with its own session), against the same number of single-row transactional
      inserts straight through libpq from 64 connections;
   2. full ranking compute for one province and for all 34 through the API, against one SQL
-     aggregate over the same score rows.
-Figures and ratios only: nothing here passes or fails on time.
+     aggregate over the same score rows;
+and the server-side CPU each operation cost (chiso processes and PostgreSQL, from /proc).
+Every save changes a stored score; afterwards the audit trail and the stored values must show
+every one of them, and every compute must rank all the province's agencies.
+Figures and ratios only: nothing here fails on time; it exits 1 when an operation failed or
+a save did not reach the database as sent.
 """
 import json
 import os
