@@ -9,6 +9,8 @@ scripts/test starts the whole system (PostgreSQL, broker, services, gateway) and
   CHISO_DB_SUPER         libpq conninfo of the cluster's superuser
   CHISO_VAR_DIR          the system's data folder (log/, run/, evidence store)
   CHISO_WEB_DIR          static web UI folder
+  CHISO_PG_DIR           the PostgreSQL cluster's folder (pg_restart; with CHISO_PG_BIN and
+                         CHISO_PG_USER, the user pg_ctl runs as when we are root)
 
 Standard library only. Typical use:
 
