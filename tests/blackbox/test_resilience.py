@@ -160,12 +160,14 @@ class TestNoWorker(unittest.TestCase):
 
         nosvc_ms = int(os.environ.get("CHISO_NOSVC_MS", "1000"))
         limit = nosvc_ms / 1000.0 + 5.0     # generous: a loaded 2-core machine
+        slowest = 0.0
         for _ in range(3):
             t0 = time.monotonic()
             resp = api("GET", tiebreaks, token=t)
             elapsed = time.monotonic() - t0
             assert_error(self, resp, 503, "service_unavailable")
             self.assertLess(elapsed, limit, f"503 took {elapsed:.2f} s")
+            slowest = max(slowest, elapsed)
             # A write (no idempotency key, so not retried) is refused the same way.
             t0 = time.monotonic()
             resp = api("PUT", f"/api/v1/periods/{period}/agencies/1/leader-score",
@@ -173,11 +175,12 @@ class TestNoWorker(unittest.TestCase):
             elapsed = time.monotonic() - t0
             assert_error(self, resp, 503, "service_unavailable")
             self.assertLess(elapsed, limit, f"503 took {elapsed:.2f} s")
+            slowest = max(slowest, elapsed)
             # Other services are not held up by it.
             st, body, _ = api("GET", "/api/v1/agencies", token=t)
             self.assertEqual((st, body), (200, agencies))
-        say(f"leadership stopped (pids {stopped}); 503 service_unavailable within "
-            f"{limit:.1f} s each time")
+        say(f"leadership stopped (pids {stopped}); 503 service_unavailable in at most "
+            f"{slowest:.2f} s (CHISO_NOSVC_MS {nosvc_ms}, limit {limit:.1f} s)")
 
         replace_system("leadership")
         wait_workers(self, "leadership", 1)
@@ -289,6 +292,12 @@ class TestAcknowledgedWrites(unittest.TestCase):
         say(f"{len(acked)} writes acknowledged (submissions {killed} SIGKILLed after {at_kill}, "
             f"PostgreSQL restarted after {at_restart}); {stats['retries']} retries: "
             f"{stats['conn_errors']} connection errors, 5xx {stats['5xx']}")
+
+        # Login reads the failure count on catalog's side connection, idle since before the
+        # restart: it is answered at the first attempt, not with db_unavailable.
+        st, body, _ = api("POST", "/api/v1/auth/login",
+                          {"login": w.viewer["login"], "password": w.viewer["password"]})
+        self.assertEqual(st, 200, body)
 
         # Every key again, with its body: the stored answer, not a second write.
         for leaf, key, _ in acked:
