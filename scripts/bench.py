@@ -315,7 +315,7 @@ def processes():
             gateway = m.group(1)
     counts = sorted(set(workers.values()))
     if len(counts) == 1:
-        desc = f"{counts[0]} worker threads per service"
+        desc = f"{counts[0]} worker thread{'s' if counts[0] > 1 else ''} per service"
     else:
         desc = "worker threads: " + (", ".join(f"{k} {v}" for k, v in workers.items()) or "?")
     return f"{desc}, gateway {gateway} threads"
