@@ -55,6 +55,20 @@ void cs_err_detail(cs_err *e, const char *fmt, ...)
     va_end(ap);
 }
 
+void cs_err_prefix(cs_err *e, const char *where_vi, const char *where_en, const char *field)
+{
+    /* Room for the prefix: the end of a long message is cut, never overrun. */
+    char vi[sizeof e->message_vi + 160], en[sizeof e->message_en + 160];
+    snprintf(vi, sizeof vi, "%.150s: %s", where_vi, e->message_vi);
+    snprintf(en, sizeof en, "%.150s: %s", where_en, e->message_en);
+    snprintf(e->message_vi, sizeof e->message_vi, "%.511s", vi);
+    snprintf(e->message_en, sizeof e->message_en, "%.511s", en);
+    if (field)
+        snprintf(e->field, sizeof e->field, "%s", field);
+    if (!e->detail[0])
+        snprintf(e->detail, sizeof e->detail, "%s", where_en);
+}
+
 int cs_err_invalid(cs_err *e, const char *field, const char *why_vi, const char *why_en)
 {
     return cs_err_set(e, 400, "invalid_input", field, "Dữ liệu không hợp lệ: %s%.0s",

@@ -40,6 +40,12 @@ int cs_err_vset(cs_err *e, int status, const char *code, const char *field,
 /* Add a detail (free text, English or data) to an error already set. */
 void cs_err_detail(cs_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Prefix both messages of an error already set with where it happened ("Dòng 4" / "Line
+ * 4", an item's index: "Dòng 4: <message>"), set its field when field is not NULL, and
+ * put where_en in the detail when it has none. A long message loses its end, never
+ * overruns. */
+void cs_err_prefix(cs_err *e, const char *where_vi, const char *where_en, const char *field);
+
 /* Frequent errors, same messages everywhere. All return -1. */
 int cs_err_invalid(cs_err *e, const char *field, const char *why_vi, const char *why_en); /* 400 invalid_input */
 int cs_err_not_found(cs_err *e, const char *what);          /* 404 not_found; what = English noun */

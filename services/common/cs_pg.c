@@ -1,0 +1,8 @@
+#include "cs_pg.h"
+
+#include <stdlib.h>
+
+long long cs_pg_ll(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
