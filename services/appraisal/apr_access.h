@@ -6,14 +6,11 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "cs_leaf.h"
 #include "cs_service.h"
 
-typedef struct {
-    const char *code;
-    int content;
-    int64_t max_points;     /* hundredths */
-    int64_t step;           /* hundredths */
-} apr_leaf;
+/* A leaf as the council scores it (lookups: cs_leaf_agency_group, cs_leaf_get). */
+typedef cs_leaf apr_leaf;
 
 /* 0 when v is valid for the leaf: 0 <= v <= max (content 6: -max <= v <= 0), a multiple of
  * the step; else 400 score_out_of_range / score_not_multiple_of_step. Contents 3 and 4 are
@@ -23,14 +20,8 @@ int apr_check_value(const apr_leaf *leaf, int64_t v, cs_err *e);
 /* True when prefix covers leaf code: "" covers all, "2.4" covers "2.4" and "2.4.x". */
 bool apr_prefix_covers(const char *prefix, const char *code);
 
-/* The agency's group (arena) or 404 not_found. */
-int apr_agency_group(cs_call *c, long long agency_id, const char **group);
 /* The period exists in the tenant, else 404 not_found. */
 int apr_period_exists(cs_call *c, long long period_id);
-
-/* A leaf of the index set the period uses for the group, else 400 unknown_leaf. */
-int apr_leaf_get(cs_call *c, long long period_id, const char *group, const char *code,
-                 const char *field, apr_leaf *leaf);
 
 /* The caller is an appraiser who may appraise this agency's leaf in this period: not a
  * member of the agency (403 conflict_of_interest, from catalog.users.agency_id) and with a
@@ -42,13 +33,5 @@ int apr_require_scope(cs_call *c, long long period_id, long long agency_id, cons
 /* 1 when the caller is a council member of the period with a scope for the group, 0 if
  * not, -1 on a database error. */
 int apr_in_council(cs_call *c, long long period_id, const char *group);
-
-/* Dump a jansson object (reference stolen) as compact JSON text in the arena. */
-const char *apr_json(cs_call *c, void *json_object_stolen);
-
-/* Prefix the error's messages with where it happened and set its field. */
-void apr_err_at(cs_err *e, const char *where_vi, const char *where_en, const char *field);
-
-bool apr_blank(const char *s);
 
 #endif

@@ -6,6 +6,7 @@
 #include "apr_access.h"
 #include "apr_handlers.h"
 #include "appraisal.pb-c.h"
+#include "cs_json.h"
 
 /* The scopes of one member as a JSON array, for the audit trail. */
 static const char *s_scopes_json(cs_call *c, long long period_id, long long user_id)
@@ -21,7 +22,7 @@ static const char *s_scopes_json(cs_call *c, long long period_id, long long user
     for (int i = 0; i < PQntuples(r); i++)
         json_array_append_new(a, json_pack("{s:s,s:s}", "prefix", PQgetvalue(r, i, 0),
                                            "group_code", PQgetvalue(r, i, 1)));
-    return apr_json(c, json_pack("{s:I,s:I,s:o}", "period_id", (json_int_t)period_id, "user_id",
+    return cs_json_dump(c, json_pack("{s:I,s:I,s:o}", "period_id", (json_int_t)period_id, "user_id",
                                  (json_int_t)user_id, "scopes", a));
 }
 

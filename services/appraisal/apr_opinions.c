@@ -7,6 +7,8 @@
 #include "apr_access.h"
 #include "apr_handlers.h"
 #include "appraisal.pb-c.h"
+#include "cs_json.h"
+#include "cs_text.h"
 
 #define S_COLS                                                                                \
     "id, period_id, agency_id, leaf_code, specialist_agency_id, question, asked_by,"          \
@@ -55,9 +57,9 @@ int apr_request_opinion(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage
     apr_leaf leaf;
     if (!cs_call_has_role(c, "appraiser") || cs_call_province(c) == 0)
         return cs_err_forbidden(e);
-    if (apr_agency_group(c, req->agency_id, &group) != 0 || apr_period_exists(c, req->period_id) != 0)
+    if (cs_leaf_agency_group(c, req->agency_id, &group) != 0 || apr_period_exists(c, req->period_id) != 0)
         return -1;
-    if (apr_leaf_get(c, req->period_id, group, req->leaf_code, "leaf_code", &leaf) != 0)
+    if (cs_leaf_get(c, req->period_id, group, req->leaf_code, "leaf_code", &leaf, NULL) != 0)
         return -1;
     if (apr_require_scope(c, req->period_id, req->agency_id, group, req->leaf_code) != 0)
         return -1;
@@ -68,7 +70,7 @@ int apr_request_opinion(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage
     if (PQntuples(r) == 0)
         return cs_err_set(e, 400, "unknown_agency", "specialist_agency_id", "%s%.0s", "%.0s%s",
                           "Cơ quan chuyên môn không tồn tại.", "The specialist agency does not exist.");
-    if (apr_blank(req->question))
+    if (cs_text_blank(req->question))
         return cs_err_invalid(e, "question", "thiếu nội dung xin ý kiến", "the question is empty");
     const char *w[] = {cs_call_int(c, cs_call_province(c)), cs_call_int(c, req->period_id),
                        cs_call_int(c, req->agency_id), req->leaf_code, p[0], req->question,
@@ -81,7 +83,7 @@ int apr_request_opinion(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage
     if (!r)
         return -1;
     long long id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-    const char *nj = apr_json(c, json_pack("{s:I,s:I,s:s,s:I,s:s}", "period_id",
+    const char *nj = cs_json_dump(c, json_pack("{s:I,s:I,s:s,s:I,s:s}", "period_id",
                                            (json_int_t)req->period_id, "agency_id",
                                            (json_int_t)req->agency_id, "leaf_code", req->leaf_code,
                                            "specialist_agency_id", (json_int_t)req->specialist_agency_id,
@@ -137,10 +139,10 @@ int apr_answer_opinion(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
     /* A request addressed to another agency is not theirs to see: same answer as none. */
     if (PQntuples(r) == 0 || strtoll(PQgetvalue(r, 0, 0), NULL, 10) != cs_call_agency(c))
         return cs_err_not_found(e, "opinion request");
-    if (apr_blank(req->answer))
+    if (cs_text_blank(req->answer))
         return cs_err_invalid(e, "answer", "câu trả lời trống", "the answer is empty");
     const char *oj = PQgetisnull(r, 0, 1)
-        ? NULL : apr_json(c, json_pack("{s:s}", "answer", PQgetvalue(r, 0, 1)));
+        ? NULL : cs_json_dump(c, json_pack("{s:s}", "answer", PQgetvalue(r, 0, 1)));
     const char *w[] = {p[0], req->answer, cs_call_int(c, cs_call_user(c))};
     if (!cs_call_exec(c,
                       "UPDATE appraisal.opinions SET answer = $2, answered_by = $3,"
@@ -148,7 +150,7 @@ int apr_answer_opinion(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
                       3, w))
         return -1;
     if (cs_call_audit(c, "appraisal.opinion", req->id, "answer", oj,
-                      apr_json(c, json_pack("{s:s}", "answer", req->answer)), NULL) != 0)
+                      cs_json_dump(c, json_pack("{s:s}", "answer", req->answer)), NULL) != 0)
         return -1;
     return s_reply(c, req->id, out);
 }

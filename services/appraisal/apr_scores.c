@@ -6,6 +6,8 @@
 #include "apr_access.h"
 #include "apr_handlers.h"
 #include "appraisal.pb-c.h"
+#include "cs_json.h"
+#include "cs_text.h"
 #include "cs_phase.h"
 
 static const char *s_score_json(cs_call *c, long long period_id, long long agency_id,
@@ -17,7 +19,7 @@ static const char *s_score_json(cs_call *c, long long period_id, long long agenc
     /* Hundredths shown as points; %.15g keeps two decimals exact. */
     json_object_set_new(o, "score", has ? json_real((double)score / 100.0) : json_null());
     json_object_set_new(o, "comment", comment ? json_string(comment) : json_null());
-    return apr_json(c, o);
+    return cs_json_dump(c, o);
 }
 
 int apr_appraise(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
@@ -30,7 +32,7 @@ int apr_appraise(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
     if (req->round != 1 && req->round != 2)
         return cs_err_invalid(e, "round", "vòng thẩm định phải là 1 hoặc 2",
                               "the appraisal round must be 1 or 2");
-    if (apr_agency_group(c, req->agency_id, &group) != 0)
+    if (cs_leaf_agency_group(c, req->agency_id, &group) != 0)
         return -1;
     /* Conflict of interest before anything else about the agency. */
     if (apr_require_scope(c, req->period_id, req->agency_id, group, NULL) != 0) {
@@ -56,7 +58,7 @@ int apr_appraise(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
                            "Leaf %s appears twice.", code);
                 goto bad;
             }
-        if (apr_leaf_get(c, req->period_id, group, code, "leaf_code", &leaf) != 0)
+        if (cs_leaf_get(c, req->period_id, group, code, "leaf_code", &leaf, NULL) != 0)
             goto bad;
         if (apr_require_scope(c, req->period_id, req->agency_id, group, code) != 0)
             goto bad;
@@ -84,14 +86,14 @@ int apr_appraise(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
         if (e->status >= 400 && e->status < 500) {
             char field[160];
             snprintf(field, sizeof field, "items[%zu]%s%.100s", i, e->field[0] ? "." : "", e->field);
-            apr_err_at(e, wvi, wen, field);
+            cs_err_prefix(e, wvi, wen, field);
         }
         return -1;
     }
 
     for (size_t i = 0; i < req->n_items; i++) {
         const Chiso__Appraisal__AppraiseItem *it = req->items[i];
-        const char *comment = apr_blank(it->comment) ? NULL : it->comment;
+        const char *comment = cs_text_blank(it->comment) ? NULL : it->comment;
         const char *p[] = {cs_call_int(c, req->period_id), cs_call_int(c, req->agency_id),
                            it->leaf_code, cs_call_int(c, req->round)};
         PGresult *r = cs_call_exec(c,
@@ -184,7 +186,7 @@ int apr_get_appraisal(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
     const Chiso__Appraisal__AgencyRef *req = (const void *)in;
     const char *group;
     bool show_r2;
-    if (apr_agency_group(c, req->agency_id, &group) != 0 || apr_period_exists(c, req->period_id) != 0)
+    if (cs_leaf_agency_group(c, req->agency_id, &group) != 0 || apr_period_exists(c, req->period_id) != 0)
         return -1;
     int vis = s_visibility(c, req->period_id, req->agency_id, group, &show_r2);
     if (vis <= 0)
@@ -304,9 +306,9 @@ int apr_decide_na(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out
     bool admin = cs_call_has_role(c, "province_admin");
     if (cs_call_province(c) == 0 || !(admin || cs_call_has_role(c, "appraiser")))
         return cs_err_forbidden(e);
-    if (apr_agency_group(c, req->agency_id, &group) != 0 || apr_period_exists(c, req->period_id) != 0)
+    if (cs_leaf_agency_group(c, req->agency_id, &group) != 0 || apr_period_exists(c, req->period_id) != 0)
         return -1;
-    if (apr_leaf_get(c, req->period_id, group, req->leaf_code, "leaf_code", &leaf) != 0)
+    if (cs_leaf_get(c, req->period_id, group, req->leaf_code, "leaf_code", &leaf, NULL) != 0)
         return -1;
     if (!admin) {
         /* An appraiser decides within their scope, while an appraisal round is open; the
@@ -326,7 +328,7 @@ int apr_decide_na(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out
     if (!req->has_not_applicable)
         return cs_err_invalid(e, "not_applicable", "thiếu quyết định áp dụng / không áp dụng",
                               "not_applicable (true/false) is required");
-    if (apr_blank(req->reason))
+    if (cs_text_blank(req->reason))
         return cs_err_invalid(e, "reason", "cần nêu lý do quyết định", "a reason is required");
     const char *p[] = {cs_call_int(c, req->period_id), cs_call_int(c, req->agency_id), req->leaf_code};
     PGresult *old = cs_call_exec(c,
@@ -337,7 +339,7 @@ int apr_decide_na(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out
         return -1;
     const char *oj = NULL;
     if (PQntuples(old) > 0)
-        oj = apr_json(c, json_pack("{s:I,s:I,s:s,s:b,s:s?}", "period_id", (json_int_t)req->period_id,
+        oj = cs_json_dump(c, json_pack("{s:I,s:I,s:s,s:b,s:s?}", "period_id", (json_int_t)req->period_id,
                                    "agency_id", (json_int_t)req->agency_id, "leaf_code", req->leaf_code,
                                    "not_applicable", PQgetvalue(old, 0, 0)[0] == 't', "reason",
                                    PQgetisnull(old, 0, 1) ? NULL : PQgetvalue(old, 0, 1)));
@@ -355,7 +357,7 @@ int apr_decide_na(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out
                                7, w);
     if (!r)
         return -1;
-    const char *nj = apr_json(c, json_pack("{s:I,s:I,s:s,s:b,s:s}", "period_id", (json_int_t)req->period_id,
+    const char *nj = cs_json_dump(c, json_pack("{s:I,s:I,s:s,s:b,s:s}", "period_id", (json_int_t)req->period_id,
                                            "agency_id", (json_int_t)req->agency_id, "leaf_code",
                                            req->leaf_code, "not_applicable", (int)req->not_applicable,
                                            "reason", req->reason));
