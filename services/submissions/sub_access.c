@@ -6,45 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int sub_agency_group(cs_call *c, long long agency_id, const char **group)
-{
-    const char *p[] = {cs_call_int(c, agency_id)};
-    PGresult *r = cs_call_exec(c, "SELECT group_code FROM catalog.agencies WHERE id = $1", 1, p);
-    if (!r)
-        return -1;
-    if (PQntuples(r) == 0)
-        return cs_err_not_found(cs_call_err(c), "agency");
-    *group = cs_call_strdup(c, PQgetvalue(r, 0, 0));
-    return 0;
-}
-
-int sub_leaf_get(cs_call *c, long long period_id, const char *group, const char *code,
-                 const char *field, sub_leaf *leaf, bool *evidence_required)
-{
-    const char *p[] = {cs_call_int(c, period_id), group, code ? code : ""};
-    PGresult *r = cs_call_exec(
-        c,
-        "SELECT n.content, n.max_points, n.step, n.evidence_required"
-        "  FROM catalog.period_index_sets s"
-        "  JOIN catalog.index_nodes n ON n.index_set_id = s.index_set_id AND n.is_leaf"
-        " WHERE s.period_id = $1 AND s.group_code = $2 AND n.code = $3",
-        3, p);
-    if (!r)
-        return -1;
-    if (PQntuples(r) == 0)
-        return cs_err_set(cs_call_err(c), 400, "unknown_leaf", field,
-                          "Chỉ số \"%s\" không có trong bộ chỉ số của kỳ đánh giá cho nhóm %s.",
-                          "Leaf \"%s\" is not in the period's index set for group %s.",
-                          code ? code : "", group);
-    leaf->code = cs_call_strdup(c, code);
-    leaf->content = atoi(PQgetvalue(r, 0, 0));
-    leaf->max_points = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
-    leaf->step = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
-    if (evidence_required)
-        *evidence_required = PQgetvalue(r, 0, 3)[0] == 't';
-    return 0;
-}
-
 int sub_leaf_is_na(cs_call *c, long long period_id, long long agency_id, const char *code)
 {
     const char *p[] = {cs_call_int(c, period_id), cs_call_int(c, agency_id), code};
@@ -153,35 +114,7 @@ const char *sub_score_json(cs_call *c, long long period_id, long long agency_id,
     /* Hundredths shown as points; %.15g keeps two decimals exact for any score here. */
     json_object_set_new(o, "score", has_score ? json_real((double)score / 100.0) : json_null());
     json_object_set_new(o, "note", note ? json_string(note) : json_null());
-    char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
-    json_decref(o);
-    const char *out = cs_call_strdup(c, s ? s : "{}");
-    free(s);
-    return out;
-}
-
-const char *sub_json(cs_call *c, void *json_object_stolen)
-{
-    json_t *o = json_object_stolen;
-    char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
-    json_decref(o);
-    const char *out = cs_call_strdup(c, s ? s : "{}");
-    free(s);
-    return out;
-}
-
-void sub_err_at(cs_err *e, const char *where_vi, const char *where_en, const char *field)
-{
-    /* Room for the prefix: the end of a long message is cut, never overrun. */
-    char vi[sizeof e->message_vi + 160], en[sizeof e->message_en + 160];
-    snprintf(vi, sizeof vi, "%.150s: %s", where_vi, e->message_vi);
-    snprintf(en, sizeof en, "%.150s: %s", where_en, e->message_en);
-    snprintf(e->message_vi, sizeof e->message_vi, "%.511s", vi);
-    snprintf(e->message_en, sizeof e->message_en, "%.511s", en);
-    if (field)
-        snprintf(e->field, sizeof e->field, "%s", field);
-    if (!e->detail[0])
-        snprintf(e->detail, sizeof e->detail, "%s", where_en);
+    return cs_json_dump(c, o);
 }
 
 Chiso__Submissions__Evidence *sub_evidence_row(cs_call *c, PGresult *r, int i)

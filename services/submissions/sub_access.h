@@ -1,22 +1,17 @@
 /*  sub_access: who may act on an agency's self-assessment, and the reference data every
- *  handler needs (the agency's group, a leaf of the period's index set, N/A decisions, the
- *  submission state). All inside the call's transaction, under the tenant's row-level
+ *  handler needs (N/A decisions, the submission state; the agency's group and a leaf of the
+ *  period's index set come from cs_leaf). All inside the call's transaction, under the tenant's row-level
  *  security, so another province's agency or period is simply not found. */
 #ifndef SUB_ACCESS_H
 #define SUB_ACCESS_H
 
 #include <stdbool.h>
+#include "cs_json.h"
+#include "cs_leaf.h"
 #include "cs_service.h"
+#include "cs_text.h"
 #include "sub_rules.h"
 #include "submissions.pb-c.h"
-
-/* The agency's group code (arena) or -1 with 404 not_found. */
-int sub_agency_group(cs_call *c, long long agency_id, const char **group);
-
-/* A leaf of the index set the period uses for that group: 0, or -1 with 400 unknown_leaf
- * (field given). evidence_required may be NULL. */
-int sub_leaf_get(cs_call *c, long long period_id, const char *group, const char *code,
-                 const char *field, sub_leaf *leaf, bool *evidence_required);
 
 /* 1 when an N/A decision says the leaf is not applicable to the agency, 0 when not, -1 on
  * a database error. */
@@ -45,13 +40,6 @@ int sub_require_draft(cs_call *c, long long period_id, long long agency_id);
 const char *sub_score_json(cs_call *c, long long period_id, long long agency_id,
                            const char *leaf_code, bool has_score, long long score,
                            const char *note);
-
-/* Dump a jansson object (reference stolen) as compact JSON text in the arena. */
-const char *sub_json(cs_call *c, void *json_object_stolen);
-
-/* Prefix the error's messages with where it happened ("Dòng 4: " / "Line 4: ", or the
- * item index) and set its field. */
-void sub_err_at(cs_err *e, const char *where_vi, const char *where_en, const char *field);
 
 /* The columns of submissions.evidence that sub_evidence_row reads, in its order. */
 #define SUB_EVIDENCE_COLS                                                                   \

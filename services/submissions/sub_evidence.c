@@ -57,9 +57,9 @@ static int s_prepare(cs_call *c, long long period_id, long long agency_id,
 {
     const char *group;
     sub_leaf leaf;
-    if (sub_require_actor(c, agency_id, false) != 0 || sub_agency_group(c, agency_id, &group) != 0)
+    if (sub_require_actor(c, agency_id, false) != 0 || cs_leaf_agency_group(c, agency_id, &group) != 0)
         return -1;
-    if (sub_leaf_get(c, period_id, group, leaf_code, "leaf_code", &leaf, NULL) != 0)
+    if (cs_leaf_get(c, period_id, group, leaf_code, "leaf_code", &leaf, NULL) != 0)
         return -1;
     return s_evidence_window(c, period_id, agency_id, leaf_code, supplementary);
 }
@@ -112,7 +112,7 @@ int sub_add_evidence_file(cs_call *c, const ProtobufCMessage *in, ProtobufCMessa
                               "file_sha256", req->file_sha256, "file_size",
                               (json_int_t)req->file_size, "file_type", req->file_type,
                               "supplementary", supplementary);
-        if (cs_call_audit(c, "submissions.evidence", id, "create", NULL, sub_json(c, o), NULL) != 0)
+        if (cs_call_audit(c, "submissions.evidence", id, "create", NULL, cs_json_dump(c, o), NULL) != 0)
             return -1;
         return s_reply(c, id, out);
     }
@@ -128,16 +128,6 @@ int sub_add_evidence_file(cs_call *c, const ProtobufCMessage *in, ProtobufCMessa
     return s_reply(c, strtoll(PQgetvalue(r, 0, 0), NULL, 10), out);
 }
 
-static bool s_blank(const char *s)
-{
-    if (!s)
-        return true;
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-            return false;
-    return true;
-}
-
 int sub_add_evidence_document(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
     const Chiso__Submissions__AddDocumentRequest *req = (const void *)in;
@@ -145,13 +135,13 @@ int sub_add_evidence_document(cs_call *c, const ProtobufCMessage *in, ProtobufCM
     bool supplementary;
     if (s_prepare(c, req->period_id, req->agency_id, req->leaf_code, &supplementary) != 0)
         return -1;
-    if (s_blank(req->number))
+    if (cs_text_blank(req->number))
         return cs_err_invalid(e, "number", "thiếu số hiệu văn bản", "the document number is missing");
     if (sub_check_date(req->issued_on, "issued_on", e) != 0)
         return -1;
-    if (s_blank(req->issuer))
+    if (cs_text_blank(req->issuer))
         return cs_err_invalid(e, "issuer", "thiếu cơ quan ban hành", "the issuer is missing");
-    if (s_blank(req->title))
+    if (cs_text_blank(req->title))
         return cs_err_invalid(e, "title", "thiếu trích yếu văn bản", "the document title is missing");
     const char *p[] = {cs_call_int(c, cs_call_province(c)), cs_call_int(c, req->period_id),
                        cs_call_int(c, req->agency_id), req->leaf_code, req->number,
@@ -171,7 +161,7 @@ int sub_add_evidence_document(cs_call *c, const ProtobufCMessage *in, ProtobufCM
                           "leaf_code", req->leaf_code, "number", req->number, "issued_on",
                           req->issued_on, "issuer", req->issuer, "title", req->title,
                           "supplementary", supplementary);
-    if (cs_call_audit(c, "submissions.evidence", id, "create", NULL, sub_json(c, o), NULL) != 0)
+    if (cs_call_audit(c, "submissions.evidence", id, "create", NULL, cs_json_dump(c, o), NULL) != 0)
         return -1;
     return s_reply(c, id, out);
 }

@@ -13,20 +13,7 @@ bool sub_content_self_scored(int content)
 
 int sub_check_value(const sub_leaf *leaf, int64_t v, cs_err *e)
 {
-    char lo[32], hi[32], step[32];
-    int64_t min = leaf->content == 6 ? -leaf->max_points : 0;
-    int64_t max = leaf->content == 6 ? 0 : leaf->max_points;
-    if (v < min || v > max)
-        return cs_err_set(e, 400, "score_out_of_range", "score",
-                          "Điểm của chỉ số %s phải trong khoảng %s đến %s.",
-                          "The score of leaf %s must be between %s and %s.", leaf->code,
-                          cs_points_format(min, lo), cs_points_format(max, hi));
-    if (leaf->step > 0 && v % leaf->step != 0)
-        return cs_err_set(e, 400, "score_not_multiple_of_step", "score",
-                          "Điểm của chỉ số %s phải là bội số của %s.",
-                          "The score of leaf %s must be a multiple of %s.", leaf->code,
-                          cs_points_format(leaf->step, step));
-    return 0;
+    return cs_leaf_check_value(leaf, v, e);
 }
 
 int sub_parse_score(const char *s, int64_t *out)

@@ -14,14 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "cs_err.h"
+#include "cs_leaf.h"
 
 /* A leaf of the index set the period uses for the agency's group. */
-typedef struct {
-    const char *code;
-    int content;            /* 1..6 */
-    int64_t max_points;     /* hundredths, > 0 */
-    int64_t step;           /* hundredths, > 0 */
-} sub_leaf;
+typedef cs_leaf sub_leaf;
 
 /* True for the contents the agency scores itself. */
 bool sub_content_self_scored(int content);

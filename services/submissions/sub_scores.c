@@ -23,7 +23,7 @@ static int s_save(cs_call *c, long long period_id, long long agency_id, s_item *
 {
     cs_err *e = cs_call_err(c);
     const char *group;
-    if (sub_require_actor(c, agency_id, false) != 0 || sub_agency_group(c, agency_id, &group) != 0)
+    if (sub_require_actor(c, agency_id, false) != 0 || cs_leaf_agency_group(c, agency_id, &group) != 0)
         return -1;
     if (cs_phase_require(c, period_id, agency_id, "self_assessment") != 0)
         return -1;
@@ -39,10 +39,10 @@ static int s_save(cs_call *c, long long period_id, long long agency_id, s_item *
             if (strcmp(items[j].leaf_code, it->leaf_code) == 0) {
                 cs_err_set(e, 400, "duplicate_leaf", NULL, "Chỉ số %s xuất hiện hai lần.",
                            "Leaf %s appears twice.", it->leaf_code);
-                sub_err_at(e, it->where_vi, it->where_en, it->field);
+                cs_err_prefix(e, it->where_vi, it->where_en, it->field);
                 return -1;
             }
-        if (sub_leaf_get(c, period_id, group, it->leaf_code, "leaf_code", &leaf, NULL) != 0)
+        if (cs_leaf_get(c, period_id, group, it->leaf_code, "leaf_code", &leaf, NULL) != 0)
             goto bad;
         if (!sub_content_self_scored(leaf.content)) {
             cs_err_set(e, 400, "content_not_self_scored", "leaf_code",
@@ -72,7 +72,7 @@ static int s_save(cs_call *c, long long period_id, long long agency_id, s_item *
             else
                 snprintf(field, sizeof field, "%.60s%s%.60s", it->field, e->field[0] ? "." : "",
                          e->field);
-            sub_err_at(e, it->where_vi, it->where_en, field);
+            cs_err_prefix(e, it->where_vi, it->where_en, field);
         }
         return -1;
     }
@@ -143,14 +143,14 @@ int sub_save_scores(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **o
         it->field = cs_call_printf(c, "items[%zu]", i);
         if (!src->leaf_code || !src->leaf_code[0]) {
             cs_err_invalid(cs_call_err(c), "leaf_code", "thiếu mã chỉ số", "the leaf code is missing");
-            sub_err_at(cs_call_err(c), it->where_vi, it->where_en,
+            cs_err_prefix(cs_call_err(c), it->where_vi, it->where_en,
                        cs_call_printf(c, "items[%zu].leaf_code", i));
             return -1;
         }
         if (src->note && strlen(src->note) > 4000) {
             cs_err_invalid(cs_call_err(c), "note", "ghi chú quá dài (tối đa 4000 byte)",
                            "the note is too long (at most 4000 bytes)");
-            sub_err_at(cs_call_err(c), it->where_vi, it->where_en,
+            cs_err_prefix(cs_call_err(c), it->where_vi, it->where_en,
                        cs_call_printf(c, "items[%zu].note", i));
             return -1;
         }
@@ -190,7 +190,7 @@ int sub_get_self_assessment(cs_call *c, const ProtobufCMessage *in, ProtobufCMes
 {
     const Chiso__Submissions__AgencyRef *req = (const void *)in;
     const char *group;
-    if (sub_agency_group(c, req->agency_id, &group) != 0)
+    if (cs_leaf_agency_group(c, req->agency_id, &group) != 0)
         return -1;
     int ok = sub_can_view(c, req->period_id, req->agency_id, group, NULL);
     if (ok < 0)

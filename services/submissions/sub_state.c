@@ -9,16 +9,6 @@
 #include "sub_handlers.h"
 #include "submissions.pb-c.h"
 
-static bool s_blank(const char *s)
-{
-    if (!s)
-        return true;
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-            return false;
-    return true;
-}
-
 int sub_propose_na(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
     const Chiso__Submissions__NaProposalRequest *req = (const void *)in;
@@ -26,11 +16,11 @@ int sub_propose_na(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **ou
     const char *group;
     sub_leaf leaf;
     if (sub_require_actor(c, req->agency_id, false) != 0 ||
-        sub_agency_group(c, req->agency_id, &group) != 0)
+        cs_leaf_agency_group(c, req->agency_id, &group) != 0)
         return -1;
-    if (sub_leaf_get(c, req->period_id, group, req->leaf_code, "leaf_code", &leaf, NULL) != 0)
+    if (cs_leaf_get(c, req->period_id, group, req->leaf_code, "leaf_code", &leaf, NULL) != 0)
         return -1;
-    if (s_blank(req->reason))
+    if (cs_text_blank(req->reason))
         return cs_err_invalid(e, "reason", "cần nêu lý do đề xuất không áp dụng",
                               "a reason for the N/A proposal is required");
     if (cs_phase_require(c, req->period_id, req->agency_id, "self_assessment") != 0 ||
@@ -47,7 +37,7 @@ int sub_propose_na(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **ou
         return -1;
     const char *old_json = NULL;
     if (PQntuples(old) > 0)
-        old_json = sub_json(c, json_pack("{s:s,s:s}", "leaf_code", req->leaf_code, "reason",
+        old_json = cs_json_dump(c, json_pack("{s:s,s:s}", "leaf_code", req->leaf_code, "reason",
                                          PQgetvalue(old, 0, 0)));
     PGresult *r = cs_call_exec(
         c,
@@ -59,7 +49,7 @@ int sub_propose_na(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **ou
         6, p);
     if (!r)
         return -1;
-    const char *new_json = sub_json(c, json_pack("{s:I,s:I,s:s,s:s}", "period_id",
+    const char *new_json = cs_json_dump(c, json_pack("{s:I,s:I,s:s,s:s}", "period_id",
                                                  (json_int_t)req->period_id, "agency_id",
                                                  (json_int_t)req->agency_id, "leaf_code",
                                                  req->leaf_code, "reason", req->reason));
@@ -100,10 +90,10 @@ static int s_set_state(cs_call *c, long long period_id, long long agency_id,
         return -1;
     long long id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
     long long at = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
-    const char *old_json = sub_json(c, json_pack("{s:I,s:I,s:s}", "period_id", (json_int_t)period_id,
+    const char *old_json = cs_json_dump(c, json_pack("{s:I,s:I,s:s}", "period_id", (json_int_t)period_id,
                                                  "agency_id", (json_int_t)agency_id, "state",
                                                  old_state));
-    const char *new_json = sub_json(c, json_pack("{s:I,s:I,s:s}", "period_id", (json_int_t)period_id,
+    const char *new_json = cs_json_dump(c, json_pack("{s:I,s:I,s:s}", "period_id", (json_int_t)period_id,
                                                  "agency_id", (json_int_t)agency_id, "state", state));
     if (cs_call_audit(c, "submissions.submission", id, action, old_json, new_json, reason) != 0)
         return -1;
@@ -133,7 +123,7 @@ int sub_submit(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
     cs_err *e = cs_call_err(c);
     const char *group, *state;
     if (sub_require_actor(c, req->agency_id, true) != 0 ||
-        sub_agency_group(c, req->agency_id, &group) != 0)
+        cs_leaf_agency_group(c, req->agency_id, &group) != 0)
         return -1;
     if (cs_phase_require(c, req->period_id, req->agency_id, "self_assessment") != 0)
         return -1;
@@ -175,7 +165,7 @@ int sub_withdraw(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
     const Chiso__Submissions__AgencyRef *req = (const void *)in;
     const char *group, *state;
     if (sub_require_actor(c, req->agency_id, true) != 0 ||
-        sub_agency_group(c, req->agency_id, &group) != 0)
+        cs_leaf_agency_group(c, req->agency_id, &group) != 0)
         return -1;
     /* Only before the self-assessment deadline (an extension counts). */
     if (cs_phase_require(c, req->period_id, req->agency_id, "self_assessment") != 0)
@@ -194,9 +184,9 @@ int sub_reopen(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
     const char *group, *state;
     if (!cs_call_has_role(c, "province_admin") || cs_call_province(c) == 0)
         return cs_err_forbidden(e);
-    if (sub_agency_group(c, req->agency_id, &group) != 0)
+    if (cs_leaf_agency_group(c, req->agency_id, &group) != 0)
         return -1;
-    if (s_blank(req->reason))
+    if (cs_text_blank(req->reason))
         return cs_err_invalid(e, "reason", "cần nêu lý do mở lại", "a reason for reopening is required");
     const char *p[] = {cs_call_int(c, req->period_id)};
     PGresult *r = cs_call_exec(c, "SELECT 1 FROM catalog.periods WHERE id = $1", 1, p);
@@ -218,11 +208,11 @@ int sub_save_explanation(cs_call *c, const ProtobufCMessage *in, ProtobufCMessag
     const char *group;
     sub_leaf leaf;
     if (sub_require_actor(c, req->agency_id, false) != 0 ||
-        sub_agency_group(c, req->agency_id, &group) != 0)
+        cs_leaf_agency_group(c, req->agency_id, &group) != 0)
         return -1;
-    if (sub_leaf_get(c, req->period_id, group, req->leaf_code, "leaf_code", &leaf, NULL) != 0)
+    if (cs_leaf_get(c, req->period_id, group, req->leaf_code, "leaf_code", &leaf, NULL) != 0)
         return -1;
-    if (s_blank(req->text))
+    if (cs_text_blank(req->text))
         return cs_err_invalid(e, "text", "nội dung giải trình trống", "the explanation is empty");
     if (strlen(req->text) > 20000)
         return cs_err_invalid(e, "text", "nội dung giải trình quá dài (tối đa 20000 byte)",
@@ -253,7 +243,7 @@ int sub_save_explanation(cs_call *c, const ProtobufCMessage *in, ProtobufCMessag
     if (!old)
         return -1;
     const char *old_json = PQntuples(old) > 0
-        ? sub_json(c, json_pack("{s:s,s:s}", "leaf_code", req->leaf_code, "text", PQgetvalue(old, 0, 0)))
+        ? cs_json_dump(c, json_pack("{s:s,s:s}", "leaf_code", req->leaf_code, "text", PQgetvalue(old, 0, 0)))
         : NULL;
     const char *w[] = {cs_call_int(c, cs_call_province(c)), p[0], p[1], req->leaf_code, req->text,
                        cs_call_int(c, cs_call_user(c))};
@@ -266,7 +256,7 @@ int sub_save_explanation(cs_call *c, const ProtobufCMessage *in, ProtobufCMessag
                      6, w);
     if (!r)
         return -1;
-    const char *new_json = sub_json(c, json_pack("{s:I,s:I,s:s,s:s}", "period_id",
+    const char *new_json = cs_json_dump(c, json_pack("{s:I,s:I,s:s,s:s}", "period_id",
                                                  (json_int_t)req->period_id, "agency_id",
                                                  (json_int_t)req->agency_id, "leaf_code",
                                                  req->leaf_code, "text", req->text));
