@@ -3,16 +3,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cs_json.h"
+#include "cs_pg.h"
 #include "cs_phase.h"
 #include "cs_points.h"
+#include "cs_text.h"
 #include "leadership.pb-c.h"
 
 /* --- helpers -------------------------------------------------------------------------- */
-
-static long long s_ll(PGresult *r, int row, int col)
-{
-    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
-}
 
 size_t leadership_parse_ids(cs_call *c, const char *text, int64_t **ids)
 {
@@ -45,38 +43,6 @@ const char *leadership_ids_literal(cs_call *c, const int64_t *ids, size_t n)
     return buf;
 }
 
-/* A JSON string literal of s (quotes included), from the arena. */
-static const char *s_json_str(cs_call *c, const char *s)
-{
-    if (!s)
-        return "null";
-    char *out = cs_call_alloc(c, strlen(s) * 6 + 3), *w = out;
-    *w++ = '"';
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            *w++ = '\\';
-            *w++ = (char)*p;
-        } else if (*p < 0x20) {
-            w += sprintf(w, "\\u%04x", *p);
-        } else {
-            *w++ = (char)*p;
-        }
-    }
-    *w++ = '"';
-    *w = '\0';
-    return out;
-}
-
-static bool s_blank(const char *s)
-{
-    if (!s)
-        return true;
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-            return false;
-    return true;
-}
-
 /* 404 unless the period belongs to the caller's province (RLS hides the others too). */
 static int s_period(cs_call *c, long long period_id, int *year)
 {
@@ -88,7 +54,7 @@ static int s_period(cs_call *c, long long period_id, int *year)
     if (PQntuples(r) == 0)
         return cs_err_not_found(cs_call_err(c), "period");
     if (year)
-        *year = (int)s_ll(r, 0, 0);
+        *year = (int)cs_pg_ll(r, 0, 0);
     return 0;
 }
 
@@ -226,7 +192,7 @@ int leadership_save_score(cs_call *c, const ProtobufCMessage *in_, ProtobufCMess
     if (s_need_id(c, in->has_period_id, in->period_id, "period_id") != 0
         || s_need_id(c, in->has_agency_id, in->agency_id, "agency_id") != 0)
         return -1;
-    if (s_blank(in->leaf_code))
+    if (cs_text_blank(in->leaf_code))
         return cs_err_invalid(e, "leaf_code", "thiếu mã tiêu chí", "leaf_code is required");
     if (!in->has_score)
         return cs_err_invalid(e, "score", "thiếu điểm", "score is required");
@@ -267,7 +233,7 @@ int leadership_save_score(cs_call *c, const ProtobufCMessage *in_, ProtobufCMess
                           "\"%s\" không phải tiêu chí lá của nội dung 4 trong bộ chỉ số của nhóm %s",
                           "\"%s\" is not a content-4 leaf of the index set of group %s",
                           in->leaf_code, group);
-    int64_t max = s_ll(r, 0, 0), step = s_ll(r, 0, 1);
+    int64_t max = cs_pg_ll(r, 0, 0), step = cs_pg_ll(r, 0, 1);
     char sv[32], mv[32], stv[32];
     if (in->score < 0 || in->score > max)
         return cs_err_set(e, 400, "score_out_of_range", "score",
@@ -290,7 +256,7 @@ int leadership_save_score(cs_call *c, const ProtobufCMessage *in_, ProtobufCMess
     if (!r)
         return -1;
     bool had = PQntuples(r) == 0;
-    long long score_id = had ? 0 : s_ll(r, 0, 0);
+    long long score_id = had ? 0 : cs_pg_ll(r, 0, 0);
     int64_t old = 0;
     if (had) {
         const char *ps[] = {pid, aid, in->leaf_code, lid};
@@ -302,8 +268,8 @@ int leadership_save_score(cs_call *c, const ProtobufCMessage *in_, ProtobufCMess
             return -1;
         if (PQntuples(r) == 0)
             return cs_err_internal(e, "leadership.scores row vanished under lock");
-        score_id = s_ll(r, 0, 0);
-        old = s_ll(r, 0, 1);
+        score_id = cs_pg_ll(r, 0, 0);
+        old = cs_pg_ll(r, 0, 1);
         const char *pu[] = {cs_call_int(c, score_id), cs_call_int(c, (long long)in->score)};
         if (!cs_call_exec(c,
                 "UPDATE leadership.scores SET score = $2, updated_at = now() WHERE id = $1",
@@ -317,7 +283,7 @@ int leadership_save_score(cs_call *c, const ProtobufCMessage *in_, ProtobufCMess
                           "{\"period_id\": %lld, \"agency_id\": %lld, \"leaf_code\": %s,"
                           " \"leader_id\": %lld, \"score\": %s}",
                           (long long)in->period_id, (long long)in->agency_id,
-                          s_json_str(c, in->leaf_code), cs_call_user(c),
+                          cs_json_quote(c, in->leaf_code), cs_call_user(c),
                           cs_points_format(in->score, sv)), NULL) != 0)
         return -1;
 
@@ -398,9 +364,9 @@ int leadership_list_scores(cs_call *c, const ProtobufCMessage *in_, ProtobufCMes
         lf->leaf_code = PQgetvalue(lr, i, 0);
         lf->title = PQgetvalue(lr, i, 1);
         lf->has_max_points = true;
-        lf->max_points = s_ll(lr, i, 2);
+        lf->max_points = cs_pg_ll(lr, i, 2);
         lf->has_step = true;
-        lf->step = s_ll(lr, i, 3);
+        lf->step = cs_pg_ll(lr, i, 3);
         int cnt = 0;
         for (int k = 0; k < ns; k++)
             cnt += strcmp(PQgetvalue(sr, k, 0), lf->leaf_code) == 0;
@@ -412,12 +378,12 @@ int leadership_list_scores(cs_call *c, const ProtobufCMessage *in_, ProtobufCMes
             Chiso__Leadership__LeaderScore *ls = (Chiso__Leadership__LeaderScore *)cs_call_msg(
                 c, &chiso__leadership__leader_score__descriptor);
             ls->has_leader_id = true;
-            ls->leader_id = s_ll(sr, k, 1);
+            ls->leader_id = cs_pg_ll(sr, k, 1);
             ls->leader_name = PQgetvalue(sr, k, 2);
             ls->has_score = true;
-            ls->score = s_ll(sr, k, 3);
+            ls->score = cs_pg_ll(sr, k, 3);
             ls->has_updated_at = true;
-            ls->updated_at = s_ll(sr, k, 4);
+            ls->updated_at = cs_pg_ll(sr, k, 4);
             sum += ls->score;
             lf->scores[lf->n_scores++] = ls;
         }
@@ -441,7 +407,7 @@ int leadership_list_scores(cs_call *c, const ProtobufCMessage *in_, ProtobufCMes
     sl->n_leader_ids = (size_t)na;
     sl->leader_ids = cs_call_alloc(c, (size_t)(na + 1) * sizeof *sl->leader_ids);
     for (int i = 0; i < na; i++)
-        sl->leader_ids[i] = s_ll(ar, i, 0);
+        sl->leader_ids[i] = cs_pg_ll(ar, i, 0);
 
     /* Discipline of the head and deputies decided within the period's year (DESIGN §7). */
     const char *pd[] = {prov, aid, cs_call_int(c, year)};
@@ -464,7 +430,7 @@ int leadership_list_scores(cs_call *c, const ProtobufCMessage *in_, ProtobufCMes
         Chiso__Leadership__Discipline *d = (Chiso__Leadership__Discipline *)cs_call_msg(
             c, &chiso__leadership__discipline__descriptor);
         d->has_person_id = true;
-        d->person_id = s_ll(dr, i, 0);
+        d->person_id = cs_pg_ll(dr, i, 0);
         d->full_name = PQgetvalue(dr, i, 1);
         d->position = PQgetvalue(dr, i, 2);
         d->decided_on = PQgetvalue(dr, i, 3);
@@ -487,9 +453,9 @@ int leadership_record_tiebreak(cs_call *c, const ProtobufCMessage *in_, Protobuf
         return cs_err_forbidden(e);
     if (s_need_id(c, in->has_period_id, in->period_id, "period_id") != 0)
         return -1;
-    if (s_blank(in->group_code))
+    if (cs_text_blank(in->group_code))
         return cs_err_invalid(e, "group_code", "thiếu mã nhóm", "group_code is required");
-    if (s_blank(in->reason))
+    if (cs_text_blank(in->reason))
         return cs_err_invalid(e, "reason", "thiếu lý do", "a reason is required");
     if (in->n_agency_ids < 2)
         return cs_err_set(e, 400, "tiebreak_too_short", "agency_ids",
@@ -555,7 +521,7 @@ int leadership_record_tiebreak(cs_call *c, const ProtobufCMessage *in_, Protobuf
     if (!r)
         return -1;
     const char *old_json = PQntuples(r) == 0 ? NULL
-        : cs_call_printf(c, "{\"tiebreak_id\": %lld, \"agency_ids\": %s}", s_ll(r, 0, 0),
+        : cs_call_printf(c, "{\"tiebreak_id\": %lld, \"agency_ids\": %s}", cs_pg_ll(r, 0, 0),
                          PQgetvalue(r, 0, 1));
 
     const char *ids = leadership_ids_literal(c, (const int64_t *)in->agency_ids, in->n_agency_ids);
@@ -568,15 +534,15 @@ int leadership_record_tiebreak(cs_call *c, const ProtobufCMessage *in_, Protobuf
         " RETURNING id, extract(epoch FROM decided_at)::bigint", 6, pi);
     if (!r)
         return -1;
-    long long tid = s_ll(r, 0, 0);
-    long long at = s_ll(r, 0, 1);
+    long long tid = cs_pg_ll(r, 0, 0);
+    long long at = cs_pg_ll(r, 0, 1);
     char *jids = cs_call_strdup(c, ids);
     jids[0] = '[';
     jids[strlen(jids) - 1] = ']';
     if (cs_call_audit(c, "tiebreak", tid, "record", old_json,
                       cs_call_printf(c,
                           "{\"period_id\": %lld, \"group_code\": %s, \"agency_ids\": %s}",
-                          (long long)in->period_id, s_json_str(c, in->group_code), jids),
+                          (long long)in->period_id, cs_json_quote(c, in->group_code), jids),
                       in->reason) != 0)
         return -1;
 
@@ -634,7 +600,7 @@ int leadership_list_tiebreaks(cs_call *c, const ProtobufCMessage *in_, ProtobufC
         Chiso__Leadership__Tiebreak *t = (Chiso__Leadership__Tiebreak *)cs_call_msg(
             c, &chiso__leadership__tiebreak__descriptor);
         t->has_id = true;
-        t->id = s_ll(r, i, 0);
+        t->id = cs_pg_ll(r, i, 0);
         t->has_period_id = true;
         t->period_id = in->period_id;
         t->group_code = PQgetvalue(r, i, 1);
@@ -643,9 +609,9 @@ int leadership_list_tiebreaks(cs_call *c, const ProtobufCMessage *in_, ProtobufC
         t->agency_ids = ids;
         t->reason = PQgetvalue(r, i, 3);
         t->has_decided_by = true;
-        t->decided_by = s_ll(r, i, 4);
+        t->decided_by = cs_pg_ll(r, i, 4);
         t->has_decided_at = true;
-        t->decided_at = s_ll(r, i, 5);
+        t->decided_at = cs_pg_ll(r, i, 5);
         t->has_current = true;
         t->current = strcmp(PQgetvalue(r, i, 6), "t") == 0;
         tl->items[i] = t;

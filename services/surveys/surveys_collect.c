@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "cs_json.h"
+#include "cs_pg.h"
 #include "cs_phase.h"
+#include "cs_text.h"
 #include "likert.h"
 #include "response_import.h"
 #include "survey_import.h"
@@ -15,21 +18,6 @@
 #define MAX_QUESTIONS   200
 #define MAX_INVITATIONS 1000
 #define TOKEN_BYTES     32
-
-static long long s_ll(PGresult *r, int row, int col)
-{
-    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
-}
-
-static bool s_blank(const char *s)
-{
-    if (!s)
-        return true;
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-            return false;
-    return true;
-}
 
 static int s_period(cs_call *c, long long period_id)
 {
@@ -73,7 +61,7 @@ static int s_load_questionnaires(cs_call *c, long long period_id, long long id,
         Chiso__Surveys__Questionnaire *q = (Chiso__Surveys__Questionnaire *)cs_call_msg(
             c, &chiso__surveys__questionnaire__descriptor);
         q->has_id = true;
-        q->id = s_ll(r, i, 0);
+        q->id = cs_pg_ll(r, i, 0);
         q->has_period_id = true;
         q->period_id = period_id;
         q->code = PQgetvalue(r, i, 1);
@@ -81,24 +69,24 @@ static int s_load_questionnaires(cs_call *c, long long period_id, long long id,
         q->respondent_group = PQgetvalue(r, i, 3);
         q->method = PQgetvalue(r, i, 4);
         q->has_min_responses = true;
-        q->min_responses = (int32_t)s_ll(r, i, 5);
+        q->min_responses = (int32_t)cs_pg_ll(r, i, 5);
         q->has_quota = true;
-        q->quota = (int32_t)s_ll(r, i, 6);
+        q->quota = (int32_t)cs_pg_ll(r, i, 6);
         q->has_created_at = true;
-        q->created_at = s_ll(r, i, 7);
+        q->created_at = cs_pg_ll(r, i, 7);
         int cnt = 0;
         for (int k = 0; k < nq; k++)
-            cnt += s_ll(qr, k, 0) == q->id;
+            cnt += cs_pg_ll(qr, k, 0) == q->id;
         q->questions = (Chiso__Surveys__Question **)cs_call_array(c, (size_t)cnt);
         for (int k = 0; k < nq; k++) {
-            if (s_ll(qr, k, 0) != q->id)
+            if (cs_pg_ll(qr, k, 0) != q->id)
                 continue;
             Chiso__Surveys__Question *qu = (Chiso__Surveys__Question *)cs_call_msg(
                 c, &chiso__surveys__question__descriptor);
             qu->has_id = true;
-            qu->id = s_ll(qr, k, 1);
+            qu->id = cs_pg_ll(qr, k, 1);
             qu->has_position = true;
-            qu->position = (int32_t)s_ll(qr, k, 2);
+            qu->position = (int32_t)cs_pg_ll(qr, k, 2);
             qu->leaf_code = PQgetvalue(qr, k, 3);
             qu->text = PQgetvalue(qr, k, 4);
             q->questions[q->n_questions++] = qu;
@@ -118,9 +106,9 @@ int surveys_create_questionnaire(cs_call *c, const ProtobufCMessage *in_, Protob
         return cs_err_forbidden(e);
     if (!in->has_period_id || in->period_id <= 0)
         return cs_err_invalid(e, "period_id", "thiếu kỳ đánh giá", "period_id is required");
-    if (s_blank(in->code))
+    if (cs_text_blank(in->code))
         return cs_err_invalid(e, "code", "thiếu mã phiếu khảo sát", "code is required");
-    if (s_blank(in->title))
+    if (cs_text_blank(in->title))
         return cs_err_invalid(e, "title", "thiếu tiêu đề", "title is required");
     bool group_ok = false;
     for (size_t i = 0; i < sizeof s_groups / sizeof s_groups[0]; i++)
@@ -151,7 +139,7 @@ int surveys_create_questionnaire(cs_call *c, const ProtobufCMessage *in_, Protob
     const char *pid = cs_call_int(c, in->period_id);
     for (size_t i = 0; i < in->n_questions; i++) {
         const Chiso__Surveys__Question *q = in->questions[i];
-        if (s_blank(q->text))
+        if (cs_text_blank(q->text))
             return cs_err_invalid(e, cs_call_printf(c, "questions[%zu].text", i),
                                   "thiếu nội dung câu hỏi", "the question text is missing");
         const char *pl[] = {prov, pid, q->leaf_code ? q->leaf_code : ""};
@@ -181,7 +169,7 @@ int surveys_create_questionnaire(cs_call *c, const ProtobufCMessage *in_, Protob
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id", 9, pq);
     if (!r)
         return -1;
-    long long qid = s_ll(r, 0, 0);
+    long long qid = cs_pg_ll(r, 0, 0);
     for (size_t i = 0; i < in->n_questions; i++) {
         const char *pi[] = {prov, cs_call_int(c, qid), cs_call_int(c, (long long)i + 1),
                             in->questions[i]->leaf_code, in->questions[i]->text};
@@ -193,7 +181,7 @@ int surveys_create_questionnaire(cs_call *c, const ProtobufCMessage *in_, Protob
     }
     if (cs_call_audit(c, "questionnaire", qid, "create", NULL,
                       cs_call_printf(c, "{\"period_id\": %lld, \"code\": %s, \"questions\": %zu}",
-                                     (long long)in->period_id, surveys_json_str(c, in->code),
+                                     (long long)in->period_id, cs_json_quote(c, in->code),
                                      in->n_questions), NULL) != 0)
         return -1;
 
@@ -304,7 +292,7 @@ int surveys_create_invitations(cs_call *c, const ProtobufCMessage *in_, Protobuf
 
 static const char *s_token_hash(cs_call *c, const char *token)
 {
-    if (s_blank(token) || strlen(token) > 128) {
+    if (cs_text_blank(token) || strlen(token) > 128) {
         cs_err_set(cs_call_err(c), 404, "survey_token_unknown", "token",
                    "Lời mời khảo sát không tồn tại", "No such survey invitation");
         return NULL;
@@ -364,9 +352,9 @@ int surveys_get_form(cs_call *c, const ProtobufCMessage *in_, ProtobufCMessage *
         Chiso__Surveys__Question *q = (Chiso__Surveys__Question *)cs_call_msg(
             c, &chiso__surveys__question__descriptor);
         q->has_id = true;
-        q->id = s_ll(r, i, 4);
+        q->id = cs_pg_ll(r, i, 4);
         q->has_position = true;
-        q->position = (int32_t)s_ll(r, i, 5);
+        q->position = (int32_t)cs_pg_ll(r, i, 5);
         q->text = PQgetvalue(r, i, 6);
         f->questions[f->n_questions++] = q;
     }
@@ -441,8 +429,8 @@ int surveys_import_responses(cs_call *c, const ProtobufCMessage *in_, ProtobufCM
         return -1;
     if (PQntuples(r) == 0)
         return cs_err_not_found(e, "questionnaire");
-    long long period_id = s_ll(r, 0, 0), quota = s_ll(r, 0, 1);
-    int nq = (int)s_ll(r, 0, 2);
+    long long period_id = cs_pg_ll(r, 0, 0), quota = cs_pg_ll(r, 0, 1);
+    int nq = (int)cs_pg_ll(r, 0, 2);
     if (cs_phase_require(c, period_id, 0, "survey") != 0)
         return -1;
     PGresult *qr = cs_call_exec(c,
@@ -469,7 +457,7 @@ int surveys_import_responses(cs_call *c, const ProtobufCMessage *in_, ProtobufCM
     long long *agency_of = cs_call_alloc(c, (n + 1) * sizeof *agency_of);
     long long *count = cs_call_alloc(c, ((size_t)na + 1) * sizeof *count);
     for (int k = 0; k < na; k++)
-        count[k] = s_ll(ar, k, 2);
+        count[k] = cs_pg_ll(ar, k, 2);
     /* Every line is checked before anything is written: known agency, quota per agency. */
     for (size_t i = 0; i < n && rc == 0; i++) {
         const response_row *row = response_import_row(ri, i);
@@ -483,7 +471,7 @@ int surveys_import_responses(cs_call *c, const ProtobufCMessage *in_, ProtobufCM
                             row->line, row->agency_code);
             break;
         }
-        agency_of[i] = s_ll(ar, k, 0);
+        agency_of[i] = cs_pg_ll(ar, k, 0);
         if (quota > 0 && ++count[k] > quota)
             rc = cs_err_set(e, 409, "survey_quota_full", cs_call_printf(c, "line %d", row->line),
                             "Dòng %d: vượt hạn mức %lld phiếu của cơ quan %s",
@@ -588,12 +576,12 @@ int surveys_compute_points(cs_call *c, const ProtobufCMessage *in_, ProtobufCMes
     int rc = 0;
     for (int i = 0; i < n && rc == 0; i++) {
         const char *code = PQgetvalue(r, i, 0), *group = PQgetvalue(r, i, 1);
-        long long agency_id = s_ll(r, i, 2);
+        long long agency_id = cs_pg_ll(r, i, 2);
         const char *leaf = PQgetvalue(r, i, 3);
-        long long responses = s_ll(r, i, 4), answers = s_ll(r, i, 5);
-        long long total = s_ll(r, i, 6), satisfied = s_ll(r, i, 7);
+        long long responses = cs_pg_ll(r, i, 4), answers = cs_pg_ll(r, i, 5);
+        long long total = cs_pg_ll(r, i, 6), satisfied = cs_pg_ll(r, i, 7);
         bool share = strcmp(PQgetvalue(r, i, 8), "t") == 0;
-        long long min_resp = s_ll(r, i, 9);
+        long long min_resp = cs_pg_ll(r, i, 9);
 
         /* Only leaves of the agency's own index set that apply to it get a value. */
         const survey_ref_leaf *lf = NULL;

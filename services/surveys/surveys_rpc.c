@@ -4,39 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cs_json.h"
+#include "cs_pg.h"
 #include "cs_phase.h"
 #include "cs_points.h"
 #include "survey_import.h"
 #include "surveys.pb-c.h"
 
 /* --- helpers -------------------------------------------------------------------------- */
-
-const char *surveys_json_str(cs_call *c, const char *s)
-{
-    if (!s)
-        return "null";
-    size_t n = strlen(s);
-    char *out = cs_call_alloc(c, n * 6 + 3), *w = out;
-    *w++ = '"';
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            *w++ = '\\';
-            *w++ = (char)*p;
-        } else if (*p < 0x20) {
-            w += sprintf(w, "\\u%04x", *p);
-        } else {
-            *w++ = (char)*p;
-        }
-    }
-    *w++ = '"';
-    *w = '\0';
-    return out;
-}
-
-static long long s_ll(PGresult *r, int row, int col)
-{
-    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
-}
 
 bool surveys_is_writer(cs_call *c)
 {
@@ -58,7 +33,7 @@ int surveys_load_ref(cs_call *c, long long period_id, survey_ref *ref)
     int n = PQntuples(r);
     survey_ref_agency *ag = cs_call_alloc(c, (size_t)(n + 1) * sizeof *ag);
     for (int i = 0; i < n; i++)
-        ag[i] = (survey_ref_agency){PQgetvalue(r, i, 1), s_ll(r, i, 0), PQgetvalue(r, i, 2)};
+        ag[i] = (survey_ref_agency){PQgetvalue(r, i, 1), cs_pg_ll(r, i, 0), PQgetvalue(r, i, 2)};
     ref->agencies = ag;
     ref->n_agencies = (size_t)n;
 
@@ -75,7 +50,7 @@ int surveys_load_ref(cs_call *c, long long period_id, survey_ref *ref)
     n = PQntuples(r);
     survey_ref_leaf *lf = cs_call_alloc(c, (size_t)(n + 1) * sizeof *lf);
     for (int i = 0; i < n; i++)
-        lf[i] = (survey_ref_leaf){PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), s_ll(r, i, 2)};
+        lf[i] = (survey_ref_leaf){PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), cs_pg_ll(r, i, 2)};
     ref->leaves = lf;
     ref->n_leaves = (size_t)n;
 
@@ -88,7 +63,7 @@ int surveys_load_ref(cs_call *c, long long period_id, survey_ref *ref)
     n = PQntuples(r);
     survey_ref_na *na = cs_call_alloc(c, (size_t)(n + 1) * sizeof *na);
     for (int i = 0; i < n; i++)
-        na[i] = (survey_ref_na){s_ll(r, i, 0), PQgetvalue(r, i, 1)};
+        na[i] = (survey_ref_na){cs_pg_ll(r, i, 0), PQgetvalue(r, i, 1)};
     ref->na = na;
     ref->n_na = (size_t)n;
     return 0;
@@ -120,8 +95,8 @@ int surveys_write_batch(cs_call *c, long long period_id, survey_import *si, cons
         " RETURNING id, extract(epoch FROM imported_at)::bigint", 6, pb);
     if (!r)
         return -1;
-    long long batch_id = s_ll(r, 0, 0);
-    long long imported_at = s_ll(r, 0, 1);
+    long long batch_id = cs_pg_ll(r, 0, 0);
+    long long imported_at = cs_pg_ll(r, 0, 1);
     const char *bid = cs_call_int(c, batch_id);
     const char *reason = cs_call_printf(c, "survey import batch %lld (%s)", batch_id, source);
 
@@ -142,7 +117,7 @@ int surveys_write_batch(cs_call *c, long long period_id, survey_import *si, cons
         if (!r)
             return -1;
         bool had = PQntuples(r) == 0;
-        long long row_id = had ? 0 : s_ll(r, 0, 0);
+        long long row_id = had ? 0 : cs_pg_ll(r, 0, 0);
         char oldv[32], newv[32];
         const char *old_json = NULL;
         if (had) {
@@ -154,10 +129,10 @@ int surveys_write_batch(cs_call *c, long long period_id, survey_import *si, cons
                 return -1;
             if (PQntuples(r) == 0)
                 return cs_err_internal(cs_call_err(c), "leaf_points row vanished under lock");
-            row_id = s_ll(r, 0, 0);
+            row_id = cs_pg_ll(r, 0, 0);
             replaced++;
             old_json = cs_call_printf(c, "{\"points\": %s, \"batch_id\": %lld}",
-                                      cs_points_format(s_ll(r, 0, 1), oldv), s_ll(r, 0, 2));
+                                      cs_points_format(cs_pg_ll(r, 0, 1), oldv), cs_pg_ll(r, 0, 2));
             const char *p3[] = {cs_call_int(c, row_id), cs_call_int(c, (long long)row->points),
                                 bid, uid};
             if (!cs_call_exec(c,
@@ -168,8 +143,8 @@ int surveys_write_batch(cs_call *c, long long period_id, survey_import *si, cons
         const char *new_json = cs_call_printf(c,
             "{\"period_id\": %lld, \"agency_id\": %lld, \"agency_code\": %s, \"leaf_code\": %s,"
             " \"points\": %s, \"batch_id\": %lld}",
-            period_id, row->agency_id, surveys_json_str(c, row->agency_code),
-            surveys_json_str(c, row->leaf_code), cs_points_format(row->points, newv), batch_id);
+            period_id, row->agency_id, cs_json_quote(c, row->agency_code),
+            cs_json_quote(c, row->leaf_code), cs_points_format(row->points, newv), batch_id);
         if (cs_call_audit(c, "survey_points", row_id, had ? "replace" : "import",
                           old_json, new_json, reason) != 0)
             return -1;
@@ -336,15 +311,15 @@ int surveys_list_points(cs_call *c, const ProtobufCMessage *in_, ProtobufCMessag
         Chiso__Surveys__SurveyPoint *p = (Chiso__Surveys__SurveyPoint *)cs_call_msg(
             c, &chiso__surveys__survey_point__descriptor);
         p->has_agency_id = true;
-        p->agency_id = s_ll(r, i, 0);
+        p->agency_id = cs_pg_ll(r, i, 0);
         p->agency_code = PQgetvalue(r, i, 1);
         p->leaf_code = PQgetvalue(r, i, 2);
         p->has_points = true;
-        p->points = s_ll(r, i, 3);
+        p->points = cs_pg_ll(r, i, 3);
         p->has_batch_id = !PQgetisnull(r, i, 4);
-        p->batch_id = s_ll(r, i, 4);
+        p->batch_id = cs_pg_ll(r, i, 4);
         p->has_updated_at = true;
-        p->updated_at = s_ll(r, i, 5);
+        p->updated_at = cs_pg_ll(r, i, 5);
         pl->items[i] = p;
     }
 
@@ -363,19 +338,19 @@ int surveys_list_points(cs_call *c, const ProtobufCMessage *in_, ProtobufCMessag
             Chiso__Surveys__ImportBatch *b = (Chiso__Surveys__ImportBatch *)cs_call_msg(
                 c, &chiso__surveys__import_batch__descriptor);
             b->has_id = true;
-            b->id = s_ll(r, i, 0);
+            b->id = cs_pg_ll(r, i, 0);
             b->has_period_id = true;
             b->period_id = in->period_id;
             b->source = PQgetvalue(r, i, 1);
             b->sha256 = PQgetvalue(r, i, 2);
             b->has_row_count = true;
-            b->row_count = (int32_t)s_ll(r, i, 3);
+            b->row_count = (int32_t)cs_pg_ll(r, i, 3);
             b->has_replaced = true;
-            b->replaced = (int32_t)s_ll(r, i, 4);
+            b->replaced = (int32_t)cs_pg_ll(r, i, 4);
             b->has_imported_by = true;
-            b->imported_by = s_ll(r, i, 5);
+            b->imported_by = cs_pg_ll(r, i, 5);
             b->has_imported_at = true;
-            b->imported_at = s_ll(r, i, 6);
+            b->imported_at = cs_pg_ll(r, i, 6);
             pl->batches[i] = b;
         }
     }

@@ -34,7 +34,4 @@ int surveys_write_batch(cs_call *c, long long period_id, survey_import *si,
 /* Lower-case hex SHA-256 of data, from the arena. */
 const char *surveys_sha256_hex(cs_call *c, const char *data, size_t len);
 
-/* A JSON string literal (quotes included) of s, from the call's arena. */
-const char *surveys_json_str(cs_call *c, const char *s);
-
 #endif
