@@ -100,12 +100,12 @@ static int s_group_exists(cs_call *c, const char *code, const char *field)
 static Chiso__Agency *s_agency(cs_call *c, PGresult *r, int i)
 {
     Chiso__Agency *a = CAT_NEW(c, Chiso__Agency, chiso__agency__descriptor);
-    CAT_SET(a, id, cat_ll(r, i, 0));
+    CAT_SET(a, id, cs_pg_ll(r, i, 0));
     a->code = (char *)cat_val(c, r, i, 1);
     a->name = (char *)cat_val(c, r, i, 2);
     a->group_code = (char *)cat_val(c, r, i, 3);
-    CAT_SET(a, active, cat_bool(r, i, 4));
-    CAT_SET(a, province_id, cat_ll(r, i, 5));
+    CAT_SET(a, active, cs_pg_bool(r, i, 4));
+    CAT_SET(a, province_id, cs_pg_ll(r, i, 5));
     return a;
 }
 
@@ -305,7 +305,7 @@ int cat_ImportAgencies(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
             " RETURNING " AGENCY_COLS ", (xmax = 0)", 4, p);
         if (!r)
             goto done;
-        if (cat_bool(r, 0, 6))
+        if (cs_pg_bool(r, 0, 6))
             o->created++;
         else
             o->updated++;
@@ -336,8 +336,8 @@ static bool s_reads_people(cs_call *c, long long agency_id)
 static Chiso__Person *s_person(cs_call *c, PGresult *r, int i)
 {
     Chiso__Person *p = CAT_NEW(c, Chiso__Person, chiso__person__descriptor);
-    CAT_SET(p, id, cat_ll(r, i, 0));
-    CAT_SET(p, agency_id, cat_ll(r, i, 1));
+    CAT_SET(p, id, cs_pg_ll(r, i, 0));
+    CAT_SET(p, agency_id, cs_pg_ll(r, i, 1));
     p->full_name = (char *)cat_val(c, r, i, 2);
     p->position = (char *)cat_val(c, r, i, 3);
     p->from_date = (char *)cat_val(c, r, i, 4);
@@ -418,8 +418,8 @@ int cat_ListPeople(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **ou
 static Chiso__Discipline *s_discipline(cs_call *c, PGresult *r, int i)
 {
     Chiso__Discipline *d = CAT_NEW(c, Chiso__Discipline, chiso__discipline__descriptor);
-    CAT_SET(d, id, cat_ll(r, i, 0));
-    CAT_SET(d, person_id, cat_ll(r, i, 1));
+    CAT_SET(d, id, cs_pg_ll(r, i, 0));
+    CAT_SET(d, person_id, cs_pg_ll(r, i, 1));
     d->decided_on = (char *)cat_val(c, r, i, 2);
     d->form = (char *)cat_val(c, r, i, 3);
     d->decision_no = (char *)cat_val(c, r, i, 4);
@@ -438,7 +438,7 @@ static long long s_person_agency(cs_call *c, long long person_id)
         cs_err_not_found(cs_call_err(c), "person");
         return -1;
     }
-    return cat_ll(r, 0, 0);
+    return cs_pg_ll(r, 0, 0);
 }
 
 int cat_CreateDiscipline(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)

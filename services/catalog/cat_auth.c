@@ -162,12 +162,12 @@ int cat_Login(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
         s_record_failure(c, rq->login);
         return s_invalid_credentials(c);
     }
-    if (!cat_bool(r, 0, 3))
+    if (!cs_pg_bool(r, 0, 3))
         return cs_err_set(e, 403, "account_disabled", NULL,
                           "Tài khoản đã bị khoá.%s", "The account is disabled.%s", "");
     s_clear_failures(c, rq->login);
 
-    long long user_id = cat_ll(r, 0, 0);
+    long long user_id = cs_pg_ll(r, 0, 0);
     unsigned char raw[32];
     randombytes_buf(raw, sizeof raw);
     char *token = cs_call_alloc(c, 2 * sizeof raw + 1);
@@ -184,14 +184,14 @@ int cat_Login(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
 
     Chiso__LoginReply *o = CAT_NEW(c, Chiso__LoginReply, chiso__login_reply__descriptor);
     o->token = token;
-    CAT_SET(o, expires_at, cat_ll(r2, 0, 0));
+    CAT_SET(o, expires_at, cs_pg_ll(r2, 0, 0));
     Chiso__User *u = CAT_NEW(c, Chiso__User, chiso__user__descriptor);
     CAT_SET(u, id, user_id);
     u->login = cs_call_strdup(c, rq->login);
     u->full_name = (char *)cat_val(c, r, 0, 6);
     s_roles_out(c, PQgetvalue(r, 0, 4), &u->n_roles, &u->roles);
-    CAT_SET(u, province_id, cat_ll(r, 0, 1));
-    CAT_SET(u, agency_id, cat_ll(r, 0, 5));
+    CAT_SET(u, province_id, cs_pg_ll(r, 0, 1));
+    CAT_SET(u, agency_id, cs_pg_ll(r, 0, 5));
     CAT_SET(u, active, true);
     o->user = u;
     *out = &o->base;
@@ -212,13 +212,13 @@ int cat_ResolveSession(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
     if (PQntuples(r) == 0)
         return cs_err_unauthenticated(cs_call_err(c));
     Chiso__SessionInfo *o = CAT_NEW(c, Chiso__SessionInfo, chiso__session_info__descriptor);
-    CAT_SET(o, user_id, cat_ll(r, 0, 0));
-    CAT_SET(o, province_id, cat_ll(r, 0, 1));
+    CAT_SET(o, user_id, cs_pg_ll(r, 0, 0));
+    CAT_SET(o, province_id, cs_pg_ll(r, 0, 1));
     s_roles_out(c, PQgetvalue(r, 0, 2), &o->n_roles, &o->roles);
-    CAT_SET(o, agency_id, cat_ll(r, 0, 3));
+    CAT_SET(o, agency_id, cs_pg_ll(r, 0, 3));
     o->login = (char *)cat_val(c, r, 0, 4);
     o->full_name = (char *)cat_val(c, r, 0, 5);
-    CAT_SET(o, expires_at, cat_ll(r, 0, 6));
+    CAT_SET(o, expires_at, cs_pg_ll(r, 0, 6));
     *out = &o->base;
     return 0;
 }
@@ -259,14 +259,14 @@ int cat_Me(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
     if (PQntuples(r) == 0)
         return cs_err_unauthenticated(cs_call_err(c));
     Chiso__User *u = CAT_NEW(c, Chiso__User, chiso__user__descriptor);
-    CAT_SET(u, id, cat_ll(r, 0, 0));
+    CAT_SET(u, id, cs_pg_ll(r, 0, 0));
     u->login = (char *)cat_val(c, r, 0, 1);
     u->full_name = (char *)cat_val(c, r, 0, 2);
     s_roles_out(c, PQgetvalue(r, 0, 3), &u->n_roles, &u->roles);
-    CAT_SET(u, province_id, cat_ll(r, 0, 4));
-    CAT_SET(u, agency_id, cat_ll(r, 0, 5));
-    CAT_SET(u, active, cat_bool(r, 0, 6));
-    CAT_SET(u, created_at, cat_ll(r, 0, 7));
+    CAT_SET(u, province_id, cs_pg_ll(r, 0, 4));
+    CAT_SET(u, agency_id, cs_pg_ll(r, 0, 5));
+    CAT_SET(u, active, cs_pg_bool(r, 0, 6));
+    CAT_SET(u, created_at, cs_pg_ll(r, 0, 7));
     *out = &u->base;
     return 0;
 }

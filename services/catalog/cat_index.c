@@ -11,13 +11,13 @@
 static Chiso__IndexSet *s_set_head(cs_call *c, PGresult *r, int i)
 {
     Chiso__IndexSet *s = CAT_NEW(c, Chiso__IndexSet, chiso__index_set__descriptor);
-    CAT_SET(s, id, cat_ll(r, i, 0));
+    CAT_SET(s, id, cs_pg_ll(r, i, 0));
     s->code = (char *)cat_val(c, r, i, 1);
     s->name = (char *)cat_val(c, r, i, 2);
     s->group_code = (char *)cat_val(c, r, i, 3);
-    CAT_SET(s, year, (int32_t)cat_ll(r, i, 4));
-    CAT_SET(s, frozen, cat_bool(r, i, 5));
-    CAT_SET(s, created_at, cat_ll(r, i, 6));
+    CAT_SET(s, year, (int32_t)cs_pg_ll(r, i, 4));
+    CAT_SET(s, frozen, cs_pg_bool(r, i, 5));
+    CAT_SET(s, created_at, cs_pg_ll(r, i, 6));
     return s;
 }
 
@@ -41,10 +41,10 @@ static Chiso__IndexSet *s_load(cs_call *c, long long id)
     s->contents = (Chiso__IndexContent **)cs_call_array(c, s->n_contents);
     for (size_t i = 0; i < s->n_contents; i++) {
         Chiso__IndexContent *ct = CAT_NEW(c, Chiso__IndexContent, chiso__index_content__descriptor);
-        CAT_SET(ct, content, (int32_t)cat_ll(r, (int)i, 0));
+        CAT_SET(ct, content, (int32_t)cs_pg_ll(r, (int)i, 0));
         ct->title = (char *)cat_val(c, r, (int)i, 1);
         if (!PQgetisnull(r, (int)i, 2))
-            CAT_SET(ct, max_points, cat_ll(r, (int)i, 2));
+            CAT_SET(ct, max_points, cs_pg_ll(r, (int)i, 2));
         s->contents[i] = ct;
     }
     r = cs_call_exec(c,
@@ -60,15 +60,15 @@ static Chiso__IndexSet *s_load(cs_call *c, long long id)
         Chiso__IndexNode *n = CAT_NEW(c, Chiso__IndexNode, chiso__index_node__descriptor);
         n->code = (char *)cat_val(c, r, k, 0);
         n->parent_code = (char *)cat_val(c, r, k, 1);
-        CAT_SET(n, content, (int32_t)cat_ll(r, k, 2));
+        CAT_SET(n, content, (int32_t)cs_pg_ll(r, k, 2));
         n->title = (char *)cat_val(c, r, k, 3);
         if (!PQgetisnull(r, k, 4))
-            CAT_SET(n, max_points, cat_ll(r, k, 4));
+            CAT_SET(n, max_points, cs_pg_ll(r, k, 4));
         n->guidance = (char *)cat_val(c, r, k, 5);
-        CAT_SET(n, evidence_required, cat_bool(r, k, 6));
-        CAT_SET(n, step, cat_ll(r, k, 7));
+        CAT_SET(n, evidence_required, cs_pg_bool(r, k, 6));
+        CAT_SET(n, step, cs_pg_ll(r, k, 7));
         n->auto_source = (char *)cat_val(c, r, k, 8);
-        CAT_SET(n, is_leaf, cat_bool(r, k, 9));
+        CAT_SET(n, is_leaf, cs_pg_bool(r, k, 9));
         s->nodes[i] = n;
     }
     return s;
@@ -108,9 +108,9 @@ int cat_ImportIndexSet(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
     long long id;
     const char *action = "create";
     if (PQntuples(r) > 0) {
-        if (cat_bool(r, 0, 1))
+        if (cs_pg_bool(r, 0, 1))
             return s_frozen(c, rq->code);
-        id = cat_ll(r, 0, 0);
+        id = cs_pg_ll(r, 0, 0);
         action = "replace";
         const char *pu[] = {cs_call_int(c, id), rq->name, rq->group_code, cs_call_int(c, rq->year)};
         if (!cs_call_exec(c, "UPDATE catalog.index_sets SET name = $2, group_code = $3, year = $4"
@@ -126,7 +126,7 @@ int cat_ImportIndexSet(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
                             " VALUES ($1, $2, $3, $4, $5) RETURNING id", 5, pi);
         if (!r)
             return -1;
-        id = cat_ll(r, 0, 0);
+        id = cs_pg_ll(r, 0, 0);
     }
     const char *sid = cs_call_int(c, id);
     for (int k = 1; k <= 6; k++) {
@@ -230,7 +230,7 @@ int cat_CopyIndexSet(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **
                        "The index set code \"%s\" already exists.", rq->code);
         return -1;
     }
-    long long id = cat_ll(r, 0, 0);
+    long long id = cs_pg_ll(r, 0, 0);
     const char *pc[] = {cs_call_int(c, rq->id), cs_call_int(c, id)};
     if (!cs_call_exec(c,
             "INSERT INTO catalog.index_contents (province_id, index_set_id, content, title, max_points)"

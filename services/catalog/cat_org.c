@@ -16,11 +16,11 @@
 static Chiso__Province *s_province(cs_call *c, PGresult *r, int i)
 {
     Chiso__Province *p = CAT_NEW(c, Chiso__Province, chiso__province__descriptor);
-    CAT_SET(p, id, cat_ll(r, i, 0));
+    CAT_SET(p, id, cs_pg_ll(r, i, 0));
     p->code = (char *)cat_val(c, r, i, 1);
     p->name = (char *)cat_val(c, r, i, 2);
     p->time_zone = (char *)cat_val(c, r, i, 3);
-    CAT_SET(p, created_at, cat_ll(r, i, 4));
+    CAT_SET(p, created_at, cs_pg_ll(r, i, 4));
     return p;
 }
 
@@ -111,7 +111,7 @@ int cat_GetProvince(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **o
 static Chiso__User *s_user(cs_call *c, PGresult *r, int i)
 {
     Chiso__User *u = CAT_NEW(c, Chiso__User, chiso__user__descriptor);
-    CAT_SET(u, id, cat_ll(r, i, 0));
+    CAT_SET(u, id, cs_pg_ll(r, i, 0));
     u->login = (char *)cat_val(c, r, i, 1);
     u->full_name = (char *)cat_val(c, r, i, 2);
     /* text[] of validated role names: no quoting inside. */
@@ -128,10 +128,10 @@ static Chiso__User *s_user(cs_call *c, PGresult *r, int i)
         v[n++] = t;
     u->n_roles = n;
     u->roles = v;
-    CAT_SET(u, province_id, cat_ll(r, i, 4));
-    CAT_SET(u, agency_id, cat_ll(r, i, 5));
-    CAT_SET(u, active, cat_bool(r, i, 6));
-    CAT_SET(u, created_at, cat_ll(r, i, 7));
+    CAT_SET(u, province_id, cs_pg_ll(r, i, 4));
+    CAT_SET(u, agency_id, cs_pg_ll(r, i, 5));
+    CAT_SET(u, active, cs_pg_bool(r, i, 6));
+    CAT_SET(u, created_at, cs_pg_ll(r, i, 7));
     return u;
 }
 

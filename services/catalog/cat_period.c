@@ -15,35 +15,35 @@
 static Chiso__Period *s_period(cs_call *c, PGresult *r, int i)
 {
     Chiso__Period *p = CAT_NEW(c, Chiso__Period, chiso__period__descriptor);
-    CAT_SET(p, id, cat_ll(r, i, 0));
+    CAT_SET(p, id, cs_pg_ll(r, i, 0));
     p->code = (char *)cat_val(c, r, i, 1);
     p->name = (char *)cat_val(c, r, i, 2);
-    CAT_SET(p, year, (int32_t)cat_ll(r, i, 3));
+    CAT_SET(p, year, (int32_t)cs_pg_ll(r, i, 3));
     p->config = (char *)cat_val(c, r, i, 4);
-    CAT_SET(p, created_at, cat_ll(r, i, 5));
+    CAT_SET(p, created_at, cs_pg_ll(r, i, 5));
     return p;
 }
 
 static Chiso__Phase *s_phase(cs_call *c, PGresult *r, int i)
 {
     Chiso__Phase *p = CAT_NEW(c, Chiso__Phase, chiso__phase__descriptor);
-    CAT_SET(p, period_id, cat_ll(r, i, 0));
+    CAT_SET(p, period_id, cs_pg_ll(r, i, 0));
     p->phase = (char *)cat_val(c, r, i, 1);
-    CAT_SET(p, opens_at, cat_ll(r, i, 2));
-    CAT_SET(p, closes_at, cat_ll(r, i, 3));
+    CAT_SET(p, opens_at, cs_pg_ll(r, i, 2));
+    CAT_SET(p, closes_at, cs_pg_ll(r, i, 3));
     return p;
 }
 
 static Chiso__Extension *s_ext(cs_call *c, PGresult *r, int i)
 {
     Chiso__Extension *x = CAT_NEW(c, Chiso__Extension, chiso__extension__descriptor);
-    CAT_SET(x, period_id, cat_ll(r, i, 0));
-    CAT_SET(x, agency_id, cat_ll(r, i, 1));
+    CAT_SET(x, period_id, cs_pg_ll(r, i, 0));
+    CAT_SET(x, agency_id, cs_pg_ll(r, i, 1));
     x->phase = (char *)cat_val(c, r, i, 2);
-    CAT_SET(x, closes_at, cat_ll(r, i, 3));
+    CAT_SET(x, closes_at, cs_pg_ll(r, i, 3));
     x->reason = (char *)cat_val(c, r, i, 4);
-    CAT_SET(x, granted_by, cat_ll(r, i, 5));
-    CAT_SET(x, granted_at, cat_ll(r, i, 6));
+    CAT_SET(x, granted_by, cs_pg_ll(r, i, 5));
+    CAT_SET(x, granted_at, cs_pg_ll(r, i, 6));
     return x;
 }
 
@@ -81,7 +81,7 @@ int cat_CreatePeriod(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **
                    "The configuration is not valid JSON.%s", "");
         return -1;
     }
-    if (!cat_bool(r, 0, 0))
+    if (!cs_pg_bool(r, 0, 0))
         return cs_err_set(e, 400, "invalid_config", "config",
                           "Cấu hình phải là một đối tượng JSON.%s",
                           "The configuration must be a JSON object.%s", "");
@@ -143,9 +143,9 @@ int cat_GetPeriod(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out
     for (size_t i = 0; i < o->n_index_sets; i++) {
         Chiso__PeriodIndexSet *x = CAT_NEW(c, Chiso__PeriodIndexSet,
                                            chiso__period_index_set__descriptor);
-        CAT_SET(x, period_id, cat_ll(r, (int)i, 0));
+        CAT_SET(x, period_id, cs_pg_ll(r, (int)i, 0));
         x->group_code = (char *)cat_val(c, r, (int)i, 1);
-        CAT_SET(x, index_set_id, cat_ll(r, (int)i, 2));
+        CAT_SET(x, index_set_id, cs_pg_ll(r, (int)i, 2));
         o->index_sets[i] = x;
     }
     r = cs_call_exec(c, "SELECT " PHASE_COLS " FROM catalog.phases WHERE period_id = $1"
@@ -334,7 +334,7 @@ int cat_GrantExtension(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
                           "Kỳ đánh giá chưa có lịch cho giai đoạn «%s».%.0s",
                           "The period has no schedule for the phase %.0s\"%s\".",
                           cs_phase_title_vi(rq->phase), cs_phase_title_en(rq->phase));
-    if (rq->closes_at <= cat_ll(r, 0, 0))
+    if (rq->closes_at <= cs_pg_ll(r, 0, 0))
         return cs_err_set(e, 400, "invalid_extension", "closes_at",
                           "Hạn gia hạn phải sau thời điểm đóng của giai đoạn.%s",
                           "An extension must end after the phase closes.%s", "");
@@ -393,14 +393,14 @@ int cat_ListAudit(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out
     for (size_t i = 0; i < o->n_items; i++) {
         int k = (int)i;
         Chiso__AuditEntry *a = CAT_NEW(c, Chiso__AuditEntry, chiso__audit_entry__descriptor);
-        CAT_SET(a, id, cat_ll(r, k, 0));
-        CAT_SET(a, at, cat_ll(r, k, 1));
-        CAT_SET(a, user_id, cat_ll(r, k, 2));
+        CAT_SET(a, id, cs_pg_ll(r, k, 0));
+        CAT_SET(a, at, cs_pg_ll(r, k, 1));
+        CAT_SET(a, user_id, cs_pg_ll(r, k, 2));
         a->login = (char *)cat_val(c, r, k, 3);
         a->service = (char *)cat_val(c, r, k, 4);
         a->entity = (char *)cat_val(c, r, k, 5);
         if (!PQgetisnull(r, k, 6))
-            CAT_SET(a, entity_id, cat_ll(r, k, 6));
+            CAT_SET(a, entity_id, cs_pg_ll(r, k, 6));
         a->action = (char *)cat_val(c, r, k, 7);
         a->old_value = (char *)cat_val(c, r, k, 8);
         a->new_value = (char *)cat_val(c, r, k, 9);

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cs_text.h"
 
 bool cat_is_sysadmin(const cs_call *c)
 {
@@ -44,25 +45,10 @@ const char *cat_val(cs_call *c, PGresult *r, int row, int col)
     return cs_call_strdup(c, PQgetvalue(r, row, col));
 }
 
-long long cat_ll(PGresult *r, int row, int col)
-{
-    if (PQgetisnull(r, row, col))
-        return 0;
-    return strtoll(PQgetvalue(r, row, col), NULL, 10);
-}
-
-bool cat_bool(PGresult *r, int row, int col)
-{
-    return !PQgetisnull(r, row, col) && PQgetvalue(r, row, col)[0] == 't';
-}
-
 int cat_need_str(cs_call *c, const char *s, const char *field)
 {
-    if (s) {
-        for (const char *p = s; *p; p++)
-            if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
-                return 0;
-    }
+    if (!cs_text_blank(s))
+        return 0;
     return cs_err_set(cs_call_err(c), 400, "required", field,
                       "Thiếu trường bắt buộc «%s».", "The field \"%s\" is required.", field);
 }

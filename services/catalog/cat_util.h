@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include "catalog.pb-c.h"
+#include "cs_pg.h"
 #include "cs_service.h"
 
 /* Set an optional scalar of a protobuf-c message together with its has_ flag. */
@@ -20,10 +21,8 @@ int cat_need_province(cs_call *c);
 /* -1 with 403 unless the caller is a province_admin of a province. */
 int cat_need_padmin(cs_call *c);
 
-/* Value of a column, NULL when SQL NULL (from the arena). */
+/* Value of a column, NULL when SQL NULL (from the arena). Integers and booleans: cs_pg. */
 const char *cat_val(cs_call *c, PGresult *r, int row, int col);
-long long cat_ll(PGresult *r, int row, int col);   /* 0 for NULL */
-bool cat_bool(PGresult *r, int row, int col);
 /* A required non-blank string field: -1 with 400 naming it otherwise. */
 int cat_need_str(cs_call *c, const char *s, const char *field);
 /* Text of a bool parameter. */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cs_text.h"
 
 static const char *const s_titles[6] = {
     "Kết quả thực hiện nhiệm vụ theo chức năng",
@@ -22,16 +23,6 @@ const char *cat_content_title_default(int k)
 long long cat_content_max_default(int k)
 {
     return (k >= 1 && k <= 6) ? s_max[k - 1] : -1;
-}
-
-static bool s_blank(const char *s)
-{
-    if (!s)
-        return true;
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
-            return false;
-    return true;
 }
 
 static long s_find(const Chiso__IndexSet *s, const char *code)
@@ -59,13 +50,13 @@ static void s_pts(char *buf, size_t n, long long v)
 
 int cat_index_validate(const Chiso__IndexSet *s, cat_content out[6], cs_err *e)
 {
-    if (s_blank(s->code))
+    if (cs_text_blank(s->code))
         return cs_err_set(e, 400, "required", "code", "Thiếu mã bộ chỉ số.%s",
                           "The index set code is required.%s", "");
-    if (s_blank(s->name))
+    if (cs_text_blank(s->name))
         return cs_err_set(e, 400, "required", "name", "Thiếu tên bộ chỉ số.%s",
                           "The index set name is required.%s", "");
-    if (s_blank(s->group_code))
+    if (cs_text_blank(s->group_code))
         return cs_err_set(e, 400, "required", "group_code", "Thiếu mã nhóm cơ quan.%s",
                           "The agency group code is required.%s", "");
     if (!s->has_year || s->year < 2000 || s->year > 2100)
@@ -90,7 +81,7 @@ int cat_index_validate(const Chiso__IndexSet *s, cat_content out[6], cs_err *e)
                               "Nội dung %d được khai báo hai lần.",
                               "Content %d is declared twice.", k);
         seen[k - 1] = true;
-        if (!s_blank(ct->title))
+        if (!cs_text_blank(ct->title))
             out[k - 1].title = ct->title;
         if (k == 6) {
             if (ct->has_max_points)
@@ -113,7 +104,7 @@ int cat_index_validate(const Chiso__IndexSet *s, cat_content out[6], cs_err *e)
     long long sum[6] = {0};
     for (size_t i = 0; i < s->n_nodes; i++) {
         const Chiso__IndexNode *n = s->nodes[i];
-        if (s_blank(n->code))
+        if (cs_text_blank(n->code))
             return cs_err_set(e, 400, "required", "nodes",
                               "Tiêu chí thứ %zu thiếu mã.", "Node %zu has no code.", i + 1);
         const char *code = n->code;
@@ -124,7 +115,7 @@ int cat_index_validate(const Chiso__IndexSet *s, cat_content out[6], cs_err *e)
         if (s_find(s, code) != (long)i)
             return cs_err_set(e, 400, "duplicate_code", "nodes",
                               "Mã tiêu chí «%s» bị trùng.", "The code \"%s\" is used twice.", code);
-        if (s_blank(n->title))
+        if (cs_text_blank(n->title))
             return cs_err_set(e, 400, "required", "nodes",
                               "Tiêu chí «%s» thiếu tên.", "The node \"%s\" has no title.", code);
         if (!n->has_content || n->content < 1 || n->content > 6)

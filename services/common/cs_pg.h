@@ -3,8 +3,12 @@
 #define CS_PG_H
 
 #include <libpq-fe.h>
+#include <stdbool.h>
 
 /* The integer in row, col; 0 when it is NULL. */
 long long cs_pg_ll(const PGresult *r, int row, int col);
+
+/* The boolean in row, col ('t'); false when it is NULL. */
+bool cs_pg_bool(const PGresult *r, int row, int col);
 
 #endif
