@@ -1,18 +1,34 @@
 #include "cs_db.h"
 
+#include <ctype.h>
 #include <poll.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include "cs_log.h"
 
-/* Statements go through PQexecParams (parameters, unnamed statement), so there is nothing to
- * re-prepare after a reconnect: the server plans each call, which costs little next to the
- * network round trip at the request rates of this system. */
+/* Statements are prepared, transparently: cs_db_exec prepares each distinct SQL text once
+ * per connection and then only binds and executes it. Measured (make bench), parsing and
+ * planning every one of the ~18 statements of a score save was most of the server's CPU per
+ * save. The table of prepared statements belongs to the server session: it is forgotten
+ * whenever the connection is replaced or reset, and a statement the server no longer knows
+ * (SQLSTATE 26000, e.g. after DISCARD ALL) is forgotten and run again (outside a
+ * transaction at once, inside one by retrying the whole transaction). Transaction control
+ * and other utility statements stay on PQexecParams: there is nothing to plan in them. */
 
 #define CS_DB_TX_ATTEMPTS 5
+
+/* One statement prepared on the current server session. The text is kept (not only its
+ * hash) so two texts with the same hash can never run each other's statement. */
+typedef struct {
+    uint64_t hash;      /* 0: free slot */
+    char *sql;
+    char name[40];
+} cs_db_stmt;
 
 struct cs_db {
     char *conninfo;
@@ -20,7 +36,150 @@ struct cs_db {
     bool retryable;     /* last failure may be retried as a whole transaction */
     bool in_tx;         /* between BEGIN and COMMIT/ROLLBACK */
     char sqlstate[6];
+    cs_db_stmt *stmts;  /* open addressing, n_slots a power of two, at most half full */
+    size_t n_slots;
+    size_t n_stmts;
+    unsigned generation; /* in every name, so a forgotten statement's name is never reused */
 };
+
+/* FNV-1a, 64 bits: the statement's name only has to be stable and short; the kept text
+ * rules out collisions. Never 0, which marks a free slot. */
+static uint64_t s_hash(const char *sql)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ULL;
+    }
+    return h ? h : 1;
+}
+
+/* Forget every prepared statement: the server session they lived in is gone (or they
+ * were discarded). The table's memory is kept for the next session. */
+static void s_forget_all(cs_db *self)
+{
+    for (size_t i = 0; i < self->n_slots; i++) {
+        free(self->stmts[i].sql);
+        self->stmts[i] = (cs_db_stmt){0};
+    }
+    self->n_stmts = 0;
+    self->generation++;
+}
+
+/* Close the connection and everything that belonged to its server session. */
+static void s_drop_conn(cs_db *self)
+{
+    if (self->conn)
+        PQfinish(self->conn);
+    self->conn = NULL;
+    s_forget_all(self);
+}
+
+/* The slot of sql: its entry when prepared, else the free slot where it would go. NULL only
+ * when the table has no slots yet. */
+static cs_db_stmt *s_slot(cs_db *self, const char *sql, uint64_t h)
+{
+    if (!self->n_slots)
+        return NULL;
+    for (size_t i = (size_t)h & (self->n_slots - 1);; i = (i + 1) & (self->n_slots - 1)) {
+        cs_db_stmt *st = &self->stmts[i];
+        if (!st->hash || (st->hash == h && !strcmp(st->sql, sql)))
+            return st;
+    }
+}
+
+static int s_grow(cs_db *self)
+{
+    size_t n = self->n_slots ? self->n_slots * 2 : 64;
+    cs_db_stmt *old = self->stmts;
+    size_t old_n = self->n_slots;
+    cs_db_stmt *fresh = calloc(n, sizeof *fresh);
+    if (!fresh)
+        return -1;
+    self->stmts = fresh;
+    self->n_slots = n;
+    for (size_t i = 0; i < old_n; i++)
+        if (old[i].hash)
+            *s_slot(self, old[i].sql, old[i].hash) = old[i];
+    free(old);
+    return 0;
+}
+
+/* Only statements that are planned are worth a prepared statement; the rest (BEGIN, COMMIT,
+ * SET, DEALLOCATE, DDL ...) are sent as they are. */
+static bool s_preparable(const char *sql)
+{
+    static const char *const verbs[] = {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH",
+                                        "VALUES"};
+    sql += strspn(sql, " \t\r\n(");
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+        size_t n = strlen(verbs[i]);
+        if (!strncasecmp(sql, verbs[i], n) && !isalnum((unsigned char)sql[n]) && sql[n] != '_')
+            return true;
+    }
+    return false;
+}
+
+/* The name of sql's prepared statement on this session, preparing it first when new; NULL
+ * when it is not worth preparing (run it unnamed). When the server refuses to prepare it,
+ * NULL with *failed set to the server's answer, which is then the statement's result: the
+ * same error the unnamed statement would have given. */
+static const char *s_prepared(cs_db *self, PGconn *conn, const char *sql, int nparams,
+                              PGresult **failed)
+{
+    *failed = NULL;
+    if (!s_preparable(sql))
+        return NULL;
+    uint64_t h = s_hash(sql);
+    cs_db_stmt *st = s_slot(self, sql, h);
+    if (st && st->hash)
+        return st->name;
+    if ((self->n_stmts + 1) * 2 > self->n_slots) {
+        if (s_grow(self) < 0)
+            return NULL;
+        st = s_slot(self, sql, h);
+    }
+    char name[sizeof st->name];
+    snprintf(name, sizeof name, "cs_%016llx_%u", (unsigned long long)h, self->generation);
+    char *copy = strdup(sql);
+    if (!copy)
+        return NULL;
+    PGresult *r = PQprepare(conn, name, sql, nparams, NULL);
+    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+        free(copy);
+        *failed = r;
+        return NULL;
+    }
+    PQclear(r);
+    st->hash = h;
+    st->sql = copy;
+    memcpy(st->name, name, sizeof name);
+    self->n_stmts++;
+    return st->name;
+}
+
+/* Prepared (or refused) then executed; unnamed when not worth preparing. */
+static PGresult *s_run(cs_db *self, PGconn *conn, const char *sql, int nparams,
+                       const char *const *params, const char **name)
+{
+    PGresult *failed;
+    *name = s_prepared(self, conn, sql, nparams, &failed);
+    if (*name)
+        return PQexecPrepared(conn, *name, nparams, params, NULL, NULL, 0);
+    if (failed || PQstatus(conn) != CONNECTION_OK)
+        return failed;
+    return PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+}
+
+/* The server no longer knows the statement (26000), or its cached plan no longer fits a
+ * changed table (0A000 "cached plan must not change result type"). */
+static bool s_statement_gone(const PGresult *r)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    return state && (!strcmp(state, "26000") ||
+                     (!strcmp(state, "0A000") && msg && strstr(msg, "cached plan")));
+}
 
 cs_db *cs_db_new(const char *conninfo)
 {
@@ -46,8 +205,8 @@ void cs_db_destroy(cs_db **self_p)
     if (!self_p || !*self_p)
         return;
     cs_db *self = *self_p;
-    if (self->conn)
-        PQfinish(self->conn);
+    s_drop_conn(self);
+    free(self->stmts);
     free(self->conninfo);
     free(self);
     *self_p = NULL;
@@ -67,21 +226,20 @@ PGconn *cs_db_conn(cs_db *self, cs_err *e)
 {
     if (self->conn && PQstatus(self->conn) == CONNECTION_OK)
         return self->conn;
+    /* Whatever comes next is a new server session: no statement prepared on it yet. */
+    s_forget_all(self);
     if (self->conn) {
         PQreset(self->conn);
         if (PQstatus(self->conn) == CONNECTION_OK) {
             cs_log_warn("database connection re-established");
             return self->conn;
         }
-        PQfinish(self->conn);
-        self->conn = NULL;
+        s_drop_conn(self);
     }
     self->conn = PQconnectdb(self->conninfo);
     if (!self->conn || PQstatus(self->conn) != CONNECTION_OK) {
         s_unavailable(e, self->conn ? PQerrorMessage(self->conn) : "out of memory");
-        if (self->conn)
-            PQfinish(self->conn);
-        self->conn = NULL;
+        s_drop_conn(self);
         return NULL;
     }
     return self->conn;
@@ -103,8 +261,7 @@ static void s_map_error(cs_db *self, const PGresult *r, cs_err *e)
          * whole and may be run again on a fresh connection. */
         self->retryable = true;
         s_unavailable(e, msg);
-        PQfinish(self->conn);
-        self->conn = NULL;
+        s_drop_conn(self);
         return;
     }
     if (!strcmp(state, "40001") || !strcmp(state, "40P01")) {
@@ -184,8 +341,8 @@ PGresult *cs_db_exec(cs_db *self, cs_err *e, const char *sql, int nparams,
      * connection anyway, and the failure below makes cs_db_tx run the whole again. */
     if (conn && !self->in_tx && PQstatus(conn) == CONNECTION_OK && s_lost_while_idle(conn)) {
         cs_log_warn("database connection lost while idle; reconnecting");
-        PQfinish(self->conn);
-        self->conn = conn = NULL;
+        s_drop_conn(self);
+        conn = NULL;
     }
     if (!conn || PQstatus(conn) != CONNECTION_OK) {
         /* Inside a transaction a new connection would silently run outside it. */
@@ -199,7 +356,23 @@ PGresult *cs_db_exec(cs_db *self, cs_err *e, const char *sql, int nparams,
             return NULL;
         }
     }
-    PGresult *r = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    const char *name;
+    PGresult *r = s_run(self, conn, sql, nparams, params, &name);
+    if (name && s_statement_gone(r)) {
+        /* Forget it (all of them: whatever discarded one discarded the rest) so it is
+         * prepared afresh, under a new name. */
+        cs_log_warn("prepared statement %s no longer valid (SQLSTATE %s); preparing again",
+                    name, PQresultErrorField(r, PG_DIAG_SQLSTATE));
+        s_forget_all(self);
+        PQclear(r);
+        if (self->in_tx) {
+            /* The error aborted the transaction: cs_db_tx runs the whole of it again. */
+            self->retryable = true;
+            snprintf(self->sqlstate, sizeof self->sqlstate, "26000");
+            return s_unavailable(e, "prepared statement lost inside a transaction"), NULL;
+        }
+        r = s_run(self, conn, sql, nparams, params, &name);
+    }
     ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
         self->retryable = false;
