@@ -27,6 +27,33 @@ int sub_require_actor(cs_call *c, long long agency_id, bool head_only)
     return 0;
 }
 
+int sub_require_actor_leaf(cs_call *c, long long period_id, long long agency_id,
+                           const char *leaf_code)
+{
+    const char *group;
+    sub_leaf leaf;
+    if (sub_require_actor(c, agency_id, false) != 0 ||
+        cs_leaf_agency_group(c, agency_id, &group) != 0)
+        return -1;
+    return cs_leaf_get(c, period_id, group, leaf_code, "leaf_code", &leaf, NULL);
+}
+
+int sub_leaf_lowered(cs_call *c, long long period_id, long long agency_id,
+                     const char *leaf_code)
+{
+    const char *p[] = {cs_call_int(c, period_id), cs_call_int(c, agency_id), leaf_code};
+    PGresult *r = cs_call_exec(c,
+                               "SELECT 1 FROM appraisal.scores a JOIN submissions.scores s"
+                               "    ON s.period_id = a.period_id AND s.agency_id = a.agency_id"
+                               "   AND s.leaf_code = a.leaf_code"
+                               " WHERE a.period_id = $1 AND a.agency_id = $2 AND a.leaf_code = $3"
+                               "   AND a.round = 1 AND a.score < s.score",
+                               3, p);
+    if (!r)
+        return -1;
+    return PQntuples(r) > 0;
+}
+
 int sub_can_view(cs_call *c, long long period_id, long long agency_id, const char *group,
                  const char *leaf_code)
 {

@@ -21,6 +21,18 @@ int sub_leaf_is_na(cs_call *c, long long period_id, long long agency_id, const c
  * agency_head) of that very agency. 0 / -1 with 403 forbidden. */
 int sub_require_actor(cs_call *c, long long agency_id, bool head_only);
 
+/* The caller edits the agency's self-assessment (sub_require_actor, any editor) and
+ * leaf_code is a leaf of the index set the period uses for the agency's group (404
+ * not_found for an unknown agency, 400 unknown_leaf). 0 / -1. */
+int sub_require_actor_leaf(cs_call *c, long long period_id, long long agency_id,
+                           const char *leaf_code);
+
+/* 1 when the leaf's round-1 appraisal score is lower than the agency's self score (the
+ * leaf may then be explained and get supplementary evidence), 0 when not, -1 on a
+ * database error. */
+int sub_leaf_lowered(cs_call *c, long long period_id, long long agency_id,
+                     const char *leaf_code);
+
 /* The caller may see the agency's assessment (its own users, province_admin, viewer,
  * leader, appraisers with a scope for the agency's group, and for leaf_code != NULL a
  * scope covering that leaf). 1 yes, 0 no, -1 database error. */

@@ -31,17 +31,10 @@ static int s_evidence_window(cs_call *c, long long period_id, long long agency_i
         *e = first;
         return -1;
     }
-    const char *p[] = {cs_call_int(c, period_id), cs_call_int(c, agency_id), leaf_code};
-    PGresult *r = cs_call_exec(c,
-                               "SELECT 1 FROM appraisal.scores a JOIN submissions.scores s"
-                               "    ON s.period_id = a.period_id AND s.agency_id = a.agency_id"
-                               "   AND s.leaf_code = a.leaf_code"
-                               " WHERE a.period_id = $1 AND a.agency_id = $2 AND a.leaf_code = $3"
-                               "   AND a.round = 1 AND a.score < s.score",
-                               3, p);
-    if (!r)
+    int lowered = sub_leaf_lowered(c, period_id, agency_id, leaf_code);
+    if (lowered < 0)
         return -1;
-    if (PQntuples(r) == 0)
+    if (!lowered)
         return cs_err_set(e, 409, "leaf_not_lowered", "leaf_code",
                           "Chỉ được giải trình, bổ sung tài liệu cho chỉ số %s khi điểm thẩm định "
                           "lần 1 thấp hơn điểm tự đánh giá.",
@@ -55,11 +48,7 @@ static int s_evidence_window(cs_call *c, long long period_id, long long agency_i
 static int s_prepare(cs_call *c, long long period_id, long long agency_id,
                      const char *leaf_code, bool *supplementary)
 {
-    const char *group;
-    sub_leaf leaf;
-    if (sub_require_actor(c, agency_id, false) != 0 || cs_leaf_agency_group(c, agency_id, &group) != 0)
-        return -1;
-    if (cs_leaf_get(c, period_id, group, leaf_code, "leaf_code", &leaf, NULL) != 0)
+    if (sub_require_actor_leaf(c, period_id, agency_id, leaf_code) != 0)
         return -1;
     return s_evidence_window(c, period_id, agency_id, leaf_code, supplementary);
 }

@@ -13,12 +13,7 @@ int sub_propose_na(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **ou
 {
     const Chiso__Submissions__NaProposalRequest *req = (const void *)in;
     cs_err *e = cs_call_err(c);
-    const char *group;
-    sub_leaf leaf;
-    if (sub_require_actor(c, req->agency_id, false) != 0 ||
-        cs_leaf_agency_group(c, req->agency_id, &group) != 0)
-        return -1;
-    if (cs_leaf_get(c, req->period_id, group, req->leaf_code, "leaf_code", &leaf, NULL) != 0)
+    if (sub_require_actor_leaf(c, req->period_id, req->agency_id, req->leaf_code) != 0)
         return -1;
     if (cs_text_blank(req->reason))
         return cs_err_invalid(e, "reason", "cần nêu lý do đề xuất không áp dụng",
@@ -205,12 +200,7 @@ int sub_save_explanation(cs_call *c, const ProtobufCMessage *in, ProtobufCMessag
 {
     const Chiso__Submissions__ExplanationRequest *req = (const void *)in;
     cs_err *e = cs_call_err(c);
-    const char *group;
-    sub_leaf leaf;
-    if (sub_require_actor(c, req->agency_id, false) != 0 ||
-        cs_leaf_agency_group(c, req->agency_id, &group) != 0)
-        return -1;
-    if (cs_leaf_get(c, req->period_id, group, req->leaf_code, "leaf_code", &leaf, NULL) != 0)
+    if (sub_require_actor_leaf(c, req->period_id, req->agency_id, req->leaf_code) != 0)
         return -1;
     if (cs_text_blank(req->text))
         return cs_err_invalid(e, "text", "nội dung giải trình trống", "the explanation is empty");
@@ -219,23 +209,17 @@ int sub_save_explanation(cs_call *c, const ProtobufCMessage *in, ProtobufCMessag
                               "the explanation is too long (at most 20000 bytes)");
     if (cs_phase_require(c, req->period_id, req->agency_id, "explanation") != 0)
         return -1;
-    const char *p[] = {cs_call_int(c, req->period_id), cs_call_int(c, req->agency_id), req->leaf_code};
-    PGresult *r = cs_call_exec(c,
-                               "SELECT 1 FROM appraisal.scores a JOIN submissions.scores s"
-                               "    ON s.period_id = a.period_id AND s.agency_id = a.agency_id"
-                               "   AND s.leaf_code = a.leaf_code"
-                               " WHERE a.period_id = $1 AND a.agency_id = $2 AND a.leaf_code = $3"
-                               "   AND a.round = 1 AND a.score < s.score",
-                               3, p);
-    if (!r)
+    int lowered = sub_leaf_lowered(c, req->period_id, req->agency_id, req->leaf_code);
+    if (lowered < 0)
         return -1;
-    if (PQntuples(r) == 0)
+    if (!lowered)
         return cs_err_set(e, 409, "leaf_not_lowered", "leaf_code",
                           "Chỉ được giải trình chỉ số %s khi điểm thẩm định lần 1 thấp hơn điểm "
                           "tự đánh giá.",
                           "An explanation for leaf %s is accepted only when its round-1 score is "
                           "lower than the self score.",
                           req->leaf_code);
+    const char *p[] = {cs_call_int(c, req->period_id), cs_call_int(c, req->agency_id), req->leaf_code};
     PGresult *old = cs_call_exec(c,
                                  "SELECT text FROM submissions.explanations WHERE period_id = $1"
                                  " AND agency_id = $2 AND leaf_code = $3 FOR UPDATE",
@@ -247,13 +231,14 @@ int sub_save_explanation(cs_call *c, const ProtobufCMessage *in, ProtobufCMessag
         : NULL;
     const char *w[] = {cs_call_int(c, cs_call_province(c)), p[0], p[1], req->leaf_code, req->text,
                        cs_call_int(c, cs_call_user(c))};
-    r = cs_call_exec(c,
-                     "INSERT INTO submissions.explanations (province_id, period_id, agency_id,"
-                     "  leaf_code, text, updated_by) VALUES ($1, $2, $3, $4, $5, $6)"
-                     " ON CONFLICT (period_id, agency_id, leaf_code) DO UPDATE SET"
-                     "  text = EXCLUDED.text, updated_by = EXCLUDED.updated_by, updated_at = now()"
-                     " RETURNING id, extract(epoch FROM updated_at)::bigint",
-                     6, w);
+    PGresult *r = cs_call_exec(
+        c,
+        "INSERT INTO submissions.explanations (province_id, period_id, agency_id,"
+        "  leaf_code, text, updated_by) VALUES ($1, $2, $3, $4, $5, $6)"
+        " ON CONFLICT (period_id, agency_id, leaf_code) DO UPDATE SET"
+        "  text = EXCLUDED.text, updated_by = EXCLUDED.updated_by, updated_at = now()"
+        " RETURNING id, extract(epoch FROM updated_at)::bigint",
+        6, w);
     if (!r)
         return -1;
     const char *new_json = cs_json_dump(c, json_pack("{s:I,s:I,s:s,s:s}", "period_id",
