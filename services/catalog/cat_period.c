@@ -330,10 +330,7 @@ int cat_GrantExtension(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
     if (!r)
         return -1;
     if (PQntuples(r) == 0)
-        return cs_err_set(e, 409, "phase_not_scheduled", "phase",
-                          "Kỳ đánh giá chưa có lịch cho giai đoạn «%s».%.0s",
-                          "The period has no schedule for the phase %.0s\"%s\".",
-                          cs_phase_title_vi(rq->phase), cs_phase_title_en(rq->phase));
+        return cs_phase_not_scheduled(e, rq->phase);
     if (rq->closes_at <= cs_pg_ll(r, 0, 0))
         return cs_err_set(e, 400, "invalid_extension", "closes_at",
                           "Hạn gia hạn phải sau thời điểm đóng của giai đoạn.%s",

@@ -49,6 +49,14 @@ bool cs_phase_valid(const char *phase)
     return s_find(phase) != NULL;
 }
 
+int cs_phase_not_scheduled(cs_err *e, const char *phase)
+{
+    return cs_err_set(e, 409, "phase_not_scheduled", "phase",
+                      "Kỳ đánh giá chưa có lịch cho giai đoạn «%s».%.0s",
+                      "The period has no schedule for the phase %.0s\"%s\".",
+                      cs_phase_title_vi(phase), cs_phase_title_en(phase));
+}
+
 int cs_phase_require(cs_call *c, long long period_id, long long agency_id, const char *phase)
 {
     cs_err *e = cs_call_err(c);
@@ -73,10 +81,7 @@ int cs_phase_require(cs_call *c, long long period_id, long long agency_id, const
     if (!r)
         return -1;
     if (PQntuples(r) == 0)
-        return cs_err_set(e, 409, "phase_not_scheduled", "phase",
-                          "Kỳ đánh giá chưa có lịch cho giai đoạn «%s».%.0s",
-                          "The period has no schedule for the phase %.0s\"%s\".",
-                          cs_phase_title_vi(phase), cs_phase_title_en(phase));
+        return cs_phase_not_scheduled(e, phase);
     if (strcmp(PQgetvalue(r, 0, 0), "t") == 0)
         return 0;
 

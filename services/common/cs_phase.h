@@ -15,6 +15,10 @@
  * when the period has no such phase. A period of another province is 404 not_found. */
 int cs_phase_require(cs_call *c, long long period_id, long long agency_id, const char *phase);
 
+/* 409 phase_not_scheduled on the field "phase": the period has no window for the phase
+ * (its names in both languages). Returns -1. */
+int cs_phase_not_scheduled(cs_err *e, const char *phase);
+
 /* Vietnamese name of a phase ("tự đánh giá" for self_assessment); the phase itself when
  * unknown. */
 const char *cs_phase_title_vi(const char *phase);
