@@ -146,10 +146,7 @@ int cat_CreateAgency(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **
 static Chiso__AgencyList *s_agency_list(cs_call *c, PGresult *r)
 {
     Chiso__AgencyList *o = CAT_NEW(c, Chiso__AgencyList, chiso__agency_list__descriptor);
-    o->n_items = (size_t)PQntuples(r);
-    o->items = (Chiso__Agency **)cs_call_array(c, o->n_items);
-    for (size_t i = 0; i < o->n_items; i++)
-        o->items[i] = s_agency(c, r, (int)i);
+    CAT_ROWS(c, o, items, r, s_agency);
     return o;
 }
 
@@ -407,10 +404,7 @@ int cat_ListPeople(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **ou
     if (!r)
         return -1;
     Chiso__PersonList *o = CAT_NEW(c, Chiso__PersonList, chiso__person_list__descriptor);
-    o->n_items = (size_t)PQntuples(r);
-    o->items = (Chiso__Person **)cs_call_array(c, o->n_items);
-    for (size_t i = 0; i < o->n_items; i++)
-        o->items[i] = s_person(c, r, (int)i);
+    CAT_ROWS(c, o, items, r, s_person);
     *out = &o->base;
     return 0;
 }
@@ -483,10 +477,7 @@ int cat_ListDiscipline(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
     if (!r)
         return -1;
     Chiso__DisciplineList *o = CAT_NEW(c, Chiso__DisciplineList, chiso__discipline_list__descriptor);
-    o->n_items = (size_t)PQntuples(r);
-    o->items = (Chiso__Discipline **)cs_call_array(c, o->n_items);
-    for (size_t i = 0; i < o->n_items; i++)
-        o->items[i] = s_discipline(c, r, (int)i);
+    CAT_ROWS(c, o, items, r, s_discipline);
     *out = &o->base;
     return 0;
 }

@@ -182,10 +182,7 @@ int cat_ListIndexSets(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
     if (!r)
         return -1;
     Chiso__IndexSetList *o = CAT_NEW(c, Chiso__IndexSetList, chiso__index_set_list__descriptor);
-    o->n_items = (size_t)PQntuples(r);
-    o->items = (Chiso__IndexSet **)cs_call_array(c, o->n_items);
-    for (size_t i = 0; i < o->n_items; i++)
-        o->items[i] = s_set_head(c, r, (int)i);
+    CAT_ROWS(c, o, items, r, s_set_head);
     *out = &o->base;
     return 0;
 }

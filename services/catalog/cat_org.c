@@ -82,10 +82,7 @@ int cat_ListProvinces(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
     if (!r)
         return -1;
     Chiso__ProvinceList *o = CAT_NEW(c, Chiso__ProvinceList, chiso__province_list__descriptor);
-    o->n_items = (size_t)PQntuples(r);
-    o->items = (Chiso__Province **)cs_call_array(c, o->n_items);
-    for (size_t i = 0; i < o->n_items; i++)
-        o->items[i] = s_province(c, r, (int)i);
+    CAT_ROWS(c, o, items, r, s_province);
     *out = &o->base;
     return 0;
 }
@@ -265,10 +262,7 @@ int cat_ListUsers(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out
     if (!r)
         return -1;
     Chiso__UserList *o = CAT_NEW(c, Chiso__UserList, chiso__user_list__descriptor);
-    o->n_items = (size_t)PQntuples(r);
-    o->items = (Chiso__User **)cs_call_array(c, o->n_items);
-    for (size_t i = 0; i < o->n_items; i++)
-        o->items[i] = s_user(c, r, (int)i);
+    CAT_ROWS(c, o, items, r, s_user);
     *out = &o->base;
     return 0;
 }

@@ -116,10 +116,7 @@ int cat_ListPeriods(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **o
     if (!r)
         return -1;
     Chiso__PeriodList *o = CAT_NEW(c, Chiso__PeriodList, chiso__period_list__descriptor);
-    o->n_items = (size_t)PQntuples(r);
-    o->items = (Chiso__Period **)cs_call_array(c, o->n_items);
-    for (size_t i = 0; i < o->n_items; i++)
-        o->items[i] = s_period(c, r, (int)i);
+    CAT_ROWS(c, o, items, r, s_period);
     *out = &o->base;
     return 0;
 }
@@ -283,10 +280,7 @@ int cat_ListPhases(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **ou
     if (!r)
         return -1;
     Chiso__PhaseList *o = CAT_NEW(c, Chiso__PhaseList, chiso__phase_list__descriptor);
-    o->n_items = (size_t)PQntuples(r);
-    o->items = (Chiso__Phase **)cs_call_array(c, o->n_items);
-    for (size_t i = 0; i < o->n_items; i++)
-        o->items[i] = s_phase(c, r, (int)i);
+    CAT_ROWS(c, o, items, r, s_phase);
     /* Agency users see their own agency's extensions only. */
     long long own = cat_reads_all(c) ? 0 : cs_call_agency(c);
     bool all = cat_reads_all(c) || cs_call_has_role(c, "appraiser") || cs_call_has_role(c, "leader");

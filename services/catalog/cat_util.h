@@ -10,6 +10,15 @@
 /* Set an optional scalar of a protobuf-c message together with its has_ flag. */
 #define CAT_SET(m, f, v) do { (m)->has_##f = 1; (m)->f = (v); } while (0)
 #define CAT_NEW(c, type, desc) ((type *)cs_call_msg((c), &(desc)))
+/* Fill the repeated message field f of m (n_f, f) with one element per row of the result r,
+ * each built by row(c, r, i) from the arena. */
+#define CAT_ROWS(c, m, f, r, row)                                                          \
+    do {                                                                                   \
+        (m)->n_##f = (size_t)PQntuples(r);                                                 \
+        (m)->f = (void *)cs_call_array((c), (m)->n_##f);                                   \
+        for (size_t i_ = 0; i_ < (m)->n_##f; i_++)                                         \
+            (m)->f[i_] = row((c), (r), (int)i_);                                           \
+    } while (0)
 
 bool cat_is_sysadmin(const cs_call *c);
 bool cat_is_padmin(const cs_call *c);
