@@ -22,17 +22,6 @@ bool apr_prefix_covers(const char *prefix, const char *code)
     return strncmp(prefix, code, n) == 0 && (code[n] == '\0' || code[n] == '.');
 }
 
-int apr_period_exists(cs_call *c, long long period_id)
-{
-    const char *p[] = {cs_call_int(c, period_id)};
-    PGresult *r = cs_call_exec(c, "SELECT 1 FROM catalog.periods WHERE id = $1", 1, p);
-    if (!r)
-        return -1;
-    if (PQntuples(r) == 0)
-        return cs_err_not_found(cs_call_err(c), "period");
-    return 0;
-}
-
 int apr_require_scope(cs_call *c, long long period_id, long long agency_id, const char *group,
                       const char *leaf_code)
 {

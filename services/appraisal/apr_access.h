@@ -20,8 +20,6 @@ int apr_check_value(const apr_leaf *leaf, int64_t v, cs_err *e);
 /* True when prefix covers leaf code: "" covers all, "2.4" covers "2.4" and "2.4.x". */
 bool apr_prefix_covers(const char *prefix, const char *code);
 
-/* The period exists in the tenant, else 404 not_found. */
-int apr_period_exists(cs_call *c, long long period_id);
 
 /* The caller is an appraiser who may appraise this agency's leaf in this period: not a
  * member of the agency (403 conflict_of_interest, from catalog.users.agency_id) and with a

@@ -7,6 +7,7 @@
 #include "apr_handlers.h"
 #include "appraisal.pb-c.h"
 #include "cs_json.h"
+#include "cs_phase.h"
 
 /* The scopes of one member as a JSON array, for the audit trail. */
 static const char *s_scopes_json(cs_call *c, long long period_id, long long user_id)
@@ -73,7 +74,7 @@ int apr_set_council(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **o
     cs_err *e = cs_call_err(c);
     if (!cs_call_has_role(c, "province_admin") || cs_call_province(c) == 0)
         return cs_err_forbidden(e);
-    if (apr_period_exists(c, req->period_id) != 0)
+    if (cs_phase_period_exists(c, req->period_id) != 0)
         return -1;
     const char *p[] = {cs_call_int(c, req->user_id)};
     PGresult *r = cs_call_exec(c, "SELECT login, 'appraiser' = ANY(roles) FROM catalog.users"
@@ -150,7 +151,7 @@ int apr_list_council(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **
         !(cs_call_has_role(c, "province_admin") || cs_call_has_role(c, "viewer") ||
           cs_call_has_role(c, "leader") || cs_call_has_role(c, "appraiser")))
         return cs_err_forbidden(cs_call_err(c));
-    if (apr_period_exists(c, req->period_id) != 0)
+    if (cs_phase_period_exists(c, req->period_id) != 0)
         return -1;
     Chiso__Appraisal__Council *co = (void *)cs_call_msg(c, &chiso__appraisal__council__descriptor);
     co->has_period_id = true;

@@ -8,6 +8,7 @@
 #include "apr_handlers.h"
 #include "appraisal.pb-c.h"
 #include "cs_json.h"
+#include "cs_phase.h"
 #include "cs_text.h"
 
 #define S_COLS                                                                                \
@@ -57,7 +58,8 @@ int apr_request_opinion(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage
     apr_leaf leaf;
     if (!cs_call_has_role(c, "appraiser") || cs_call_province(c) == 0)
         return cs_err_forbidden(e);
-    if (cs_leaf_agency_group(c, req->agency_id, &group) != 0 || apr_period_exists(c, req->period_id) != 0)
+    if (cs_leaf_agency_group(c, req->agency_id, &group) != 0 ||
+        cs_phase_period_exists(c, req->period_id) != 0)
         return -1;
     if (cs_leaf_get(c, req->period_id, group, req->leaf_code, "leaf_code", &leaf, NULL) != 0)
         return -1;

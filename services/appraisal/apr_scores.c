@@ -186,7 +186,8 @@ int apr_get_appraisal(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
     const Chiso__Appraisal__AgencyRef *req = (const void *)in;
     const char *group;
     bool show_r2;
-    if (cs_leaf_agency_group(c, req->agency_id, &group) != 0 || apr_period_exists(c, req->period_id) != 0)
+    if (cs_leaf_agency_group(c, req->agency_id, &group) != 0 ||
+        cs_phase_period_exists(c, req->period_id) != 0)
         return -1;
     int vis = s_visibility(c, req->period_id, req->agency_id, group, &show_r2);
     if (vis <= 0)
@@ -306,7 +307,8 @@ int apr_decide_na(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out
     bool admin = cs_call_has_role(c, "province_admin");
     if (cs_call_province(c) == 0 || !(admin || cs_call_has_role(c, "appraiser")))
         return cs_err_forbidden(e);
-    if (cs_leaf_agency_group(c, req->agency_id, &group) != 0 || apr_period_exists(c, req->period_id) != 0)
+    if (cs_leaf_agency_group(c, req->agency_id, &group) != 0 ||
+        cs_phase_period_exists(c, req->period_id) != 0)
         return -1;
     if (cs_leaf_get(c, req->period_id, group, req->leaf_code, "leaf_code", &leaf, NULL) != 0)
         return -1;

@@ -49,6 +49,17 @@ bool cs_phase_valid(const char *phase)
     return s_find(phase) != NULL;
 }
 
+int cs_phase_period_exists(cs_call *c, long long period_id)
+{
+    const char *p[] = {cs_call_int(c, period_id)};
+    PGresult *r = cs_call_exec(c, "SELECT 1 FROM catalog.periods WHERE id = $1", 1, p);
+    if (!r)
+        return -1;
+    if (PQntuples(r) == 0)
+        return cs_err_not_found(cs_call_err(c), "period");
+    return 0;
+}
+
 int cs_phase_not_scheduled(cs_err *e, const char *phase)
 {
     return cs_err_set(e, 409, "phase_not_scheduled", "phase",
@@ -62,17 +73,13 @@ int cs_phase_require(cs_call *c, long long period_id, long long agency_id, const
     cs_err *e = cs_call_err(c);
     const char *pid = cs_call_int(c, period_id);
 
-    const char *p1[] = {pid};
-    PGresult *r = cs_call_exec(c, "SELECT 1 FROM catalog.periods WHERE id = $1", 1, p1);
-    if (!r)
+    if (cs_phase_period_exists(c, period_id) != 0)
         return -1;
-    if (PQntuples(r) == 0)
-        return cs_err_not_found(e, "period");
 
     /* An extension only ever lengthens the window for its agency: greatest() ignores the
      * NULL of "no extension". */
     const char *p2[] = {pid, phase, cs_call_int(c, agency_id)};
-    r = cs_call_exec(c,
+    PGresult *r = cs_call_exec(c,
         "SELECT (ph.opens_at <= now() AND now() < greatest(ph.closes_at, x.closes_at))"
         "  FROM catalog.phases ph"
         "  LEFT JOIN catalog.phase_extensions x ON x.period_id = ph.period_id"

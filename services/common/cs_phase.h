@@ -15,6 +15,10 @@
  * when the period has no such phase. A period of another province is 404 not_found. */
 int cs_phase_require(cs_call *c, long long period_id, long long agency_id, const char *phase);
 
+/* 0 when the period exists in the caller's province (row-level security hides the
+ * others), else -1 with 404 not_found. */
+int cs_phase_period_exists(cs_call *c, long long period_id);
+
 /* 409 phase_not_scheduled on the field "phase": the period has no window for the phase
  * (its names in both languages). Returns -1. */
 int cs_phase_not_scheduled(cs_err *e, const char *phase);

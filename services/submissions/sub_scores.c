@@ -197,12 +197,9 @@ int sub_get_self_assessment(cs_call *c, const ProtobufCMessage *in, ProtobufCMes
         return -1;
     if (!ok)
         return cs_err_forbidden(cs_call_err(c));
-    const char *p[] = {cs_call_int(c, req->period_id), cs_call_int(c, req->agency_id), group};
-    PGresult *per = cs_call_exec(c, "SELECT 1 FROM catalog.periods WHERE id = $1", 1, p);
-    if (!per)
+    if (cs_phase_period_exists(c, req->period_id) != 0)
         return -1;
-    if (PQntuples(per) == 0)
-        return cs_err_not_found(cs_call_err(c), "period");
+    const char *p[] = {cs_call_int(c, req->period_id), cs_call_int(c, req->agency_id), group};
 
     Chiso__Submissions__SelfAssessment *sa =
         (void *)cs_call_msg(c, &chiso__submissions__self_assessment__descriptor);

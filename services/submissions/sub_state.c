@@ -183,12 +183,8 @@ int sub_reopen(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
         return -1;
     if (cs_text_blank(req->reason))
         return cs_err_invalid(e, "reason", "cần nêu lý do mở lại", "a reason for reopening is required");
-    const char *p[] = {cs_call_int(c, req->period_id)};
-    PGresult *r = cs_call_exec(c, "SELECT 1 FROM catalog.periods WHERE id = $1", 1, p);
-    if (!r)
+    if (cs_phase_period_exists(c, req->period_id) != 0)
         return -1;
-    if (PQntuples(r) == 0)
-        return cs_err_not_found(e, "period");
     if (sub_state_get(c, req->period_id, req->agency_id, true, &state, NULL) != 0)
         return -1;
     if (strcmp(state, "submitted") != 0)
