@@ -3,6 +3,7 @@
 #ifndef APR_HANDLERS_H
 #define APR_HANDLERS_H
 
+#include "appraisal.pb-c.h"
 #include "cs_service.h"
 
 /* apr_council.c */
@@ -18,5 +19,15 @@ int apr_decide_na(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out
 int apr_request_opinion(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 int apr_list_opinions(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 int apr_answer_opinion(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
+
+/* The columns of appraisal.opinions that apr_opinion_row reads, in its order. */
+#define APR_OPINION_COLS                                                                    \
+    "id, period_id, agency_id, leaf_code, specialist_agency_id, question, asked_by,"        \
+    " extract(epoch FROM asked_at)::bigint, answer, answered_by,"                           \
+    " extract(epoch FROM answered_at)::bigint"
+#define APR_OPINION_LEAF_COL 3
+
+/* Row i of a result selecting APR_OPINION_COLS, as an Opinion message from the arena. */
+Chiso__Appraisal__Opinion *apr_opinion_row(cs_call *c, PGresult *r, int i);
 
 #endif

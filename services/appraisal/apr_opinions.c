@@ -11,12 +11,7 @@
 #include "cs_phase.h"
 #include "cs_text.h"
 
-#define S_COLS                                                                                \
-    "id, period_id, agency_id, leaf_code, specialist_agency_id, question, asked_by,"          \
-    " extract(epoch FROM asked_at)::bigint, answer, answered_by,"                             \
-    " extract(epoch FROM answered_at)::bigint"
-
-static Chiso__Appraisal__Opinion *s_row(cs_call *c, PGresult *r, int i)
+Chiso__Appraisal__Opinion *apr_opinion_row(cs_call *c, PGresult *r, int i)
 {
     Chiso__Appraisal__Opinion *o = (void *)cs_call_msg(c, &chiso__appraisal__opinion__descriptor);
     o->has_id = o->has_period_id = o->has_agency_id = o->has_specialist_agency_id = true;
@@ -41,12 +36,12 @@ static Chiso__Appraisal__Opinion *s_row(cs_call *c, PGresult *r, int i)
 static int s_reply(cs_call *c, long long id, ProtobufCMessage **out)
 {
     const char *p[] = {cs_call_int(c, id)};
-    PGresult *r = cs_call_exec(c, "SELECT " S_COLS " FROM appraisal.opinions WHERE id = $1", 1, p);
+    PGresult *r = cs_call_exec(c, "SELECT " APR_OPINION_COLS " FROM appraisal.opinions WHERE id = $1", 1, p);
     if (!r)
         return -1;
     if (PQntuples(r) == 0)
         return cs_err_not_found(cs_call_err(c), "opinion request");
-    *out = &s_row(c, r, 0)->base;
+    *out = &apr_opinion_row(c, r, 0)->base;
     return 0;
 }
 
@@ -109,7 +104,7 @@ int apr_list_opinions(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
     const char *p[] = {req->has_period_id ? cs_call_int(c, req->period_id) : NULL,
                        all ? NULL : cs_call_int(c, cs_call_agency(c))};
     PGresult *r = cs_call_exec(c,
-                               "SELECT " S_COLS " FROM appraisal.opinions"
+                               "SELECT " APR_OPINION_COLS " FROM appraisal.opinions"
                                " WHERE ($1::bigint IS NULL OR period_id = $1)"
                                "   AND ($2::bigint IS NULL OR specialist_agency_id = $2)"
                                " ORDER BY id",
@@ -120,7 +115,7 @@ int apr_list_opinions(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
     list->n_opinions = (size_t)PQntuples(r);
     list->opinions = (void *)cs_call_array(c, list->n_opinions);
     for (int i = 0; i < PQntuples(r); i++)
-        list->opinions[i] = s_row(c, r, i);
+        list->opinions[i] = apr_opinion_row(c, r, i);
     *out = &list->base;
     return 0;
 }

@@ -216,9 +216,7 @@ int apr_get_appraisal(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
         return -1;
     PGresult *op = cs_call_exec(
         c,
-        "SELECT id, leaf_code, specialist_agency_id, question, asked_by,"
-        "       extract(epoch FROM asked_at)::bigint, answer, answered_by,"
-        "       extract(epoch FROM answered_at)::bigint"
+        "SELECT " APR_OPINION_COLS
         "  FROM appraisal.opinions WHERE period_id = $1 AND agency_id = $2 ORDER BY id",
         2, p);
     if (!op)
@@ -269,28 +267,11 @@ int apr_get_appraisal(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
             l->na_proposal = cs_call_strdup(c, PQgetvalue(r, i, 13));
         /* Opinions are the council's working papers: not shown to the agency. */
         for (int j = 0; vis == 2 && j < PQntuples(op); j++) {
-            if (strcmp(PQgetvalue(op, j, 1), l->leaf_code) != 0)
+            if (strcmp(PQgetvalue(op, j, APR_OPINION_LEAF_COL), l->leaf_code) != 0)
                 continue;
             if (!l->opinions)
                 l->opinions = (void *)cs_call_array(c, (size_t)PQntuples(op));
-            Chiso__Appraisal__Opinion *o = (void *)cs_call_msg(c, &chiso__appraisal__opinion__descriptor);
-            o->has_id = o->has_period_id = o->has_agency_id = o->has_specialist_agency_id = true;
-            o->has_asked_by = o->has_asked_at = true;
-            o->id = strtoll(PQgetvalue(op, j, 0), NULL, 10);
-            o->period_id = req->period_id;
-            o->agency_id = req->agency_id;
-            o->leaf_code = l->leaf_code;
-            o->specialist_agency_id = strtoll(PQgetvalue(op, j, 2), NULL, 10);
-            o->question = cs_call_strdup(c, PQgetvalue(op, j, 3));
-            o->asked_by = strtoll(PQgetvalue(op, j, 4), NULL, 10);
-            o->asked_at = strtoll(PQgetvalue(op, j, 5), NULL, 10);
-            if (!PQgetisnull(op, j, 6)) {
-                o->answer = cs_call_strdup(c, PQgetvalue(op, j, 6));
-                o->has_answered_by = o->has_answered_at = true;
-                o->answered_by = strtoll(PQgetvalue(op, j, 7), NULL, 10);
-                o->answered_at = strtoll(PQgetvalue(op, j, 8), NULL, 10);
-            }
-            l->opinions[l->n_opinions++] = o;
+            l->opinions[l->n_opinions++] = apr_opinion_row(c, op, j);
         }
         v->leaves[i] = l;
     }
