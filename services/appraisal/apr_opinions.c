@@ -36,7 +36,8 @@ Chiso__Appraisal__Opinion *apr_opinion_row(cs_call *c, PGresult *r, int i)
 static int s_reply(cs_call *c, long long id, ProtobufCMessage **out)
 {
     const char *p[] = {cs_call_int(c, id)};
-    PGresult *r = cs_call_exec(c, "SELECT " APR_OPINION_COLS " FROM appraisal.opinions WHERE id = $1", 1, p);
+    PGresult *r = cs_call_exec(
+        c, "SELECT " APR_OPINION_COLS " FROM appraisal.opinions WHERE id = $1", 1, p);
     if (!r)
         return -1;
     if (PQntuples(r) == 0)
