@@ -19,16 +19,6 @@
 #define MAX_INVITATIONS 1000
 #define TOKEN_BYTES     32
 
-static int s_period(cs_call *c, long long period_id)
-{
-    const char *p[] = {cs_call_int(c, cs_call_province(c)), cs_call_int(c, period_id)};
-    PGresult *r = cs_call_exec(c,
-        "SELECT 1 FROM catalog.periods WHERE province_id = $1 AND id = $2", 2, p);
-    if (!r)
-        return -1;
-    return PQntuples(r) ? 0 : cs_err_not_found(cs_call_err(c), "period");
-}
-
 static const char *const s_groups[] = {"hdnd_province", "hdnd_commune", "business", "citizen"};
 
 /* --- questionnaires ------------------------------------------------------------------- */
@@ -132,7 +122,7 @@ int surveys_create_questionnaire(cs_call *c, const ProtobufCMessage *in_, Protob
     if (in->n_questions == 0 || in->n_questions > MAX_QUESTIONS)
         return cs_err_invalid(e, "questions", "cần từ 1 đến 200 câu hỏi",
                               "between 1 and 200 questions are needed");
-    if (s_period(c, in->period_id) != 0)
+    if (cs_phase_period_exists(c, in->period_id) != 0)
         return -1;
 
     const char *prov = cs_call_int(c, cs_call_province(c));
@@ -202,7 +192,7 @@ int surveys_list_questionnaires(cs_call *c, const ProtobufCMessage *in_, Protobu
         return cs_err_forbidden(e);
     if (!in->has_period_id || in->period_id <= 0)
         return cs_err_invalid(e, "period_id", "thiếu kỳ đánh giá", "period_id is required");
-    if (s_period(c, in->period_id) != 0)
+    if (cs_phase_period_exists(c, in->period_id) != 0)
         return -1;
     Chiso__Surveys__QuestionnaireList *l = (Chiso__Surveys__QuestionnaireList *)cs_call_msg(
         c, &chiso__surveys__questionnaire_list__descriptor);
