@@ -1,8 +1,9 @@
 /*  cs_db: one PostgreSQL connection (libpq) with reconnect and whole-transaction retry.
  *
- *  Always parameters, never SQL built from strings (PQexecParams with the unnamed
- *  statement, so nothing needs re-preparing after a reconnect). Errors are mapped to cs_err by
- *  SQLSTATE: 23505 -> 409 duplicate, 23503 -> 409 referenced, 23514/22xxx -> 400,
+ *  Always parameters, never SQL built from strings. Each distinct statement text is prepared
+ *  once per connection, transparently (forgotten on reconnect, prepared again if the server
+ *  discarded it); transaction control and utility statements run unnamed. Errors are mapped
+ *  to cs_err by SQLSTATE: 23505 -> 409 duplicate, 23503 -> 409 referenced, 23514/22xxx -> 400,
  *  40001/40P01 -> retryable (cs_db_tx retries the whole transaction), connection loss ->
  *  reconnect then 503 db_unavailable if still down. */
 #ifndef CS_DB_H

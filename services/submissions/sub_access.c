@@ -80,30 +80,34 @@ int sub_can_view(cs_call *c, long long period_id, long long agency_id, const cha
     return PQntuples(r) > 0;
 }
 
+static const char SQL_STATE[] =
+    "SELECT state, coalesce(extract(epoch FROM submitted_at)::bigint, 0)"
+    "  FROM submissions.submissions WHERE period_id = $1 AND agency_id = $2";
+static const char SQL_STATE_LOCK[] =
+    "SELECT state, coalesce(extract(epoch FROM submitted_at)::bigint, 0)"
+    "  FROM submissions.submissions WHERE period_id = $1 AND agency_id = $2 FOR UPDATE";
+
 int sub_state_get(cs_call *c, long long period_id, long long agency_id, bool lock,
                   const char **state, long long *submitted_at)
 {
     const char *p[] = {cs_call_int(c, period_id), cs_call_int(c, agency_id)};
-    if (lock) {
-        /* Make sure there is a row to lock: two first submits at once must serialise on
-         * it instead of both seeing "no row" (draft). */
+    PGresult *r = cs_call_exec(c, lock ? SQL_STATE_LOCK : SQL_STATE, 2, p);
+    if (!r)
+        return -1;
+    if (lock && PQntuples(r) == 0) {
+        /* No row to lock yet: create it, then lock it, so two first submits at once
+         * serialise on it instead of both seeing "no row" (draft). Once the row exists
+         * (every save after the agency's first), the lock above is the only statement. */
         const char *w[] = {cs_call_int(c, cs_call_province(c)), p[0], p[1]};
         if (!cs_call_exec(c,
                           "INSERT INTO submissions.submissions (province_id, period_id, agency_id)"
                           " VALUES ($1, $2, $3) ON CONFLICT (period_id, agency_id) DO NOTHING",
                           3, w))
             return -1;
+        r = cs_call_exec(c, SQL_STATE_LOCK, 2, p);
+        if (!r)
+            return -1;
     }
-    PGresult *r = cs_call_exec(c,
-                               lock ? "SELECT state, coalesce(extract(epoch FROM submitted_at)::bigint, 0)"
-                                      "  FROM submissions.submissions"
-                                      " WHERE period_id = $1 AND agency_id = $2 FOR UPDATE"
-                                    : "SELECT state, coalesce(extract(epoch FROM submitted_at)::bigint, 0)"
-                                      "  FROM submissions.submissions"
-                                      " WHERE period_id = $1 AND agency_id = $2",
-                               2, p);
-    if (!r)
-        return -1;
     if (PQntuples(r) == 0) {
         *state = "draft";
         if (submitted_at)

@@ -210,6 +210,7 @@ def start_service(name, env_extra=None, settle=0.5, as_system=False):
     e = dict(os.environ)
     e["CHISO_DB"] = env("CHISO_DB_APP")
     e["CHISO_BROKER"] = env("CHISO_BROKER")
+    e.setdefault("CHISO_WORKERS", "1")  # one worker per copy: tests count copies as workers
     if env_extra:
         e.update({k: str(v) for k, v in env_extra.items()})
     var = env("CHISO_VAR_DIR")
