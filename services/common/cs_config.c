@@ -55,9 +55,6 @@ static void s_load(void)
     s_config.threads = s_pos_int("CHISO_THREADS", 8);
     s_config.max_body = s_pos_i64("CHISO_MAX_BODY", 1048576);
     s_config.max_upload = s_pos_i64("CHISO_MAX_UPLOAD", 20971520);
-    s_config.workers = s_pos_int("CHISO_WORKERS", 2);
-    if (s_config.workers > 256)
-        s_config.workers = 2;
 }
 
 const cs_config *cs_config_get(void)

@@ -14,10 +14,11 @@
  *    CHISO_WEB_DIR       static web UI folder                  [./web]
  *    CHISO_THREADS       gateway thread pool size              [8]
  *    CHISO_WORKERS       worker threads per service process, each with its own database
- *                        connection (1..256) [2]: measured with make bench on 2 cores, 2
- *                        threads gave 593 saves/s against 417/s with 1 and 551/s with 4
- *                        (one thread leaves a core idle while it waits on PostgreSQL; more
- *                        than the cores only add connections and contention)
+ *                        connection (1..256) [CS_WORKERS_DEFAULT = 4]: measured with make bench on 2 cores, score
+ *                        saves through the gateway ran 417/s with 1 thread, and in three
+ *                        paired runs 667/606/707 per s with 2 against 808/736/751 with 4 (a
+ *                        thread waits on PostgreSQL round trips most of a request, so twice
+ *                        the cores keeps both busy; the CPU per save did not change)
  *    CHISO_MAX_BODY      largest JSON body, bytes              [1048576]
  *    CHISO_MAX_UPLOAD    largest evidence file, bytes          [20971520] */
 #ifndef CS_CONFIG_H
@@ -39,8 +40,11 @@ typedef struct {
     int threads;
     int64_t max_body;
     int64_t max_upload;
-    int workers;
 } cs_config;
+
+/* Default of CHISO_WORKERS (measured, see above). cs_service_run reads the variable itself
+ * when it starts, not through cs_config_get, so a test may set it in a forked child. */
+#define CS_WORKERS_DEFAULT 4
 
 /* The process-wide configuration (read from the environment on first call). */
 const cs_config *cs_config_get(void);

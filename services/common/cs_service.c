@@ -544,7 +544,9 @@ int cs_service_run(const char *name, const ProtobufCServiceDescriptor *desc,
     signal(SIGPIPE, SIG_IGN);
 
     const cs_config *cfg = cs_config_get();
-    int64_t n = cfg->workers;
+    int64_t n = cs_env_int("CHISO_WORKERS", CS_WORKERS_DEFAULT);
+    if (n < 1 || n > 256)
+        n = CS_WORKERS_DEFAULT;
     s_service svc = {name, desc, rpcs, n_rpcs};
     void *zctx = zmq_ctx_new();
     s_thread_arg *args = calloc((size_t)n, sizeof *args);
