@@ -28,6 +28,7 @@
 #include "cs_client.h"
 #include "cs_log.h"
 #include "envelope.pb-c.h"
+#include "etag.h"
 #include "metrics.h"
 #include "openapi.h"
 #include "pbjson.h"
@@ -572,6 +573,17 @@ static void s_disposition(const char *name, char *buf, size_t len)
     snprintf(buf, len, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, enc);
 }
 
+/* Only a plain MIME token (with parameters such as "; charset=utf-8") goes into a header. */
+static bool s_mime_ok(const char *type)
+{
+    if (!type || !*type || strlen(type) >= 128)
+        return false;
+    for (const char *p = type; *p; p++)
+        if (!(isalnum((unsigned char) *p) || strchr("/.+-;= ", *p)))
+            return false;
+    return true;
+}
+
 static enum MHD_Result s_download(s_req *r, struct MHD_Connection *c, const ProtobufCMessage *out)
 {
     cs_err e;
@@ -595,10 +607,7 @@ static enum MHD_Result s_download(s_req *r, struct MHD_Connection *c, const Prot
         return MHD_NO;
     }
     /* the type was decided from the content at upload; still, only a plain MIME token */
-    bool type_ok = type && *type && strlen(type) < 128;
-    for (const char *p = type; type_ok && *p; p++)
-        if (!(isalnum((unsigned char) *p) || strchr("/.+-", *p)))
-            type_ok = false;
+    bool type_ok = s_mime_ok(type);
     s_disposition(name && *name ? name : sha, disp, sizeof disp);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type_ok ? type : "application/octet-stream");
     MHD_add_response_header(resp, "Content-Disposition", disp);
@@ -608,6 +617,58 @@ static enum MHD_Result s_download(s_req *r, struct MHD_Connection *c, const Prot
     MHD_destroy_response(resp);
     r->responded = true;
     r->status = 200;
+    return ret;
+}
+
+/* GW_RAW: the rpc's bytes as they are (see routes.h). */
+static enum MHD_Result s_raw(s_req *r, struct MHD_Connection *c, const ProtobufCMessage *out)
+{
+    size_t len = 0;
+    const uint8_t *bytes = pbjson_get_bytes(out, "content", &len);
+    const char *type = pbjson_get_string(out, "content_type");
+    const char *name = pbjson_get_string(out, "file_name");
+    const char *tag = pbjson_get_string(out, "etag");
+    const char *cache = pbjson_get_string(out, "cache_control");
+    if (tag && !*tag)
+        tag = NULL;
+    if (!bytes || !s_mime_ok(type) || (tag && !gw_etag_valid(tag)) ||
+        (cache && (strlen(cache) >= 128 || strpbrk(cache, "\r\n")))) {
+        cs_err e;
+        cs_err_internal(&e, "GW_RAW reply without content, with a bad content_type, etag or cache_control");
+        cs_err_detail(&e, "%s %s", r->method, r->url);
+        return s_send_error(r, c, &e);
+    }
+    char etag[140];
+    if (tag)
+        snprintf(etag, sizeof etag, "\"%s\"", tag);
+    int status = 200;
+    struct MHD_Response *resp;
+    if (tag && gw_etag_none_match(s_header(c, MHD_HTTP_HEADER_IF_NONE_MATCH), tag)) {
+        status = 304;
+        resp = MHD_create_response_from_buffer(0, (void *) "", MHD_RESPMEM_PERSISTENT);
+    } else {
+        resp = MHD_create_response_from_buffer(len, (void *) bytes, MHD_RESPMEM_MUST_COPY);
+    }
+    if (!resp)
+        return MHD_NO;
+    if (status == 200) {
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+        if (name && *name) {
+            char disp[1400];
+            s_disposition(name, disp, sizeof disp);
+            MHD_add_response_header(resp, "Content-Disposition", disp);
+        }
+    }
+    if (tag)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+    if (cache && *cache)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Request-Id", r->request_id);
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned) status, resp);
+    MHD_destroy_response(resp);
+    r->responded = true;
+    r->status = status;
     return ret;
 }
 
@@ -868,6 +929,8 @@ static enum MHD_Result s_api(s_req *r, struct MHD_Connection *c)
         goto fail;
     if (rt->flags & GW_DOWNLOAD)
         ret = s_download(r, c, out);
+    else if (rt->flags & GW_RAW)
+        ret = s_raw(r, c, out);
     else
         ret = s_send_json(r, c, 200, pbjson_to_json(out));
     pbjson_free(&out);

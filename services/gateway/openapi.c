@@ -99,19 +99,29 @@ static void s_add_route(const gw_route *r, void *arg)
                                 json_pack("{s:o, s:b}", "content", content, "required", 0));
         }
         json_t *ok;
-        if (r->flags & GW_DOWNLOAD)
+        if (r->flags & GW_RAW)
+            /* the rpc decides the media type per answer (JSON snapshot, XLSX, PDF, SVG) */
+            ok = json_pack("{s:s, s:{s:{s:{s:s}}}, s:{s:{s:{s:s, s:s}}}}",
+                           "description", "the bytes, as Content-Type says; ETag when the "
+                           "answer has one (If-None-Match -> 304)",
+                           "headers", "ETag", "schema", "type", "string",
+                           "content", "*/*", "schema", "type", "string", "format", "binary");
+        else if (r->flags & GW_DOWNLOAD)
             ok = json_pack("{s:s, s:{s:{s:{s:s, s:s}}}}", "description", "the file",
                            "content", "application/octet-stream", "schema", "type", "string",
                            "format", "binary");
         else
             ok = json_pack("{s:s, s:{s:{s:o}}}", "description", "success", "content",
                            "application/json", "schema", pbjson_schema_ref(md->output, doc->schemas));
-        json_object_set_new(op, "responses",
-                            json_pack("{s:o, s:o, s:o, s:o, s:o}", "200", ok,
+        json_t *responses = json_pack("{s:o, s:o, s:o, s:o, s:o}", "200", ok,
                                       "400", s_error_response("invalid input"),
                                       "401", s_error_response("no valid session"),
                                       "403", s_error_response("not allowed"),
-                                      "default", s_error_response("error")));
+                                      "default", s_error_response("error"));
+        if (r->flags & GW_RAW)
+            json_object_set_new(responses, "304", json_pack("{s:s}", "description",
+                                                            "not modified (If-None-Match)"));
+        json_object_set_new(op, "responses", responses);
     } else {
         json_object_set_new(op, "responses",
                             json_pack("{s:o}", "default", s_error_response("error")));

@@ -560,6 +560,20 @@ const char *pbjson_get_string(const ProtobufCMessage *m, const char *name)
     return *(char *const *) s_slot(m, f->offset);
 }
 
+const uint8_t *pbjson_get_bytes(const ProtobufCMessage *m, const char *name, size_t *len)
+{
+    const ProtobufCFieldDescriptor *f = pbjson_field(m->descriptor, name, PROTOBUF_C_TYPE_BYTES);
+    *len = 0;
+    if (!f || f->label == PROTOBUF_C_LABEL_REPEATED)
+        return NULL;
+    if (f->label == PROTOBUF_C_LABEL_OPTIONAL && f->quantifier_offset &&
+        !*(const protobuf_c_boolean *) s_slot(m, f->quantifier_offset))
+        return NULL;
+    const ProtobufCBinaryData *b = s_slot(m, f->offset);
+    *len = b->len;
+    return b->data ? b->data : (const uint8_t *) "";
+}
+
 /* ---------------------------------------------------------------------------------- */
 /* output                                                                              */
 

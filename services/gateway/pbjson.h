@@ -49,6 +49,10 @@ const ProtobufCFieldDescriptor *pbjson_field(const ProtobufCMessageDescriptor *d
 /* The value of a singular string field, or NULL when absent or not a string field. */
 const char *pbjson_get_string(const ProtobufCMessage *m, const char *name);
 
+/* The value of a singular bytes field (data and length), or NULL when absent or not a bytes
+ * field. Borrowed from m. */
+const uint8_t *pbjson_get_bytes(const ProtobufCMessage *m, const char *name, size_t *len);
+
 /* m as a JSON object (new reference). Absent optional fields are left out; repeated fields
  * are always arrays; points are numbers with at most two decimals. */
 json_t *pbjson_to_json(const ProtobufCMessage *m);

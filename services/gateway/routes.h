@@ -22,6 +22,12 @@ enum {
                                file_name: the gateway streams that file from the store */
     GW_CSV      = 1 << 3,   /* a text/csv body goes, as is, into the input's string field `csv` */
     GW_PORTAL   = 1 << 4,   /* portal client: X-API-Key instead of a session */
+    GW_RAW      = 1 << 5,   /* the rpc answers bytes to send as they are: output fields
+                               `content` (bytes), `content_type`, and optionally `file_name`
+                               (-> Content-Disposition: attachment, RFC 6266 filename*),
+                               `etag` (opaque, e.g. a SHA-256 hex: sent quoted; a matching
+                               If-None-Match is answered 304 without the bytes) and
+                               `cache_control`. Exports, published snapshots, charts. */
 };
 
 typedef struct {

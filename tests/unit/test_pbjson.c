@@ -285,6 +285,27 @@ static void test_set_text(void **state)
     pbjson_free(&m);
 }
 
+/* GW_RAW replies: the gateway reads the bytes field as it is, absent is NULL. */
+static void test_get_bytes(void **state)
+{
+    (void) state;
+    Chiso__Gwtest__All m = CHISO__GWTEST__ALL__INIT;
+    size_t len = 99;
+    assert_null(pbjson_get_bytes(&m.base, "blob", &len));
+    assert_int_equal(len, 0);
+    m.has_blob = 1;
+    assert_non_null(pbjson_get_bytes(&m.base, "blob", &len));     /* present and empty */
+    assert_int_equal(len, 0);
+    static const uint8_t raw[] = {0x00, 0xff, 'a', 0x00};
+    m.blob.data = (uint8_t *) raw;
+    m.blob.len = sizeof raw;
+    const uint8_t *b = pbjson_get_bytes(&m.base, "blob", &len);
+    assert_int_equal(len, sizeof raw);
+    assert_memory_equal(b, raw, sizeof raw);
+    assert_null(pbjson_get_bytes(&m.base, "text", &len));          /* not a bytes field */
+    assert_null(pbjson_get_bytes(&m.base, "nope", &len));
+}
+
 static void test_path_overrides_body(void **state)
 {
     (void) state;
@@ -389,6 +410,7 @@ int main(void)
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_set_text),
+        cmocka_unit_test(test_get_bytes),
         cmocka_unit_test(test_path_overrides_body),
         cmocka_unit_test(test_schema),
         cmocka_unit_test(test_mutations),
