@@ -14,7 +14,7 @@ const gw_route gw_routes_leadership[] = {
      "Leaders' content-4 scores of an agency with their mean, and its heads' discipline"},
     {"POST", "/api/v1/periods/{period_id}/tiebreaks", "leadership",
      &chiso__leadership__leadership__descriptor, "RecordTiebreak", GW_AUTH,
-     "Record a tie-break order of agencies of one group (leader)"},
+     "Record a tie-break order of the agencies of one tie (leader; any time, not phase-bound)"},
     {"GET", "/api/v1/periods/{period_id}/tiebreaks", "leadership",
      &chiso__leadership__leadership__descriptor, "ListTiebreaks", GW_AUTH,
      "Tie-break orders of the period, the latest per group marked current"},

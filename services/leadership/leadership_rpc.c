@@ -460,7 +460,10 @@ int leadership_record_tiebreak(cs_call *c, const ProtobufCMessage *in_, Protobuf
     if (in->n_agency_ids < 2)
         return cs_err_set(e, 400, "tiebreak_too_short", "agency_ids",
                           "Thứ tự cần ít nhất hai cơ quan", "An order needs at least two agencies");
-    if (cs_phase_require(c, in->period_id, 0, "leadership") != 0)
+    /* Not bound to the leadership phase: a tie shows itself only once results are
+     * computed, so a leader may order one at any time before publication (SPEC §12; after
+     * it, an order counts for the next version only). The period must exist. */
+    if (s_period(c, in->period_id, NULL) != 0)
         return -1;
 
     const char *prov = cs_call_int(c, cs_call_province(c));
@@ -513,18 +516,20 @@ int leadership_record_tiebreak(cs_call *c, const ProtobufCMessage *in_, Protobuf
                               PQgetvalue(r, 0, 0), in->group_code);
     }
 
-    /* The order this one supersedes, for the audit trail. */
+    /* The order this one supersedes, for the audit trail: the latest of the same tie (the
+     * same set of agencies). Orders of other ties of the group stay as they are. */
+    const char *ids = leadership_ids_literal(c, (const int64_t *)in->agency_ids, in->n_agency_ids);
     r = cs_call_exec(c,
         "SELECT id, array_to_json(agency_ids)::text FROM leadership.tiebreaks"
         " WHERE province_id = $1 AND period_id = $2 AND group_code = $3"
-        " ORDER BY id DESC LIMIT 1", 3, (const char *[]){prov, pid, in->group_code});
+        "   AND agency_ids @> $4::bigint[] AND agency_ids <@ $4::bigint[]"
+        " ORDER BY id DESC LIMIT 1", 4, (const char *[]){prov, pid, in->group_code, ids});
     if (!r)
         return -1;
     const char *old_json = PQntuples(r) == 0 ? NULL
         : cs_call_printf(c, "{\"tiebreak_id\": %lld, \"agency_ids\": %s}", cs_pg_ll(r, 0, 0),
                          PQgetvalue(r, 0, 1));
 
-    const char *ids = leadership_ids_literal(c, (const int64_t *)in->agency_ids, in->n_agency_ids);
     const char *pi[] = {prov, pid, in->group_code, ids, in->reason,
                         cs_call_int(c, cs_call_user(c))};
     r = cs_call_exec(c,
@@ -585,7 +590,9 @@ int leadership_list_tiebreaks(cs_call *c, const ProtobufCMessage *in_, ProtobufC
     PGresult *r = cs_call_exec(c,
         "SELECT id, group_code, agency_ids::text, reason, decided_by,"
         "       extract(epoch FROM decided_at)::bigint,"
-        "       id = max(id) OVER (PARTITION BY group_code)"
+        /* current: the latest order of its tie (the same set of agencies) */
+        "       id = max(id) OVER (PARTITION BY group_code,"
+        "                          (SELECT array_agg(x ORDER BY x) FROM unnest(agency_ids) x))"
         "  FROM leadership.tiebreaks"
         " WHERE province_id = $1 AND period_id = $2 AND ($3 = '' OR group_code = $3)"
         " ORDER BY group_code, id DESC", 3, p);

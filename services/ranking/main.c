@@ -9,6 +9,12 @@ int main(void)
         {"Compute", rank_rpc_compute, CS_RPC_WRITE},
         {"ListResults", rank_rpc_list_results, CS_RPC_READ},
         {"GetScorecard", rank_rpc_scorecard, CS_RPC_READ},
+        {"Approve", rank_rpc_approve, CS_RPC_WRITE},
+        {"Publish", rank_rpc_publish, CS_RPC_WRITE},
+        {"ListSnapshots", rank_rpc_list_snapshots, CS_RPC_READ},
+        {"PublicProvinces", rank_rpc_public_provinces, CS_RPC_READ},
+        {"PublicPeriods", rank_rpc_public_periods, CS_RPC_READ},
+        {"PublicSnapshot", rank_rpc_public_snapshot, CS_RPC_READ},
     };
     return cs_service_run("ranking", &chiso__ranking__ranking__descriptor, rpcs,
                           sizeof rpcs / sizeof rpcs[0]);

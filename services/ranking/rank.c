@@ -233,20 +233,23 @@ static long s_pos(const rank_tiebreak *t, long long id)
     return -1;
 }
 
-/* The latest recorded order of this group that names every member of the tie. */
-static const rank_tiebreak *s_find_order(const rank_tiebreak *tb, size_t ntb, const char *group,
-                                         const rank_result *members, size_t n)
+/* The latest recorded order of this group that names exactly the members of the tie
+ * (each once), or -1. */
+static long s_find_order(const rank_tiebreak *tb, size_t ntb, const char *group,
+                         const rank_result *members, size_t n)
 {
     for (size_t t = ntb; t-- > 0;) {
-        if (!tb[t].group || strcmp(tb[t].group, group) != 0)
+        if (!tb[t].group || strcmp(tb[t].group, group) != 0 || tb[t].n != n)
             continue;
         size_t i = 0;
         while (i < n && s_pos(&tb[t], members[i].id) >= 0)
             i++;
-        if (i == n)
-            return &tb[t];
+        if (i < n)
+            continue;
+        /* n distinct members found among n entries: the same set */
+        return (long)t;
     }
-    return NULL;
+    return -1;
 }
 
 /* Sort a tie by its position in a recorded order (insertion sort: ties are small, and
@@ -289,7 +292,7 @@ static void s_set_band(char *dst, const rank_band *b)
 
 /* Order, ranks, ties, bands and the quota of one group; g->agencies hold the sums. */
 static void s_rank_group(const rank_config *cfg, rank_group *g, const rank_tiebreak *tb,
-                         size_t ntb)
+                         size_t ntb, bool *applies)
 {
     rank_result *a = g->agencies;
     size_t n = g->n;
@@ -307,9 +310,10 @@ static void s_rank_group(const rank_config *cfg, rank_group *g, const rank_tiebr
             a[i].rank = (int)i + 1;
             unit_end[i] = j;
         } else {
-            const rank_tiebreak *order = s_find_order(tb, ntb, g->group, &a[i], j - i);
-            if (order) {
-                s_sort_by_order(&a[i], j - i, order);
+            long t = s_find_order(tb, ntb, g->group, &a[i], j - i);
+            if (t >= 0) {
+                applies[t] = true;
+                s_sort_by_order(&a[i], j - i, &tb[t]);
                 for (size_t k = i; k < j; k++) {
                     a[k].rank = (int)k + 1;
                     a[k].tie_resolved = true;
@@ -357,6 +361,8 @@ static void s_rank_group(const rank_config *cfg, rank_group *g, const rank_tiebr
         bool grant = cands > 0 && cands <= left;
         if (cands > 0 && !grant && left > 0) {
             g->publication_blocked_by_tie = true;
+            for (size_t k = i; k < j; k++)
+                a[k].blocks_publication = true;
             left = 0;
         }
         if (grant)
@@ -420,8 +426,10 @@ int rank_compute(const rank_config *cfg, const rank_agency *agencies, size_t n,
         r->disciplined = agencies[i].disciplined;
         rank_agency_sums(cfg, &agencies[i], r);
     }
+    o->tiebreak_applies = calloc(n_tiebreaks ? n_tiebreaks : 1, sizeof *o->tiebreak_applies);
+    o->n_tiebreaks = n_tiebreaks;
     for (size_t g = 0; g < o->n_groups; g++)
-        s_rank_group(cfg, &o->groups[g], tiebreaks, n_tiebreaks);
+        s_rank_group(cfg, &o->groups[g], tiebreaks, n_tiebreaks, o->tiebreak_applies);
     *out = o;
     return 0;
 }
@@ -434,6 +442,7 @@ void rank_outcome_destroy(rank_outcome **self_p)
     for (size_t g = 0; g < o->n_groups; g++)
         free(o->groups[g].agencies);
     free(o->groups);
+    free(o->tiebreak_applies);
     free(o);
     *self_p = NULL;
 }

@@ -92,7 +92,10 @@ typedef struct {
     const int64_t *content_max; /* [6] of its index set, or NULL: the configuration's */
 } rank_agency;
 
-/* A leader's recorded order of tied agencies in a group (latest last). */
+/* A leader's recorded order of tied agencies in a group (latest last). It applies to
+ * exactly the agencies it lists, when they form one pending tie (SPEC §12); an order naming
+ * more or fewer agencies than any tie is kept but applies to nothing. Of two orders of the
+ * same tie, the later one counts. */
 typedef struct {
     const char *group;
     const long long *agency_ids;
@@ -117,6 +120,7 @@ typedef struct {
     char band[RANK_CODE_LEN];
     char cchc_band[RANK_CODE_LEN];
     bool quota_candidate;       /* met a quota band's conditions */
+    bool blocks_publication;    /* member of the pending tie the quota's cut falls inside */
 } rank_result;
 
 typedef struct {
@@ -131,6 +135,8 @@ typedef struct {
 typedef struct {
     rank_group *groups;         /* by group code */
     size_t n_groups;
+    bool *tiebreak_applies;     /* [n_tiebreaks of rank_compute]: the order decided a tie */
+    size_t n_tiebreaks;
 } rank_outcome;
 
 /* Compute every group present in agencies. *out is allocated; free with

@@ -64,12 +64,11 @@ static const char SQL_LOAD[] =
     "  GROUP BY ic.index_set_id)"
     " SELECT json_build_object("
     "  'period', (SELECT json_build_object('id', p.id, 'year', p.year, 'config', p.config) FROM p),"
-    "  'tiebreaks', COALESCE((SELECT json_agg(json_build_object('group', t.group_code,"
-    "                                                         'ids', t.agency_ids)"
-    "                                       ORDER BY t.group_code)"
-    "    FROM (SELECT DISTINCT ON (group_code) group_code, agency_ids"
-    "          FROM leadership.tiebreaks WHERE period_id = $1"
-    "          ORDER BY group_code, id DESC) t), '[]'::json),"
+    /* Every recorded order, oldest first: each applies to exactly the tie it names, and
+     * of two orders of one tie the later counts (rank.h). */
+    "  'tiebreaks', COALESCE((SELECT json_agg(json_build_object('id', t.id,"
+    "                                 'group', t.group_code, 'ids', t.agency_ids) ORDER BY t.id)"
+    "    FROM leadership.tiebreaks t WHERE t.period_id = $1), '[]'::json),"
     "  'agencies', COALESCE((SELECT json_agg(json_build_object("
     "      'id', ag.id, 'code', ag.code, 'name', ag.name, 'group', ag.group_code,"
     "      'disciplined', disc.agency_id IS NOT NULL, 'content_max', cm.m,"
@@ -93,8 +92,7 @@ static int s_period_arg(cs_call *c, bool has, long long id)
     return 0;
 }
 
-/* Read and compute. *data and *outcome are heap objects: the caller destroys both. */
-static int s_compute(cs_call *c, long long period_id, const char *group, long long agency_id,
+int rank_rpc_load(cs_call *c, long long period_id, const char *group, long long agency_id,
                      rank_data **data, rank_outcome **outcome)
 {
     *data = NULL;
@@ -199,8 +197,7 @@ static Chiso__Ranking__Results *s_results_msg(cs_call *c, const rank_data *d,
     return res;
 }
 
-/* What a Compute call saw, for ranking.computations and the audit trail. */
-static char *s_summary_json(cs_call *c, const rank_outcome *o)
+char *rank_rpc_summary(cs_call *c, const rank_outcome *o)
 {
     json_t *root = json_array();
     for (size_t g = 0; g < o->n_groups; g++) {
@@ -233,10 +230,10 @@ int rank_rpc_compute(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **
         return -1;
     rank_data *d;
     rank_outcome *o;
-    if (s_compute(c, req->period_id, NULL, 0, &d, &o) < 0)
+    if (rank_rpc_load(c, req->period_id, NULL, 0, &d, &o) < 0)
         return -1;
     Chiso__Ranking__Results *res = s_results_msg(c, d, o);
-    const char *summary = s_summary_json(c, o);
+    const char *summary = rank_rpc_summary(c, o);
     s_free(&d, &o);
 
     const char *params[3] = {cs_call_int(c, cs_call_province(c)), cs_call_int(c, req->period_id),
@@ -269,7 +266,7 @@ int rank_rpc_list_results(cs_call *c, const ProtobufCMessage *in, ProtobufCMessa
     const char *group = req->group_code && *req->group_code ? req->group_code : NULL;
     rank_data *d;
     rank_outcome *o;
-    if (s_compute(c, req->period_id, group, 0, &d, &o) < 0)
+    if (rank_rpc_load(c, req->period_id, group, 0, &d, &o) < 0)
         return -1;
     *out = (ProtobufCMessage *)s_results_msg(c, d, o);
     s_free(&d, &o);
@@ -340,7 +337,7 @@ int rank_rpc_scorecard(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
         return cs_err_forbidden(cs_call_err(c));
     rank_data *d;
     rank_outcome *o;
-    if (s_compute(c, req->period_id, NULL, req->agency_id, &d, &o) < 0)
+    if (rank_rpc_load(c, req->period_id, NULL, req->agency_id, &d, &o) < 0)
         return -1;
     long idx = rank_data_find(d, req->agency_id);
     if (idx < 0) {

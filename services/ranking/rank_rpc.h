@@ -8,9 +8,29 @@
 #define RANK_RPC_H
 
 #include "cs_service.h"
+#include "rank.h"
+#include "rank_data.h"
+
+/* Read the period's data (one statement) and compute. group: one group or NULL; agency_id
+ * > 0: only that agency's group. *data and *outcome are heap objects: the caller destroys
+ * both (also when -1 is returned they are NULL). */
+int rank_rpc_load(cs_call *c, long long period_id, const char *group, long long agency_id,
+                  rank_data **data, rank_outcome **outcome);
+
+/* What a computation saw (per group G, quota, block; per agency rank, T, M, bands) as JSON
+ * text in the arena: stored by Compute, compared by Approve and Publish. */
+char *rank_rpc_summary(cs_call *c, const rank_outcome *o);
 
 int rank_rpc_compute(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 int rank_rpc_list_results(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 int rank_rpc_scorecard(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
+
+/* rank_publish.c: approval, publication, snapshots, the public reads (SPEC §12). */
+int rank_rpc_approve(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
+int rank_rpc_publish(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
+int rank_rpc_list_snapshots(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
+int rank_rpc_public_provinces(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
+int rank_rpc_public_periods(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
+int rank_rpc_public_snapshot(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 
 #endif
