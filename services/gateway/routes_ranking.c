@@ -30,11 +30,11 @@ const gw_route gw_routes_ranking[] = {
      "Periods of a province with published results and every version's SHA-256 (no login); "
      "404 not_published when none"},
     {"GET", "/api/v1/public/provinces/{province_code}/periods/{period_id}/results", "ranking",
-     &chiso__ranking__ranking__descriptor, "PublicSnapshot", GW_PUBLIC,
+     &chiso__ranking__ranking__descriptor, "PublicSnapshot", GW_PUBLIC | GW_RAW,
      "The latest published snapshot: exactly its canonical JSON bytes (RFC 8785), ETag = "
      "SHA-256; 404 not_published before publication (no login)"},
     {"GET", "/api/v1/public/provinces/{province_code}/periods/{period_id}/results/versions/{version}",
-     "ranking", &chiso__ranking__ranking__descriptor, "PublicSnapshot", GW_PUBLIC,
+     "ranking", &chiso__ranking__ranking__descriptor, "PublicSnapshot", GW_PUBLIC | GW_RAW,
      "One published version, immutable: exactly its canonical JSON bytes, ETag = SHA-256 (no login)"},
     {NULL, NULL, NULL, NULL, NULL, 0, NULL},
 };

@@ -231,6 +231,7 @@ int rank_data_from_json(const char *json, rank_data **out, cs_err *e)
     const json_t *tbs = json_object_get(root, "tiebreaks");
     size_t nt = json_array_size(tbs);
     d->tiebreaks = calloc(nt ? nt : 1, sizeof *d->tiebreaks);
+    d->tiebreak_ids = calloc(nt ? nt : 1, sizeof *d->tiebreak_ids);
     for (size_t t = 0; rc == 0 && t < nt; t++) {
         const json_t *tb = json_array_get(tbs, t);
         const json_t *ids = json_object_get(tb, "ids");
@@ -238,6 +239,7 @@ int rank_data_from_json(const char *json, rank_data **out, cs_err *e)
         long long *v = calloc(m ? m : 1, sizeof *v);
         for (size_t k = 0; k < m; k++)
             v[k] = (long long)json_integer_value(json_array_get(ids, k));
+        d->tiebreak_ids[d->n_tiebreaks] = (long long)json_integer_value(json_object_get(tb, "id"));
         d->tiebreaks[d->n_tiebreaks++] = (rank_tiebreak){
             .group = s_dup(json_object_get(tb, "group")), .agency_ids = v, .n = m};
         if (!d->tiebreaks[t].group)
@@ -280,6 +282,7 @@ void rank_data_destroy(rank_data **self_p)
         free((long long *)d->tiebreaks[t].agency_ids);
     }
     free(d->tiebreaks);
+    free(d->tiebreak_ids);
     free(d->agencies);
     free(d->inputs);
     free(d);

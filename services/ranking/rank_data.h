@@ -7,7 +7,7 @@
  *
  *  Document shape (points are integers in hundredths, absent values are null):
  *    {"period": {"id", "year", "config": {...}},
- *     "tiebreaks": [{"group", "ids": [...]}],          latest order per group
+ *     "tiebreaks": [{"id", "group", "ids": [...]}],    every recorded order, oldest first
  *     "agencies": [{"id", "code", "name", "group", "disciplined", "content_max": {"1": 4500},
  *                   "leaves": [{"code", "content", "title", "max", "na", "na_reason",
  *                               "self", "note", "r1", "r1c", "r2", "r2c", "survey",
@@ -45,6 +45,7 @@ typedef struct {
     size_t n_agencies;
     rank_agency *inputs;        /* rank.c's view of agencies, same order */
     rank_tiebreak *tiebreaks;
+    long long *tiebreak_ids;    /* leadership.tiebreaks.id of each, same order */
     size_t n_tiebreaks;
 } rank_data;
 

@@ -533,7 +533,6 @@ int rank_rpc_public_snapshot(cs_call *c, const ProtobufCMessage *in, ProtobufCMe
         return s_not_published(c);
     Chiso__Ranking__RawDocument *doc =
         (void *)cs_call_msg(c, &chiso__ranking__raw_document__descriptor);
-    int version = (int)cs_pg_ll(r, 0, 0);
     const char *bytes = PQgetvalue(r, 0, 1);
     doc->content_type = "application/json; charset=utf-8";
     doc->has_content = true;
@@ -541,8 +540,7 @@ int rank_rpc_public_snapshot(cs_call *c, const ProtobufCMessage *in, ProtobufCMe
     doc->content.data = cs_call_alloc(c, doc->content.len + 1);
     memcpy(doc->content.data, bytes, doc->content.len);
     doc->etag = cs_call_strdup(c, PQgetvalue(r, 0, 2));
-    doc->file_name = cs_call_printf(c, "ket-qua-%s-%lld-v%d.json", req->province_code,
-                                    (long long)req->period_id, version);
+    /* no file_name: shown inline in a browser, not offered as a download */
     /* A numbered version never changes; "latest" moves when a new version is published. */
     doc->cache_control = req->has_version ? "public, max-age=31536000, immutable"
                                           : "public, max-age=60, must-revalidate";

@@ -194,6 +194,27 @@ static Chiso__Ranking__Results *s_results_msg(cs_call *c, const rank_data *d,
             gm->agencies[i] = s_agency_msg(c, d, &rg->agencies[i]);
         res->groups[g] = gm;
     }
+    /* Every recorded order of the groups shown, and whether it decides a tie now. */
+    res->tiebreaks = (void *)cs_call_array(c, d->n_tiebreaks);
+    for (size_t t = 0; t < d->n_tiebreaks && t < o->n_tiebreaks; t++) {
+        const rank_tiebreak *tb = &d->tiebreaks[t];
+        bool shown = false;
+        for (size_t g = 0; g < o->n_groups && !shown; g++)
+            shown = strcmp(o->groups[g].group, tb->group) == 0;
+        if (!shown)
+            continue;
+        Chiso__Ranking__TiebreakStatus *ts =
+            (void *)cs_call_msg(c, &chiso__ranking__tiebreak_status__descriptor);
+        ts->has_id = ts->has_applies = true;
+        ts->id = d->tiebreak_ids[t];
+        ts->group_code = cs_call_strdup(c, tb->group);
+        ts->n_agency_ids = tb->n;
+        ts->agency_ids = cs_call_alloc(c, (tb->n ? tb->n : 1) * sizeof *ts->agency_ids);
+        for (size_t k = 0; k < tb->n; k++)
+            ts->agency_ids[k] = tb->agency_ids[k];
+        ts->applies = o->tiebreak_applies[t];
+        res->tiebreaks[res->n_tiebreaks++] = ts;
+    }
     return res;
 }
 

@@ -7,11 +7,13 @@ SHA-256, never changed afterwards; later changes make version n+1 and the older 
 stay readable; a pending tie blocks publication; another province reaches nothing."""
 
 import hashlib
+import http.client
 import json
 import os
 import subprocess
 import sys
 import unittest
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import api, assert_error, env, new_province, psql_app, psql_super  # noqa: E402
@@ -54,6 +56,19 @@ def jcs(value):
     raise AssertionError(f"a snapshot holds no real numbers: {value!r}")
 
 
+def raw_get(path, headers=None):
+    """GET without decoding: (status, body bytes, lower-case headers). The public snapshot
+    is checked as the bytes on the wire."""
+    u = urllib.parse.urlsplit(env("CHISO_URL").rstrip("/") + path)
+    conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=30)
+    try:
+        conn.request("GET", u.path, headers=headers or {})
+        r = conn.getresponse()
+        return r.status, r.read(), {k.lower(): v for k, v in r.headers.items()}
+    finally:
+        conn.close()
+
+
 def _play(name, scenario=None):
     mod = _load_module()
     ld = mod.Loader(mod.Api(env("CHISO_URL")), scenario or _scenario(name), 2025)
@@ -86,11 +101,12 @@ class TestPublication(unittest.TestCase):
         cls.code = p["code"] if st == 200 else None
         cls.leader = cls.ld.leaders[0][1]
 
-    def _public(self, version=None, code=None, headers=None):
+    def _path(self, version=None, code=None):
         path = f"/api/v1/public/provinces/{code or self.code}/periods/{self.pid}/results"
-        if version:
-            path += f"/versions/{version}"
-        return api("GET", path, headers=headers)
+        return path + (f"/versions/{version}" if version else "")
+
+    def _public(self, version=None, code=None, headers=None):
+        return api("GET", self._path(version, code), headers=headers)
 
     def _publish(self, body=None, token=None):
         pending = any(a.get("head_rating") == "pending_data"
@@ -101,11 +117,9 @@ class TestPublication(unittest.TestCase):
         return api("POST", f"/api/v1/periods/{self.pid}/publish", b, token=token or self.ld.admin)
 
     def _verify(self, version, expect_version):
-        st, body, h = self._public(version)
-        self.assertEqual(st, 200, body)
-        self.assertIsInstance(body, (bytes, dict))
-        raw = body if isinstance(body, bytes) else None
-        self.assertIsNotNone(raw, "the public snapshot must be served as its raw bytes")
+        st, raw, h = raw_get(self._path(version))
+        self.assertEqual(st, 200, raw)
+        self.assertTrue(h.get("content-type", "").startswith("application/json"), h)
         sha = hashlib.sha256(raw).hexdigest()
         self.assertEqual(h.get("etag"), f'"{sha}"')
         doc = json.loads(raw.decode("utf-8"))
@@ -157,11 +171,14 @@ class TestPublication(unittest.TestCase):
         self.assertEqual(raw1v, raw1)
         self.assertIn("immutable", hv.get("cache-control", ""))
         # If-None-Match with the ETag: 304, no body.
-        st, body, _ = self._public(1, headers={"If-None-Match": f'"{sha1}"'})
+        st, body, h304 = raw_get(self._path(1), {"If-None-Match": f'"{sha1}"'})
         self.assertEqual(st, 304, body)
-        self.assertFalse(body)
-        st, _, _ = self._public(1, headers={"If-None-Match": '"0000"'})
-        self.assertEqual(st, 200)
+        self.assertEqual(body, b"")
+        self.assertEqual(h304.get("etag"), f'"{sha1}"')
+        st, body, _ = raw_get(self._path(), {"If-None-Match": f'"{sha1}"'})
+        self.assertEqual(st, 304, body)
+        st, body, _ = raw_get(self._path(1), {"If-None-Match": '"0000"'})
+        self.assertEqual((st, body), (200, raw1))
 
         # Listed publicly now.
         st, plist, _ = api("GET", "/api/v1/public/provinces")
@@ -248,6 +265,21 @@ class TestTies(unittest.TestCase):
         for code in tied:
             self.assertIn(code, msg)
 
+        # An order naming more agencies than the tie is kept, shown, but does not apply.
+        other = [a["code"] for a in results["03"]["agencies"] if not a["tie_pending"]][0]
+        st, wide, _ = api("POST", f"/api/v1/periods/{pid}/tiebreaks",
+                          {"group_code": "03",
+                           "agency_ids": [ld.agency_ids[c] for c in tied + [other]],
+                           "reason": "Thứ tự rộng hơn đồng hạng"}, token=leader)
+        self.assertEqual(st, 200, wide)
+        st, res, _ = api("GET", f"/api/v1/periods/{pid}/results", token=ld.admin)
+        self.assertEqual(st, 200, res)
+        status = {t["id"]: t.get("applies", False) for t in res["tiebreaks"]}
+        self.assertFalse(status[wide["id"]])
+        self.assertEqual(sum(status.values()), 1)       # group 01's recorded order
+        self.assertTrue({g["group_code"]: g for g in res["groups"]}["03"]
+                        ["publication_blocked_by_tie"])
+
         # The leadership phase is closed: a leader still records the order of this tie,
         # and the order of group 01's other tie stays in force.
         st, tb, _ = api("POST", f"/api/v1/periods/{pid}/tiebreaks",
@@ -264,6 +296,10 @@ class TestTies(unittest.TestCase):
         # group 01: still ordered by its own recorded decision (A7 before A6)
         codes01 = [a["code"] for a in groups["01"]["agencies"]]
         self.assertLess(codes01.index("A7"), codes01.index("A6"))
+        status = {t["id"]: t.get("applies", False) for t in res["tiebreaks"]}
+        self.assertTrue(status[tb["id"]])
+        self.assertFalse(status[wide["id"]])
+        self.assertEqual(sum(status.values()), 2)
         # New results need a new approval before the first publication.
         assert_error(self, api("POST", f"/api/v1/periods/{pid}/publish", body_pub,
                                token=ld.admin), 409, "not_approved")
@@ -292,9 +328,8 @@ class TestLoadScenarioPublish(unittest.TestCase):
         url = p.stderr.strip().splitlines()[-1]
         base = env("CHISO_URL").rstrip("/")
         self.assertTrue(url.startswith(base + "/api/v1/public/"), url)
-        st, raw, h = api("GET", url[len(base):])
+        st, raw, h = raw_get(url[len(base):])
         self.assertEqual(st, 200, raw)
-        self.assertIsInstance(raw, bytes)
         self.assertEqual(h["etag"], '"%s"' % hashlib.sha256(raw).hexdigest())
         doc = json.loads(raw)
         self.assertEqual(jcs(doc).encode("utf-8"), raw)

@@ -537,6 +537,21 @@ static void test_ties(void **state)
     assert_string_equal(s_find(o, "T0")->band, "good");
     assert_string_equal(s_find(o, "T1")->band, "good");
     assert_string_equal(s_find(o, "C")->band, "good");
+    /* The tie the cut falls inside is named, nobody else. */
+    assert_true(s_find(o, "T0")->blocks_publication);
+    assert_true(s_find(o, "T1")->blocks_publication);
+    assert_false(s_find(o, "C")->blocks_publication);
+    rank_outcome_destroy(&o);
+
+    /* An order naming more agencies than the tie (T1, T0 and C) is kept but applies to
+     * nothing: the tie stays pending and publication blocked. */
+    long long wider[] = {1, 2, 3};
+    rank_tiebreak tw[] = {{.group = "03", .agency_ids = wider, .n = 3}};
+    o = s_run(&cfg, os, 10, tw, 1);
+    assert_true(o->groups[0].publication_blocked_by_tie);
+    assert_true(s_find(o, "T1")->tie_pending);
+    assert_int_equal(o->n_tiebreaks, 1);
+    assert_false(o->tiebreak_applies[0]);
     rank_outcome_destroy(&o);
 
     /* A leader's order resolves it: T1 first, excellent; no block. An order of another
@@ -554,6 +569,19 @@ static void test_ties(void **state)
     assert_false(g->agencies[0].tie_pending);
     assert_string_equal(g->agencies[0].band, "excellent");
     assert_string_equal(g->agencies[1].band, "good");
+    assert_true(o->tiebreak_applies[0]);
+    assert_false(o->tiebreak_applies[1]);
+    assert_false(o->tiebreak_applies[2]);
+    rank_outcome_destroy(&o);
+
+    /* Two orders of the same tie: the later counts, the earlier no longer applies. */
+    long long rev[] = {2, 1};
+    rank_tiebreak t2[] = {{.group = "03", .agency_ids = order, .n = 2},
+                          {.group = "03", .agency_ids = rev, .n = 2}};
+    o = s_run(&cfg, os, 10, t2, 2);
+    assert_string_equal(o->groups[0].agencies[0].code, "T0");
+    assert_false(o->tiebreak_applies[0]);
+    assert_true(o->tiebreak_applies[1]);
     rank_outcome_destroy(&o);
     o = s_run(&cfg, os, 10, &tb[1], 2);
     assert_true(o->groups[0].publication_blocked_by_tie);
