@@ -3,6 +3,7 @@
  *    chiso-admin create-sysadmin LOGIN    password on stdin (not echoed on a terminal),
  *                                         at least 8 characters; running it again for a
  *                                         sysadmin LOGIN sets the new password.
+ *    chiso-admin backup DIR / restore DIR  see backup.h (CHISO_DB_SUPER, CHISO_VAR_DIR)
  *
  *  Connects with CHISO_DB (the services' role): the transaction declares itself a system
  *  one (chiso.system), the only scope in which catalog.users admits rows without a
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
+#include "backup.h"
 #include "cs_config.h"
 
 #define PASSWORD_MIN 8
@@ -32,7 +34,8 @@ static bool s_login_valid(const char *s)
 
 static int s_usage(void)
 {
-    fprintf(stderr, "usage: chiso-admin create-sysadmin LOGIN   (password on stdin)\n");
+    fprintf(stderr, "usage: chiso-admin create-sysadmin LOGIN   (password on stdin)\n"
+                    "       chiso-admin backup DIR | restore DIR\n");
     return 2;
 }
 
@@ -142,5 +145,9 @@ int main(int argc, char **argv)
     }
     if (argc == 3 && strcmp(argv[1], "create-sysadmin") == 0)
         return s_create_sysadmin(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "backup") == 0)
+        return adm_backup(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "restore") == 0)
+        return adm_restore(argv[2]);
     return s_usage();
 }
