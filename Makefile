@@ -83,7 +83,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(SVC_LIBS) $(LIBCHISO)
 	    $(LDLIBS) -lcmocka -o $@
 
 # --- targets ----------------------------------------------------------------------------
-.PHONY: all bins deps run up down test unit blackbox bench clean
+.PHONY: all bins deps run up down test unit blackbox bench chaos clean
 .DEFAULT_GOAL := all
 
 all: $(BINS) $(UNIT_BINS)
@@ -118,6 +118,14 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory bins $(BENCH_BINS)
 	@$(SCRIPT_ENV) scripts/bench
+
+# Kill tests under load (scripts/chaos; the short form runs in make test: test_chaos.py),
+# a PostgreSQL failover under load (--failover, pg_auto_failover) and the system over three
+# network namespaces with hosts cut off (--hosts, needs root).
+chaos: deps
+	@$(MAKE) --no-print-directory bins
+	@$(SCRIPT_ENV) scripts/chaos && $(SCRIPT_ENV) scripts/chaos --failover && \
+	 $(SCRIPT_ENV) scripts/chaos --hosts
 
 clean:
 	rm -rf build

@@ -218,6 +218,29 @@ static void s_status(broker *self, char *buf, size_t cap)
     }
 }
 
+static bool s_same(zmq_msg_t *a, const void *data, size_t len)
+{
+    return zmq_msg_size(a) == len && memcmp(zmq_msg_data(a), data, len) == 0;
+}
+
+/* Does this broker hold the request (client, corr): waiting in a queue or with a worker?
+ * A client asks ("mmi.held") when a reply is long in coming, to tell a slow request from
+ * one its broker lost by dying (cs_client.c). */
+static bool s_holds(broker *self, zmq_msg_t *client, const void *corr, size_t corr_len)
+{
+    const void *id = zmq_msg_data(client);
+    size_t id_len = zmq_msg_size(client);
+    for (s_worker *w = self->workers; w; w = w->next)
+        if (w->busy && s_same(&w->busy->client, id, id_len) &&
+            s_same(&w->busy->corr, corr, corr_len))
+            return true;
+    for (s_service *s = self->services; s; s = s->next)
+        for (s_request *r = s->qhead; r; r = r->next)
+            if (s_same(&r->client, id, id_len) && s_same(&r->corr, corr, corr_len))
+                return true;
+    return false;
+}
+
 static void s_from_client(broker *self, cs_zmsg *m)
 {
     /* identity | "" | CSC1 | service | corr | flags | body */
@@ -233,6 +256,11 @@ static void s_from_client(broker *self, cs_zmsg *m)
         char list[4096];
         s_status(self, list, sizeof list);
         s_to_client(self, &m->f[0], name, &m->f[4], "OK", list, strlen(list));
+        return;
+    }
+    if (!strcmp(name, "mmi.held")) {
+        bool held = s_holds(self, &m->f[0], cs_zmsg_data(m, 6), cs_zmsg_size(m, 6));
+        s_to_client(self, &m->f[0], name, &m->f[4], "OK", held ? "1" : "0", 1);
         return;
     }
     s_service *s = self->queued < MAX_QUEUED ? s_service_get(self, name, true) : NULL;
@@ -275,7 +303,7 @@ static void s_from_worker(broker *self, cs_zmsg *m)
     switch (cmd) {
     case W_READY: {
         if (m->n != 5 || !s_valid_service(cs_zmsg_data(m, 4), cs_zmsg_size(m, 4)) ||
-            cs_zmsg_is(m, 4, "mmi.status")) {
+            (cs_zmsg_size(m, 4) >= 4 && !memcmp(cs_zmsg_data(m, 4), "mmi.", 4))) {
             cs_log_warn("worker READY with a bad service name dropped");
             return;
         }

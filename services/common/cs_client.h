@@ -7,7 +7,13 @@
  *  e set: 503 service_unavailable when no live worker took the request within
  *  CHISO_NOSVC_MS, 503 worker_lost when the worker died with it (retried once first when
  *  `retry` is true: reads and writes carrying an idempotency key), 504 timeout after
- *  CHISO_RPC_TIMEOUT_MS, 503 broker_unavailable when the request cannot be sent. Late replies to an earlier, abandoned request are discarded. */
+ *  CHISO_RPC_TIMEOUT_MS, 503 broker_unavailable when the request cannot be sent or the broker
+ *  stopped answering. While waiting, the client asks the broker every CHISO_HEARTBEAT_MS x
+ *  CHISO_LIVENESS whether it still holds the request ("mmi.held", docs/DESIGN.md §2), so a
+ *  broker that restarted or died is noticed in seconds, not at the timeout; a retryable call
+ *  is then sent once more on a fresh socket. `endpoint` may list several brokers,
+ *  comma-separated: a silent one is left for the next. Late replies to an earlier, abandoned
+ *  request are discarded. */
 #ifndef CS_CLIENT_H
 #define CS_CLIENT_H
 

@@ -19,6 +19,8 @@
  *                        paired runs 667/606/707 per s with 2 against 808/736/751 with 4 (a
  *                        thread waits on PostgreSQL round trips most of a request, so twice
  *                        the cores keeps both busy; the CPU per save did not change)
+ *    CHISO_DB_IDLE_TX_MS the server ends a service's session left idle inside a transaction
+ *                        this long (its process cut off or frozen), releasing its locks [10000]
  *    CHISO_MAX_BODY      largest JSON body, bytes              [1048576]
  *    CHISO_MAX_UPLOAD    largest evidence file, bytes          [20971520] */
 #ifndef CS_CONFIG_H

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include "cs_config.h"
 #include "cs_log.h"
 
 /* Statements are prepared, transparently: cs_db_exec prepares each distinct SQL text once
@@ -222,6 +223,24 @@ static int s_unavailable(cs_err *e, const char *why)
     return -1;
 }
 
+/* The session's own limits, set once per connection. A transaction left open by a process
+ * that can no longer talk to the server (its host cut off from the network, frozen) keeps
+ * its locks until the server notices: with no traffic that is never, and whoever retries
+ * the same request elsewhere waits on those locks (the idempotency record, the rows). So
+ * the server ends a session idle inside a transaction for CHISO_DB_IDLE_TX_MS (a handler is
+ * never idle that long between two statements of its transaction). Failure here is not
+ * fatal: the connection works without it. */
+static void s_session_setup(PGconn *conn)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SET idle_in_transaction_session_timeout = %lld",
+             (long long)cs_env_int("CHISO_DB_IDLE_TX_MS", 10000));
+    PGresult *r = PQexec(conn, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        cs_log_warn("database: %s failed: %s", sql, PQerrorMessage(conn));
+    PQclear(r);
+}
+
 PGconn *cs_db_conn(cs_db *self, cs_err *e)
 {
     if (self->conn && PQstatus(self->conn) == CONNECTION_OK)
@@ -232,6 +251,7 @@ PGconn *cs_db_conn(cs_db *self, cs_err *e)
         PQreset(self->conn);
         if (PQstatus(self->conn) == CONNECTION_OK) {
             cs_log_warn("database connection re-established");
+            s_session_setup(self->conn);
             return self->conn;
         }
         s_drop_conn(self);
@@ -242,6 +262,7 @@ PGconn *cs_db_conn(cs_db *self, cs_err *e)
         s_drop_conn(self);
         return NULL;
     }
+    s_session_setup(self->conn);
     return self->conn;
 }
 
@@ -291,7 +312,9 @@ static void s_map_error(cs_db *self, const PGresult *r, cs_err *e)
         cs_err_set(e, 500, "internal", NULL,  "Lỗi nội bộ của hệ thống.",
                    "Internal error.");
     } else if (!strncmp(state, "08", 2) || !strcmp(state, "57P01") ||
-               !strcmp(state, "57P02") || !strcmp(state, "57P03")) {
+               !strcmp(state, "57P02") || !strcmp(state, "57P03") || !strcmp(state, "25P03")) {
+        /* 25P03: the server ended this session, idle inside a transaction too long (see
+         * s_session_setup); the transaction is gone and may be run again. */
         self->retryable = true;
         s_unavailable(e, msg);
         return;

@@ -474,6 +474,7 @@ typedef struct {
     const s_service *svc;
     void *zctx;
     int index;
+    const char *broker;     /* this thread's broker, one of CHISO_BROKER's list */
 } s_thread_arg;
 
 static void *s_worker_thread(void *arg)
@@ -482,7 +483,7 @@ static void *s_worker_thread(void *arg)
     const cs_config *cfg = cs_config_get();
     cs_db *db = cs_db_new(cfg->db);
     cs_db *side = NULL;
-    cs_worker *w = cs_worker_new(a->zctx, cfg->broker, a->svc->name);
+    cs_worker *w = cs_worker_new(a->zctx, a->broker, a->svc->name);
     if (!db || !w) {
         cs_log_error("worker %d: cannot start", a->index);
         cs_worker_destroy(&w);
@@ -548,6 +549,18 @@ int cs_service_run(const char *name, const ProtobufCServiceDescriptor *desc,
     if (n < 1 || n > 256)
         n = CS_WORKERS_DEFAULT;
     s_service svc = {name, desc, rpcs, n_rpcs};
+    /* CHISO_BROKER may list several brokers (comma-separated): the worker threads are dealt
+     * out among them in turn, so every broker has workers of every service and either can
+     * carry the load while the other is down. */
+    char *brokers = strdup(cfg->broker);
+    const char *list[8];
+    int n_brokers = 0;
+    char *save = NULL;
+    for (char *tok = brokers ? strtok_r(brokers, ", ", &save) : NULL; tok && n_brokers < 8;
+         tok = strtok_r(NULL, ", ", &save))
+        list[n_brokers++] = tok;
+    if (n_brokers == 0)
+        list[n_brokers++] = cfg->broker;
     void *zctx = zmq_ctx_new();
     s_thread_arg *args = calloc((size_t)n, sizeof *args);
     pthread_t *threads = calloc((size_t)n, sizeof *threads);
@@ -556,7 +569,7 @@ int cs_service_run(const char *name, const ProtobufCServiceDescriptor *desc,
     atomic_store(&s_stop, false);
     int started = 0;
     for (int i = 0; i < n; i++) {
-        args[i] = (s_thread_arg){&svc, zctx, i};
+        args[i] = (s_thread_arg){&svc, zctx, i, list[i % n_brokers]};
         if (pthread_create(&threads[i], NULL, s_worker_thread, &args[i]) != 0)
             break;
         started++;
@@ -576,6 +589,7 @@ int cs_service_run(const char *name, const ProtobufCServiceDescriptor *desc,
     zmq_ctx_term(zctx);
     free(threads);
     free(args);
+    free(brokers);
     cs_log_info("service %s stopped%s", name, sig > 0 ? " by signal" : "");
     return started > 0 ? 0 : 1;
 }

@@ -338,6 +338,52 @@ static void test_oversized_message_is_dropped(void **state)
     s_echo(6001);
 }
 
+/* The broker dies and a new one takes its port while a request is with a worker: the
+ * client asks the new broker whether it holds the request (mmi.held), hears "no", and
+ * answers worker_lost (outcome unknown) instead of waiting for its deadline; a retryable
+ * call is sent again and answered. */
+static void test_request_in_flight_when_the_broker_restarts(void **state)
+{
+    (void)state;
+    pid_t slow = s_fork_worker("slow", 2 * 1000 * 1000);
+    assert_int_equal(s_wait_status("echo=1,slow=1") == 0 || s_wait_status("slow=1,echo=1") == 0,
+                     1);
+    pid_t old = s_broker;
+    pid_t successor = fork();
+    if (successor == 0) {
+        /* Kill the broker mid-request and become the new one, on the same port. */
+        usleep(200000);
+        kill(old, SIGKILL);
+        s_child_signals();
+        void *ctx = zmq_ctx_new();
+        broker_opts o = {s_endpoint, 100, 3, NOSVC_MS, MAX_MSG, 10000};
+        broker *b = NULL;
+        for (int i = 0; i < 50 && !b; i++) {
+            b = broker_new(ctx, &o);
+            if (!b)
+                usleep(20000);  /* the port is freed when the old one is reaped */
+        }
+        int rc = b ? broker_run(b, &s_child_stop) : -1;
+        broker_destroy(&b);
+        zmq_ctx_term(ctx);
+        _exit(rc == 0 ? 0 : 1);
+    }
+    uint8_t *rep = NULL;
+    size_t len = 0;
+    cs_err e;
+    cs_err_clear(&e);
+    int rc = cs_client_call(s_client, "slow", (const uint8_t *)"x", 1, false, &rep, &len, &e);
+    waitpid(old, NULL, 0);
+    s_broker = successor;
+    assert_int_equal(rc, -1);
+    assert_int_equal(e.status, 503);
+    assert_string_equal(e.code, "worker_lost");
+    /* The echo worker joins the new broker; a retryable call goes through. */
+    s_reap(&slow);
+    assert_int_equal(s_wait_status("echo=1"), 0);
+    s_echo(6500);
+}
+
 static void test_worker_reconnects_after_broker_restart(void **state)
 {
     (void)state;
@@ -452,6 +498,7 @@ int main(void)
         cmocka_unit_test(test_no_worker_answers_nosvc_while_others_serve),
         cmocka_unit_test(test_oversized_message_is_dropped),
         cmocka_unit_test(test_service_runtime_errors),
+        cmocka_unit_test(test_request_in_flight_when_the_broker_restarts),
         cmocka_unit_test(test_worker_reconnects_after_broker_restart),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
