@@ -271,6 +271,18 @@ class CpuMeter:
         ticks["PostgreSQL"] = pg
         return ticks
 
+    def peak_rss_mb(self):
+        """Peak resident memory (VmHWM) of each chiso process so far, in MB."""
+        out = {}
+        for pid, name in self.pids.items():
+            try:
+                with open(f"/proc/{pid}/status") as f:
+                    kb = next(int(l.split()[1]) for l in f if l.startswith("VmHWM:"))
+            except (OSError, StopIteration):
+                continue
+            out[name] = kb / 1024
+        return out
+
     def since(self, before, n):
         """Milliseconds of CPU per operation since `before`, for n operations."""
         after = self.sample()
@@ -286,6 +298,15 @@ def cpu_table(rows):
     for label, ms in rows:
         out.append(f"| {label} | " + " | ".join(f"{ms.get(p, 0):.2f}" for p in procs)
                    + f" | {sum(ms.values()):.2f} |")
+    return out
+
+
+def rss_table(after_saves, after_all):
+    """Markdown table of peak RSS per chiso process: after the save load, and at the end."""
+    procs = sorted(after_all, key=lambda p: (p != "gateway", p))
+    out = ["| peak RSS (MB) | " + " | ".join(procs) + " |", "|---" * (len(procs) + 1) + "|"]
+    out.append("| after the saves | " + " | ".join(f"{after_saves.get(p, 0):.1f}" for p in procs) + " |")
+    out.append("| end of the bench (ranking included) | " + " | ".join(f"{after_all.get(p, 0):.1f}" for p in procs) + " |")
     return out
 
 
@@ -346,6 +367,7 @@ def main():
     before = meter.sample()
     gw = run_json([os.path.join(BIN, "chiso-loadgen"), "127.0.0.1", port, str(CLIENTS), script])
     cpu_save = meter.since(before, SAVES)
+    rss_save = meter.peak_rss_mb()
     os.unlink(script)
     audited, wrong = check_saves(first, period[first], expected)
     say(f"{SAVES} single-row inserts through libpq, {CLIENTS} connections")
@@ -370,6 +392,7 @@ def main():
     before = meter.sample()
     one = statistics.median(compute(first) for _ in range(5))
     cpu_compute = meter.since(before, 5)
+    rss_all = meter.peak_rss_mb()
     t = time.perf_counter()
     for p in provinces:
         compute(p)
@@ -400,6 +423,8 @@ def main():
         *cpu_table([("score save through the gateway", cpu_save),
                     ("libpq single-row insert (its connection start-ups included)", cpu_insert),
                     (f"ranking compute, 1 province", cpu_compute)]),
+        "",
+        *rss_table(rss_save, rss_all),
         "",
         f"Whole bench {time.time() - t0:.0f} s.",
     ]

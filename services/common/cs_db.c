@@ -430,12 +430,36 @@ static void s_rollback(cs_db *self)
 int cs_db_tx(cs_db *self, long long province_id, long long user_id, bool system_scope,
              bool read_only, cs_db_tx_fn fn, void *arg, cs_err *e)
 {
-    char prov[24] = "", user[24] = "";
-    if (province_id > 0)
-        snprintf(prov, sizeof prov, "%lld", province_id);
-    if (user_id > 0)
-        snprintf(user, sizeof user, "%lld", user_id);
-    const char *params[3] = {prov, user, system_scope ? "on" : "off"};
+    cs_db_who who = {.province_id = province_id, .user_id = user_id,
+                     .system_scope = system_scope};
+    return cs_db_tx_as(self, &who, read_only, fn, arg, e);
+}
+
+/* The tenant of the transaction, and with a session the check that it is still current. */
+static const char SQL_TENANT[] =
+    "SELECT set_config('chiso.province_id', $1, true),"
+    " set_config('chiso.user_id', $2, true),"
+    " set_config('chiso.system', $3, true)";
+static const char SQL_TENANT_SESSION[] =
+    "SELECT set_config('chiso.province_id', $1, true),"
+    " set_config('chiso.user_id', $2, true),"
+    " set_config('chiso.system', $3, true),"
+    " catalog.session_current($4::bytea, nullif($2, '')::bigint, nullif($1, '')::bigint,"
+    "                         nullif($5, '')::bigint, $6::text[])";
+
+int cs_db_tx_as(cs_db *self, const cs_db_who *who, bool read_only, cs_db_tx_fn fn, void *arg,
+                cs_err *e)
+{
+    char prov[24] = "", user[24] = "", agency[24] = "";
+    if (who->province_id > 0)
+        snprintf(prov, sizeof prov, "%lld", who->province_id);
+    if (who->user_id > 0)
+        snprintf(user, sizeof user, "%lld", who->user_id);
+    if (who->agency_id > 0)
+        snprintf(agency, sizeof agency, "%lld", who->agency_id);
+    bool check = who->session_sha256 != NULL;
+    const char *params[6] = {prov, user, who->system_scope ? "on" : "off", who->session_sha256,
+                             agency, who->roles ? who->roles : "{}"};
 
     for (int attempt = 1;; attempt++) {
         cs_err_clear(e);
@@ -447,14 +471,15 @@ int cs_db_tx(cs_db *self, long long province_id, long long user_id, bool system_
         self->in_tx = true;
         /* The tenant lives for this transaction only (is_local = true), so a pooled or
          * reused connection never carries one caller's tenant into the next call. */
-        r = cs_db_exec(self, e,
-                       "SELECT set_config('chiso.province_id', $1, true),"
-                       " set_config('chiso.user_id', $2, true),"
-                       " set_config('chiso.system', $3, true)",
-                       3, params);
+        r = cs_db_exec(self, e, check ? SQL_TENANT_SESSION : SQL_TENANT, check ? 6 : 3, params);
         if (!r)
             goto failed;
+        bool stale = check && strcmp(PQgetvalue(r, 0, 3), "t") != 0;
         PQclear(r);
+        if (stale) {
+            cs_err_session_stale(e);
+            goto failed;
+        }
         if (fn(self, arg, e) != 0) {
             if (!cs_err_isset(e))
                 cs_err_internal(e, "transaction body failed without an error");

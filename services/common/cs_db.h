@@ -43,4 +43,18 @@ typedef int (*cs_db_tx_fn)(cs_db *db, void *arg, cs_err *e);
 int cs_db_tx(cs_db *self, long long province_id, long long user_id, bool system_scope,
              bool read_only, cs_db_tx_fn fn, void *arg, cs_err *e);
 
+/* Who a transaction runs for. With session_sha256 (bytea text "\\x..."), the statement that
+ * sets the tenant also asks catalog.session_current() whether that session is still live
+ * and its user still has this province, agency and roles (a text[] literal): when not, the
+ * transaction ends there with 401 session_stale (CS_ERR_SESSION_STALE), before fn runs. The
+ * check rides on a statement sent anyway, so it costs no round trip. */
+typedef struct {
+    long long province_id, user_id, agency_id;
+    bool system_scope;
+    const char *session_sha256;
+    const char *roles;
+} cs_db_who;
+int cs_db_tx_as(cs_db *self, const cs_db_who *who, bool read_only, cs_db_tx_fn fn, void *arg,
+                cs_err *e);
+
 #endif

@@ -97,6 +97,13 @@ int cs_err_unauthenticated(cs_err *e)
                       "Cần đăng nhập.", "Authentication required.");
 }
 
+int cs_err_session_stale(cs_err *e)
+{
+    return cs_err_set(e, 401, CS_ERR_SESSION_STALE, NULL,
+                      "Phiên đăng nhập đã kết thúc hoặc quyền của người dùng đã thay đổi.",
+                      "The session has ended or the user's rights have changed.");
+}
+
 int cs_err_conflict(cs_err *e, const char *code, const char *vi, const char *en)
 {
     return cs_err_set(e, 409, code ? code : "conflict", NULL, 

@@ -53,5 +53,9 @@ int cs_err_forbidden(cs_err *e);                             /* 403 forbidden */
 int cs_err_unauthenticated(cs_err *e);                       /* 401 unauthenticated */
 int cs_err_conflict(cs_err *e, const char *code, const char *vi, const char *en); /* 409 */
 int cs_err_internal(cs_err *e, const char *detail);          /* 500 internal; detail logged, not shown */
+/* 401 session_stale: the session the context came from ended or its user changed since the
+ * gateway resolved it (cs_db_tx_as); the gateway resolves it again and retries once. */
+#define CS_ERR_SESSION_STALE "session_stale"
+int cs_err_session_stale(cs_err *e);
 
 #endif

@@ -403,6 +403,40 @@ static uint8_t *s_pack_error(const cs_err *e, size_t *len)
     return buf;
 }
 
+/* The transaction's tenant from the context; with the session's hash, so the transaction
+ * first checks that the session is still what the gateway resolved (cs_db_tx_as). */
+static void s_who(cs_call *c, cs_db_who *who)
+{
+    const Chiso__Context *x = cs_call_ctx(c);
+    *who = (cs_db_who){.province_id = cs_call_province(c), .user_id = cs_call_user(c),
+                       .agency_id = cs_call_agency(c),
+                       .system_scope = cs_call_has_role(c, "sysadmin")};
+    if (!x->has_session_sha256 || x->session_sha256.len != crypto_hash_sha256_BYTES ||
+        !who->user_id)
+        return;
+    who->session_sha256 = s_hex(c, x->session_sha256.data, x->session_sha256.len);
+    /* {"role","role"}: quoted, so any text stays one element */
+    size_t n = 3;
+    for (size_t i = 0; i < x->n_roles; i++)
+        n += 3 + 2 * strlen(x->roles[i] ? x->roles[i] : "");
+    char *lit = cs_call_alloc(c, n), *p = lit;
+    *p++ = '{';
+    for (size_t i = 0; i < x->n_roles; i++) {
+        if (i)
+            *p++ = ',';
+        *p++ = '"';
+        for (const char *r = x->roles[i] ? x->roles[i] : ""; *r; r++) {
+            if (*r == '"' || *r == '\\')
+                *p++ = '\\';
+            *p++ = *r;
+        }
+        *p++ = '"';
+    }
+    *p++ = '}';
+    *p = '\0';
+    who->roles = lit;
+}
+
 /* Handle one packed chiso.Request; answers the packed chiso.Reply (malloc'd). */
 static uint8_t *s_handle(const s_service *svc, cs_db *db, cs_db **side, const uint8_t *body,
                          size_t len, size_t *out_len)
@@ -436,10 +470,11 @@ static uint8_t *s_handle(const s_service *svc, cs_db *db, cs_db **side, const ui
         goto done;
     }
     bool write = c.handler->flags & CS_RPC_WRITE;
+    cs_db_who who;
+    s_who(&c, &who);
     /* c.err is the transaction's error: cleared before every attempt, so a retried
      * transaction that then succeeds carries no stale error. */
-    if (cs_db_tx(db, cs_call_province(&c), cs_call_user(&c), cs_call_has_role(&c, "sysadmin"),
-                 !write, s_tx_body, &c, &c.err) == 0 && c.reply) {
+    if (cs_db_tx_as(db, &who, !write, s_tx_body, &c, &c.err) == 0 && c.reply) {
         out = malloc(c.reply_len ? c.reply_len : 1);
         if (!out)
             s_oom();

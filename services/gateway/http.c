@@ -33,6 +33,7 @@
 #include "openapi.h"
 #include "pbjson.h"
 #include "router.h"
+#include "session_cache.h"
 #include "upload.h"
 
 /* Slack over CHISO_MAX_UPLOAD for a multipart body's part headers and boundaries. */
@@ -44,6 +45,7 @@ struct gw_http {
     void *zmq;
     struct MHD_Daemon *daemon;
     char *openapi;                  /* rendered once: the route table is static */
+    gw_sessions *sessions;          /* resolved sessions, kept briefly (session_cache.h) */
     pthread_mutex_t lock;           /* guards clients */
     cs_client **clients;
     size_t n_clients;
@@ -727,6 +729,32 @@ static int s_unauthenticated(cs_err *e)
                       "Authentication required (session missing, invalid or expired)%s", "");
 }
 
+/* gw_sessions_fetch_fn: the catalog's ResolveSession. */
+static int s_fetch_session(void *arg, const char *token, Chiso__SessionInfo **si, cs_err *e)
+{
+    s_req *r = arg;
+    Chiso__ResolveSessionRequest rs = CHISO__RESOLVE_SESSION_REQUEST__INIT;
+    rs.session_token = (char *) token;
+    Chiso__Context anon = CHISO__CONTEXT__INIT;
+    anon.request_id = r->request_id;
+    anon.lang = (char *) r->lang;
+    return s_call(r->h, "catalog", "ResolveSession", &anon, &rs.base,
+                  &chiso__session_info__descriptor, true, (ProtobufCMessage **) si, e);
+}
+
+static void s_ctx_session(Chiso__Context *ctx, const Chiso__SessionInfo *si)
+{
+    ctx->has_user_id = 1;
+    ctx->user_id = si->user_id;
+    ctx->has_province_id = 1;
+    ctx->province_id = si->has_province_id ? si->province_id : 0;
+    ctx->has_agency_id = 1;
+    ctx->agency_id = si->has_agency_id ? si->agency_id : 0;
+    ctx->n_roles = si->n_roles;
+    ctx->roles = si->roles;
+    ctx->login = si->login;
+}
+
 static enum MHD_Result s_api(s_req *r, struct MHD_Connection *c)
 {
     cs_err e;
@@ -753,6 +781,7 @@ static enum MHD_Result s_api(s_req *r, struct MHD_Connection *c)
 
     ProtobufCMessage *in = NULL, *out = NULL;
     Chiso__SessionInfo *si = NULL;
+    uint8_t sha[GW_SESSION_HASH];
     enum MHD_Result ret;
     const char *ctype = s_header(c, MHD_HTTP_HEADER_CONTENT_TYPE);
     const char *api_key = NULL;
@@ -800,35 +829,11 @@ static enum MHD_Result s_api(s_req *r, struct MHD_Connection *c)
                 goto fail;
             }
         }
-        Chiso__ResolveSessionRequest rs = CHISO__RESOLVE_SESSION_REQUEST__INIT;
-        rs.session_token = (char *) token;
-        Chiso__Context anon = CHISO__CONTEXT__INIT;
-        anon.request_id = r->request_id;
-        anon.lang = (char *) r->lang;
-        anon.client_ip = client_ip;
-        ProtobufCMessage *sm = NULL;
-        if (s_call(r->h, "catalog", "ResolveSession", &anon, &rs.base,
-                   &chiso__session_info__descriptor, true, &sm, &e) != 0) {
-            if (e.status == 401 || e.status == 403 || e.status == 404)
-                s_unauthenticated(&e);
+        if (gw_sessions_resolve(r->h->sessions, token, false, s_fetch_session, r, sha, &si, &e) != 0)
             goto fail;
-        }
-        si = (Chiso__SessionInfo *) sm;
-        /* the catalog refuses expired sessions; an answer saying otherwise is not trusted */
-        if (!si->has_user_id || si->user_id <= 0 ||
-            (si->has_expires_at && si->expires_at > 0 && si->expires_at < (int64_t) time(NULL))) {
-            s_unauthenticated(&e);
-            goto fail;
-        }
-        ctx.has_user_id = 1;
-        ctx.user_id = si->user_id;
-        ctx.has_province_id = 1;
-        ctx.province_id = si->has_province_id ? si->province_id : 0;
-        ctx.has_agency_id = 1;
-        ctx.agency_id = si->has_agency_id ? si->agency_id : 0;
-        ctx.n_roles = si->n_roles;
-        ctx.roles = si->roles;
-        ctx.login = si->login;
+        ctx.has_session_sha256 = 1;
+        ctx.session_sha256 = (ProtobufCBinaryData){sizeof sha, sha};
+        s_ctx_session(&ctx, si);
     }
     /* 2. body (an error found while it streamed in is the answer now) */
     if (r->failed) {
@@ -925,8 +930,21 @@ static enum MHD_Result s_api(s_req *r, struct MHD_Connection *c)
 
     /* 5. the call */
     bool retry = strcmp(r->method, "GET") == 0 || ctx.idempotency_key != NULL;
-    if (s_call(r->h, rt->service, rt->rpc, &ctx, in, md->output, retry, &out, &e) != 0)
+    int rc = s_call(r->h, rt->service, rt->rpc, &ctx, in, md->output, retry, &out, &e);
+    if (rc != 0 && si && strcmp(e.code, CS_ERR_SESSION_STALE) == 0) {
+        /* the kept session ended or its user changed: refused before anything ran, so
+         * asked again at the catalog and run once more with what it says now */
+        chiso__session_info__free_unpacked(si, NULL);
+        si = NULL;
+        if (gw_sessions_resolve(r->h->sessions, token, true, s_fetch_session, r, sha, &si, &e) != 0)
+            goto fail;
+        s_ctx_session(&ctx, si);
+        rc = s_call(r->h, rt->service, rt->rpc, &ctx, in, md->output, retry, &out, &e);
+    }
+    if (rc != 0)
         goto fail;
+    if (si && strcmp(rt->rpc, "Logout") == 0 && strcmp(rt->service, "catalog") == 0)
+        gw_sessions_drop(r->h->sessions, sha);
     if (rt->flags & GW_DOWNLOAD)
         ret = s_download(r, c, out);
     else if (rt->flags & GW_RAW)
@@ -1119,6 +1137,10 @@ gw_http *gw_http_new(const cs_config *cfg, void *zmq_ctx, cs_err *e)
     if (problems)
         cs_log_error("route table: %d problem(s), see above", problems);
     h->openapi = gw_openapi_render();
+    h->sessions = gw_sessions_new((size_t) cs_env_int("CHISO_SESSION_CACHE", 4096),
+                                  cs_env_int("CHISO_SESSION_CACHE_MS", 60000));
+    if (!h->sessions)
+        abort();
     if (sodium_init() < 0) {
         cs_err_internal(e, "libsodium init failed");
         gw_http_destroy(&h);
@@ -1153,6 +1175,7 @@ void gw_http_destroy(gw_http **self_p)
         cs_client_destroy(&h->clients[i]);
     free(h->clients);
     gw_upload_shutdown();
+    gw_sessions_destroy(&h->sessions);
     free(h->openapi);
     pthread_mutex_destroy(&h->lock);
     free(h);
