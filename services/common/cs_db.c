@@ -31,17 +31,31 @@ typedef struct {
     char name[40];
 } cs_db_stmt;
 
+/* A statement waiting to go with the next one (cs_db_queue). */
+typedef struct {
+    char *sql;
+    int nparams;
+    char **params;
+    PGresult **out;     /* where its result goes; NULL: only its success matters */
+    bool tenant;        /* cs_db_tx_as's tenant statement: its 4th column says stale */
+} s_queued;
+
 struct cs_db {
     char *conninfo;
     PGconn *conn;
     bool retryable;     /* last failure may be retried as a whole transaction */
-    bool in_tx;         /* between BEGIN and COMMIT/ROLLBACK */
+    bool in_tx;         /* between BEGIN and COMMIT/ROLLBACK, BEGIN sent or queued */
+    bool tx_sent;       /* BEGIN has gone to the server */
+    s_queued *queue;
+    size_t n_queue, cap_queue;
     char sqlstate[6];
     cs_db_stmt *stmts;  /* open addressing, n_slots a power of two, at most half full */
     size_t n_slots;
     size_t n_stmts;
     unsigned generation; /* in every name, so a forgotten statement's name is never reused */
 };
+
+static void s_queue_clear(cs_db *self);
 
 /* FNV-1a, 64 bits: the statement's name only has to be stable and short; the kept text
  * rules out collisions. Never 0, which marks a free slot. */
@@ -207,6 +221,8 @@ void cs_db_destroy(cs_db **self_p)
         return;
     cs_db *self = *self_p;
     s_drop_conn(self);
+    s_queue_clear(self);
+    free(self->queue);
     free(self->stmts);
     free(self->conninfo);
     free(self);
@@ -356,20 +372,179 @@ static bool s_lost_while_idle(PGconn *conn)
     return lost;
 }
 
+static void s_queue_clear(cs_db *self)
+{
+    for (size_t i = 0; i < self->n_queue; i++) {
+        s_queued *q = &self->queue[i];
+        for (int k = 0; k < q->nparams; k++)
+            free(q->params[k]);
+        free(q->params);
+        free(q->sql);
+    }
+    self->n_queue = 0;
+}
+
+static char *s_strdup(const char *s)
+{
+    char *d = s ? strdup(s) : NULL;
+    if (s && !d)
+        abort();
+    return d;
+}
+
+static void s_enqueue(cs_db *self, const char *sql, int nparams, const char *const *params,
+                      PGresult **out, bool tenant)
+{
+    if (self->n_queue == self->cap_queue) {
+        size_t cap = self->cap_queue ? self->cap_queue * 2 : 8;
+        s_queued *q = realloc(self->queue, cap * sizeof *q);
+        if (!q)
+            abort();
+        self->queue = q;
+        self->cap_queue = cap;
+    }
+    s_queued *q = &self->queue[self->n_queue++];
+    *q = (s_queued){.sql = s_strdup(sql), .nparams = nparams, .out = out, .tenant = tenant};
+    q->params = calloc(nparams > 0 ? (size_t)nparams : 1, sizeof *q->params);
+    if (!q->params)
+        abort();
+    for (int k = 0; k < nparams; k++)
+        q->params[k] = s_strdup(params[k]);
+    if (out)
+        *out = NULL;
+}
+
+void cs_db_queue(cs_db *self, const char *sql, int nparams, const char *const *params,
+                 PGresult **out)
+{
+    s_enqueue(self, sql, nparams, params, out, false);
+}
+
+static bool s_ok(const PGresult *r)
+{
+    ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    return st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
+}
+
+/* The queued statements, then sql, in one round trip (libpq pipeline mode). Each is
+ * prepared first if new (synchronously: once per connection). Returns sql's result, the
+ * queued ones' going to their out; NULL + e when any failed (the first failure is the
+ * error; the server skipped the rest), or when the tenant statement found the session
+ * stale. The queue is empty afterwards either way. */
+static PGresult *s_pipeline(cs_db *self, PGconn *conn, cs_err *e, const char *sql,
+                            int nparams, const char *const *params)
+{
+    size_t n = self->n_queue + 1;
+    /* names copied: preparing a later statement may grow (move) the table */
+    char (*names)[sizeof self->stmts[0].name] = calloc(n, sizeof *names);
+    PGresult **res = calloc(n, sizeof *res);
+    if (!names || !res)
+        abort();
+    PGresult *failed = NULL, *out = NULL;
+    const char *failed_name = NULL;
+    bool complete = false;
+    /* prepare what is new, before the pipeline (PQprepare waits for its answer) */
+    for (size_t i = 0; i < n && !failed; i++) {
+        const char *q = i < n - 1 ? self->queue[i].sql : sql;
+        int np = i < n - 1 ? self->queue[i].nparams : nparams;
+        const char *name = s_prepared(self, conn, q, np, &failed);
+        if (name)
+            snprintf(names[i], sizeof names[i], "%s", name);
+    }
+    if (failed || PQstatus(conn) != CONNECTION_OK || !PQenterPipelineMode(conn))
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        const char *q = i < n - 1 ? self->queue[i].sql : sql;
+        int np = i < n - 1 ? self->queue[i].nparams : nparams;
+        const char *const *pv = i < n - 1 ? (const char *const *)self->queue[i].params : params;
+        int ok = names[i][0] ? PQsendQueryPrepared(conn, names[i], np, pv, NULL, NULL, 0)
+                          : PQsendQueryParams(conn, q, np, NULL, pv, NULL, NULL, 0);
+        if (!ok)
+            goto done;
+    }
+    if (!PQpipelineSync(conn))
+        goto done;
+    /* one result per statement (then NULL), then the sync point */
+    for (size_t i = 0; i < n; i++) {
+        res[i] = PQgetResult(conn);
+        if (!res[i])
+            goto done;
+        PGresult *extra;
+        while ((extra = PQgetResult(conn)) != NULL)
+            PQclear(extra);
+    }
+    PGresult *sync = PQgetResult(conn);
+    complete = sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+    PQclear(sync);
+    if (complete)
+        complete = PQexitPipelineMode(conn) == 1;
+done:
+    /* the first failure is the error: the server skipped what came after it */
+    for (size_t i = 0; i < n && !failed; i++)
+        if (res[i] && !s_ok(res[i])) {
+            failed = res[i];
+            failed_name = names[i][0] ? names[i] : NULL;
+            res[i] = NULL;
+        }
+    bool err = true;
+    if (failed && failed_name && s_statement_gone(failed)) {
+        /* forget them all (whatever discarded one discarded the rest); the transaction
+         * is aborted, so cs_db_tx runs the whole of it again */
+        cs_log_warn("prepared statement %s no longer valid; preparing again", failed_name);
+        s_forget_all(self);
+        self->retryable = true;
+        snprintf(self->sqlstate, sizeof self->sqlstate, "26000");
+        s_unavailable(e, "prepared statement lost inside a transaction");
+    } else if (failed || !complete) {
+        /* no result at all for a statement: the connection broke (retryable, dropped) */
+        s_map_error(self, failed, e);
+        if (e->status >= 500 && !self->retryable)
+            cs_log_error("sql failed: %s", e->detail);
+    } else {
+        err = false;
+        for (size_t i = 0; i < n - 1 && !err; i++)
+            if (self->queue[i].tenant && PQnfields(res[i]) > 3 &&
+                strcmp(PQgetvalue(res[i], 0, 3), "t") != 0) {
+                self->retryable = false;
+                cs_err_session_stale(e);
+                err = true;
+            }
+    }
+    if (!err) {
+        for (size_t i = 0; i < n - 1; i++)
+            if (self->queue[i].out) {
+                *self->queue[i].out = res[i];
+                res[i] = NULL;
+            }
+        out = res[n - 1];
+        res[n - 1] = NULL;
+        self->retryable = false;
+    }
+    PQclear(failed);
+    for (size_t i = 0; i < n; i++)
+        PQclear(res[i]);
+    free(res);
+    free(names);
+    s_queue_clear(self);
+    if (self->conn && PQpipelineStatus(self->conn) != PQ_PIPELINE_OFF)
+        s_drop_conn(self);  /* left mid-pipeline: not reusable */
+    return out;
+}
+
 PGresult *cs_db_exec(cs_db *self, cs_err *e, const char *sql, int nparams,
                      const char *const *params)
 {
     PGconn *conn = self->conn;
-    /* Outside a transaction only: inside one, the statements before are gone with the
-     * connection anyway, and the failure below makes cs_db_tx run the whole again. */
-    if (conn && !self->in_tx && PQstatus(conn) == CONNECTION_OK && s_lost_while_idle(conn)) {
+    /* Before a transaction is sent only: inside one, the statements before are gone with
+     * the connection anyway, and the failure below makes cs_db_tx run the whole again. */
+    if (conn && !self->tx_sent && PQstatus(conn) == CONNECTION_OK && s_lost_while_idle(conn)) {
         cs_log_warn("database connection lost while idle; reconnecting");
         s_drop_conn(self);
         conn = NULL;
     }
     if (!conn || PQstatus(conn) != CONNECTION_OK) {
         /* Inside a transaction a new connection would silently run outside it. */
-        if (self->in_tx) {
+        if (self->tx_sent) {
             self->retryable = true;
             return s_unavailable(e, "connection lost inside a transaction"), NULL;
         }
@@ -378,6 +553,11 @@ PGresult *cs_db_exec(cs_db *self, cs_err *e, const char *sql, int nparams,
             self->retryable = true;
             return NULL;
         }
+    }
+    if (self->n_queue > 0) {
+        if (self->in_tx)
+            self->tx_sent = true;   /* BEGIN is at the head of the queue */
+        return s_pipeline(self, conn, e, sql, nparams, params);
     }
     const char *name;
     PGresult *r = s_run(self, conn, sql, nparams, params, &name);
@@ -388,7 +568,7 @@ PGresult *cs_db_exec(cs_db *self, cs_err *e, const char *sql, int nparams,
                     name, PQresultErrorField(r, PG_DIAG_SQLSTATE));
         s_forget_all(self);
         PQclear(r);
-        if (self->in_tx) {
+        if (self->tx_sent) {
             /* The error aborted the transaction: cs_db_tx runs the whole of it again. */
             self->retryable = true;
             snprintf(self->sqlstate, sizeof self->sqlstate, "26000");
@@ -420,11 +600,12 @@ const char *cs_db_sqlstate(const cs_db *self)
 
 static void s_rollback(cs_db *self)
 {
-    if (self->conn && PQstatus(self->conn) == CONNECTION_OK) {
+    s_queue_clear(self);
+    if (self->tx_sent && self->conn && PQstatus(self->conn) == CONNECTION_OK) {
         PGresult *r = PQexec(self->conn, "ROLLBACK");
         PQclear(r);
     }
-    self->in_tx = false;
+    self->in_tx = self->tx_sent = false;
 }
 
 int cs_db_tx(cs_db *self, long long province_id, long long user_id, bool system_scope,
@@ -464,29 +645,36 @@ int cs_db_tx_as(cs_db *self, const cs_db_who *who, bool read_only, cs_db_tx_fn f
     for (int attempt = 1;; attempt++) {
         cs_err_clear(e);
         self->retryable = false;
-        PGresult *r = cs_db_exec(self, e, read_only ? "BEGIN READ ONLY" : "BEGIN", 0, NULL);
-        if (!r)
-            goto failed;
-        PQclear(r);
-        self->in_tx = true;
-        /* The tenant lives for this transaction only (is_local = true), so a pooled or
+        /* BEGIN and the tenant go with the body's first statement (or the COMMIT) in one
+         * round trip. The tenant lives for this transaction only (is_local = true), so a
          * reused connection never carries one caller's tenant into the next call. */
-        r = cs_db_exec(self, e, check ? SQL_TENANT_SESSION : SQL_TENANT, check ? 6 : 3, params);
-        if (!r)
-            goto failed;
-        bool stale = check && strcmp(PQgetvalue(r, 0, 3), "t") != 0;
-        PQclear(r);
-        if (stale) {
-            cs_err_session_stale(e);
-            goto failed;
-        }
+        s_queue_clear(self);
+        s_enqueue(self, read_only ? "BEGIN READ ONLY" : "BEGIN", 0, NULL, NULL, false);
+        s_enqueue(self, check ? SQL_TENANT_SESSION : SQL_TENANT, check ? 6 : 3, params, NULL,
+                  check);
+        self->in_tx = true;
+        self->tx_sent = false;
+        PGresult *r;
         if (fn(self, arg, e) != 0) {
             if (!cs_err_isset(e))
                 cs_err_internal(e, "transaction body failed without an error");
+            if (check && !self->tx_sent) {
+                /* refused before any statement (a role check, say): if the session had
+                 * changed, that is the answer, so the gateway asks again */
+                cs_err fe;
+                cs_err_clear(&fe);
+                r = cs_db_exec(self, &fe, "ROLLBACK", 0, NULL);
+                PQclear(r);
+                self->tx_sent = false;
+                if (!r && strcmp(fe.code, CS_ERR_SESSION_STALE) == 0)
+                    *e = fe;
+            }
             goto failed;
         }
         r = cs_db_exec(self, e, "COMMIT", 0, NULL);
         self->in_tx = false;
+        if (!r && strcmp(e->code, CS_ERR_SESSION_STALE) == 0)
+            self->tx_sent = false;  /* the COMMIT ran (of a body that ran no statement) */
         if (!r) {
             /* A connection lost during COMMIT leaves the outcome unknown: not retried. */
             if (!self->conn)

@@ -26,6 +26,15 @@ PGconn *cs_db_conn(cs_db *self, cs_err *e);
 PGresult *cs_db_exec(cs_db *self, cs_err *e, const char *sql, int nparams,
                      const char *const *params);
 
+/* Queue sql to go with the next statement of this connection (cs_db_exec, or the COMMIT of
+ * cs_db_tx), all in one round trip (libpq pipeline mode). For what the caller does not need
+ * at once: an audit row, a write whose outcome only has to be known before COMMIT. out
+ * receives its result when it has run (caller PQclear()s; stays NULL if it never ran);
+ * NULL: only its success matters. Its failure is the failure of the statement it went
+ * with (the server skips the rest), so the transaction rolls back. Params are copied. */
+void cs_db_queue(cs_db *self, const char *sql, int nparams, const char *const *params,
+                 PGresult **out);
+
 /* True when the last error on this connection was a serialization failure or deadlock
  * (40001, 40P01), or the connection was lost before COMMIT: the whole transaction may be
  * run again. */

@@ -33,6 +33,8 @@ struct cs_call {
     s_block *arena;
     PGresult **results;     /* cleared with the arena */
     size_t n_results, cap_results;
+    PGresult ***queued;     /* where queued statements' results land, cleared likewise */
+    size_t n_queued, cap_queued;
     /* Set by the transaction body. */
     const cs_rpc *handler;
     const ProtobufCMethodDescriptor *method;
@@ -105,6 +107,11 @@ static void s_call_free(cs_call *c)
     free(c->results);
     c->results = NULL;
     c->n_results = c->cap_results = 0;
+    for (size_t i = 0; i < c->n_queued; i++)
+        PQclear(*c->queued[i]);
+    free(c->queued);
+    c->queued = NULL;
+    c->n_queued = c->cap_queued = 0;
     while (c->arena) {
         s_block *next = c->arena->next;
         free(c->arena);
@@ -184,6 +191,23 @@ PGresult *cs_call_exec(cs_call *c, const char *sql, int nparams, const char *con
     return r;
 }
 
+PGresult *const *cs_call_queue(cs_call *c, const char *sql, int nparams,
+                               const char *const *params)
+{
+    PGresult **slot = cs_call_alloc(c, sizeof *slot);
+    if (c->n_queued == c->cap_queued) {
+        size_t cap = c->cap_queued ? c->cap_queued * 2 : 8;
+        PGresult ***p = realloc(c->queued, cap * sizeof *p);
+        if (!p)
+            s_oom();
+        c->queued = p;
+        c->cap_queued = cap;
+    }
+    c->queued[c->n_queued++] = slot;
+    cs_db_queue(c->db, sql, nparams, params, slot);
+    return slot;
+}
+
 const char *cs_call_int(cs_call *c, long long v)
 {
     return cs_call_printf(c, "%lld", v);
@@ -208,12 +232,12 @@ int cs_call_audit(cs_call *c, const char *entity, long long entity_id, const cha
     const char *params[11];
     memcpy(params, p, sizeof p);
     params[10] = x->request_id;
-    PGresult *r = cs_call_exec(c,
+    cs_db_queue(c->db,
         "INSERT INTO core.audit (province_id, user_id, login, service, entity, entity_id,"
         " action, old_value, new_value, reason, request_id)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11)",
-        11, params);
-    return r ? 0 : -1;
+        11, params, NULL);
+    return 0;
 }
 
 /* --- one request ---------------------------------------------------------------------- */
@@ -349,11 +373,11 @@ static int s_tx_body(cs_db *db, void *arg, cs_err *e)
     if (idem) {
         const char *p[4] = {cs_call_int(c, cs_call_province(c)), key,
                             cs_call_int(c, cs_call_user(c)), s_hex(c, c->reply, c->reply_len)};
-        if (!cs_call_exec(c,
-                "UPDATE core.idempotency SET reply = $4::bytea"
-                " WHERE province_id = $1 AND key = $2 AND user_id = $3",
-                4, p))
-            return -1;
+        /* goes with the COMMIT */
+        cs_db_queue(c->db,
+                    "UPDATE core.idempotency SET reply = $4::bytea"
+                    " WHERE province_id = $1 AND key = $2 AND user_id = $3",
+                    4, p, NULL);
     }
     return 0;
 }

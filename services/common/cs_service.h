@@ -68,12 +68,19 @@ void **cs_call_array(cs_call *c, size_t n);
 /* Run SQL in the call's transaction; the result is cleared with the arena. NULL + error
  * set on failure (mapped by SQLSTATE, see cs_db.h). */
 PGresult *cs_call_exec(cs_call *c, const char *sql, int nparams, const char *const *params);
+/* Queue SQL to go with the call's next statement or its COMMIT, in the same round trip
+ * (cs_db_queue): for a write whose result is not needed at once. Returns where its result
+ * will be (NULL until it has run; cleared with the arena). Its failure fails the statement
+ * it goes with, and so the call. */
+PGresult *const *cs_call_queue(cs_call *c, const char *sql, int nparams,
+                               const char *const *params);
 /* Text of a number for a query parameter, from the arena. */
 const char *cs_call_int(cs_call *c, long long v);
 
 /* Append to the audit trail (core.audit) in the call's transaction: who (from the
  * context), when (now), what (entity, its id, action), old and new values as JSON text
- * (may be NULL) and the reason (may be NULL). 0 / -1. */
+ * (may be NULL) and the reason (may be NULL). Queued (cs_call_queue): the row goes with the
+ * next statement or the COMMIT, and if it cannot be written the call fails. 0 / -1. */
 int cs_call_audit(cs_call *c, const char *entity, long long entity_id, const char *action,
                   const char *old_json, const char *new_json, const char *reason);
 

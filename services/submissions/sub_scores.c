@@ -16,24 +16,119 @@ typedef struct {
     const char *where_vi, *where_en, *field;
 } s_item;
 
+/* What a save needs to know, read in one round trip with BEGIN and the tenant (cs_db
+ * pipeline): the agency's group, the period, the phase window, the submission's state (its
+ * row locked first, so a save and a submit of the agency serialise), then per item its leaf,
+ * its N/A decision and the stored score (locked). Errors come out in the order of the
+ * checks one by one; their texts are made by the same helpers as before (cs_leaf,
+ * cs_phase, sub_require_draft), which run their own queries only on that path. */
+static const char SQL_SAVE_HEAD[] =
+    "SELECT a.group_code,"
+    "       EXISTS (SELECT 1 FROM catalog.periods WHERE id = $1),"
+    "       (SELECT ph.opens_at <= now() AND now() < greatest(ph.closes_at, x.closes_at)"
+    "          FROM catalog.phases ph"
+    "          LEFT JOIN catalog.phase_extensions x ON x.period_id = ph.period_id"
+    "               AND x.phase = ph.phase AND x.agency_id = $2"
+    "         WHERE ph.period_id = $1 AND ph.phase = 'self_assessment'),"
+    "       (SELECT st.state FROM submissions.submissions st"
+    "         WHERE st.period_id = $1 AND st.agency_id = $2 FOR UPDATE)"
+    "  FROM (SELECT 1) one LEFT JOIN catalog.agencies a ON a.id = $2";
+static const char SQL_SAVE_ITEMS[] =
+    "SELECT l.i, n.content, n.max_points, n.step,"
+    "       EXISTS (SELECT 1 FROM appraisal.na_decisions d WHERE d.period_id = $1"
+    "                  AND d.agency_id = $2 AND d.leaf_code = l.code AND d.not_applicable),"
+    "       s.id, s.score, s.note"
+    "  FROM unnest($3::text[]) WITH ORDINALITY AS l(code, i)"
+    "  LEFT JOIN (catalog.period_index_sets ps"
+    "             JOIN catalog.index_nodes n ON n.index_set_id = ps.index_set_id AND n.is_leaf)"
+    "    ON ps.period_id = $1 AND n.code = l.code"
+    "   AND ps.group_code = (SELECT group_code FROM catalog.agencies WHERE id = $2)"
+    "  LEFT JOIN LATERAL (SELECT sc.id, sc.score, sc.note FROM submissions.scores sc"
+    "                      WHERE sc.period_id = $1 AND sc.agency_id = $2"
+    "                        AND sc.leaf_code = l.code FOR UPDATE) s ON true"
+    " ORDER BY l.i";
+
+/* {"1.1","1.2"}: the items' leaf codes as a text[] literal (quoted: any text stays one). */
+static const char *s_codes(cs_call *c, const s_item *items, size_t n)
+{
+    size_t len = 3;
+    for (size_t i = 0; i < n; i++)
+        len += 3 + 2 * strlen(items[i].leaf_code);
+    char *lit = cs_call_alloc(c, len), *p = lit;
+    *p++ = '{';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            *p++ = ',';
+        *p++ = '"';
+        for (const char *q = items[i].leaf_code; *q; q++) {
+            if (*q == '"' || *q == '\\')
+                *p++ = '\\';
+            *p++ = *q;
+        }
+        *p++ = '"';
+    }
+    *p++ = '}';
+    *p = '\0';
+    return lit;
+}
+
+/* Item i's error: JSON "items[2].score", CSV the line ("line 4"). */
+static int s_item_err(cs_err *e, const s_item *it)
+{
+    if (e->status == 400) {
+        char field[128];
+        if (strncmp(it->field, "line ", 5) == 0)
+            snprintf(field, sizeof field, "%.60s", it->field);
+        else
+            snprintf(field, sizeof field, "%.60s%s%.60s", it->field, e->field[0] ? "." : "",
+                     e->field);
+        cs_err_prefix(e, it->where_vi, it->where_en, field);
+    }
+    return -1;
+}
+
+/* The request-level checks, from the head row; the helpers give the exact errors. */
+static int s_check_head(cs_call *c, PGresult *h, long long period_id, long long agency_id,
+                        const char **group)
+{
+    if (PQgetisnull(h, 0, 0))
+        return cs_leaf_agency_group(c, agency_id, group) != 0 ? -1
+               : cs_err_internal(cs_call_err(c), "agency vanished");
+    *group = cs_call_strdup(c, PQgetvalue(h, 0, 0));
+    if (PQgetvalue(h, 0, 1)[0] != 't' || PQgetisnull(h, 0, 2) || PQgetvalue(h, 0, 2)[0] != 't')
+        if (cs_phase_require(c, period_id, agency_id, "self_assessment") != 0)
+            return -1;
+    /* no submission row yet (the agency's first save): created and locked there */
+    if (PQgetisnull(h, 0, 3) || strcmp(PQgetvalue(h, 0, 3), "draft") != 0)
+        return sub_require_draft(c, period_id, agency_id);
+    return 0;
+}
+
 /* Validate every item first, then write: a bad item anywhere changes nothing (the runtime
- * also rolls the transaction back on -1). */
+ * also rolls the transaction back on -1). The writes and their audit rows of scores that
+ * exist already go with the COMMIT: the save is two round trips to PostgreSQL. */
 static int s_save(cs_call *c, long long period_id, long long agency_id, s_item *items,
                   size_t n, ProtobufCMessage **out)
 {
     cs_err *e = cs_call_err(c);
     const char *group;
-    if (sub_require_actor(c, agency_id, false) != 0 || cs_leaf_agency_group(c, agency_id, &group) != 0)
+    if (sub_require_actor(c, agency_id, false) != 0)
         return -1;
-    if (cs_phase_require(c, period_id, agency_id, "self_assessment") != 0)
+    const char *p[] = {cs_call_int(c, period_id), cs_call_int(c, agency_id), s_codes(c, items, n)};
+    PGresult *const *head = cs_call_queue(c, SQL_SAVE_HEAD, 2, p);
+    PGresult *rows = cs_call_exec(c, SQL_SAVE_ITEMS, 3, p);
+    if (!rows || !*head)
         return -1;
-    if (sub_require_draft(c, period_id, agency_id) != 0)
+    if (s_check_head(c, *head, period_id, agency_id, &group) != 0)
         return -1;
     if (n == 0)
         return cs_err_invalid(e, "items", "không có chỉ số nào để lưu", "no items to save");
+    if ((size_t)PQntuples(rows) != n)
+        return cs_err_internal(e, "save: one row per item expected");
 
     for (size_t i = 0; i < n; i++) {
         s_item *it = &items[i];
+        int k = (int)i;
         sub_leaf leaf;
         for (size_t j = 0; j < i; j++)
             if (strcmp(items[j].leaf_code, it->leaf_code) == 0) {
@@ -42,74 +137,70 @@ static int s_save(cs_call *c, long long period_id, long long agency_id, s_item *
                 cs_err_prefix(e, it->where_vi, it->where_en, it->field);
                 return -1;
             }
-        if (cs_leaf_get(c, period_id, group, it->leaf_code, "leaf_code", &leaf, NULL) != 0)
-            goto bad;
+        if (PQgetisnull(rows, k, 1)) {
+            if (cs_leaf_get(c, period_id, group, it->leaf_code, "leaf_code", &leaf, NULL) != 0)
+                return s_item_err(e, it);
+            return cs_err_internal(e, "leaf appeared during the save");
+        }
+        leaf.code = it->leaf_code;
+        leaf.content = atoi(PQgetvalue(rows, k, 1));
+        leaf.max_points = strtoll(PQgetvalue(rows, k, 2), NULL, 10);
+        leaf.step = strtoll(PQgetvalue(rows, k, 3), NULL, 10);
         if (!sub_content_self_scored(leaf.content)) {
             cs_err_set(e, 400, "content_not_self_scored", "leaf_code",
                        "Chỉ số %s thuộc nội dung %d, không do cơ quan tự chấm.",
                        "Leaf %s belongs to content %d, which the agency does not score itself.",
                        it->leaf_code, leaf.content);
-            goto bad;
+            return s_item_err(e, it);
         }
-        int na = sub_leaf_is_na(c, period_id, agency_id, it->leaf_code);
-        if (na < 0)
-            return -1;
-        if (na) {
+        if (PQgetvalue(rows, k, 4)[0] == 't') {
             cs_err_set(e, 400, "leaf_not_applicable", "leaf_code",
                        "Chỉ số %s đã được quyết định là không áp dụng cho cơ quan.",
                        "Leaf %s has been decided not applicable to the agency.", it->leaf_code);
-            goto bad;
+            return s_item_err(e, it);
         }
         if (it->has_score && sub_check_value(&leaf, it->score, e) != 0)
-            goto bad;
-        continue;
-    bad:
-        if (e->status == 400) {
-            /* JSON: "items[2].score"; CSV: the line is the field ("line 4"). */
-            char field[128];
-            if (strncmp(it->field, "line ", 5) == 0)
-                snprintf(field, sizeof field, "%.60s", it->field);
-            else
-                snprintf(field, sizeof field, "%.60s%s%.60s", it->field, e->field[0] ? "." : "",
-                         e->field);
-            cs_err_prefix(e, it->where_vi, it->where_en, field);
-        }
-        return -1;
+            return s_item_err(e, it);
     }
 
     long long uid = cs_call_user(c);
     for (size_t i = 0; i < n; i++) {
         s_item *it = &items[i];
-        const char *p[] = {cs_call_int(c, period_id), cs_call_int(c, agency_id), it->leaf_code};
-        PGresult *r = cs_call_exec(c,
-                                   "SELECT score, note FROM submissions.scores WHERE period_id = $1"
-                                   " AND agency_id = $2 AND leaf_code = $3 FOR UPDATE",
-                                   3, p);
-        if (!r)
-            return -1;
-        bool existed = PQntuples(r) > 0;
-        bool old_has = existed && !PQgetisnull(r, 0, 0);
-        long long old_score = old_has ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
-        const char *old_note = existed && !PQgetisnull(r, 0, 1) ? cs_call_strdup(c, PQgetvalue(r, 0, 1)) : NULL;
+        int k = (int)i;
+        bool existed = !PQgetisnull(rows, k, 5);
+        bool old_has = existed && !PQgetisnull(rows, k, 6);
+        long long old_score = old_has ? strtoll(PQgetvalue(rows, k, 6), NULL, 10) : 0;
+        const char *old_note = existed && !PQgetisnull(rows, k, 7) ? PQgetvalue(rows, k, 7) : NULL;
         const char *note = it->note && it->note[0] ? it->note : NULL;
         if (existed && old_has == it->has_score && (!old_has || old_score == it->score) &&
             ((!old_note && !note) || (old_note && note && strcmp(old_note, note) == 0)))
             continue; /* unchanged: no write, no audit line */
-        const char *w[] = {cs_call_int(c, cs_call_province(c)), p[0], p[1], it->leaf_code,
-                           it->has_score ? cs_call_int(c, it->score) : NULL, note,
-                           cs_call_int(c, uid)};
-        r = cs_call_exec(c,
-                         "INSERT INTO submissions.scores"
-                         " (province_id, period_id, agency_id, leaf_code, score, note, updated_by)"
-                         " VALUES ($1, $2, $3, $4, $5, $6, $7)"
-                         " ON CONFLICT (period_id, agency_id, leaf_code) DO UPDATE"
-                         " SET score = EXCLUDED.score, note = EXCLUDED.note,"
-                         "     updated_by = EXCLUDED.updated_by, updated_at = now()"
-                         " RETURNING id",
-                         7, w);
-        if (!r)
-            return -1;
-        long long id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        const char *score = it->has_score ? cs_call_int(c, it->score) : NULL;
+        long long id;
+        if (existed) {
+            /* the row is locked since the read above: its id stays; written with COMMIT */
+            id = strtoll(PQgetvalue(rows, k, 5), NULL, 10);
+            const char *w[] = {PQgetvalue(rows, k, 5), score, note, cs_call_int(c, uid)};
+            cs_call_queue(c,
+                          "UPDATE submissions.scores SET score = $2, note = $3, updated_by = $4,"
+                          "       updated_at = now() WHERE id = $1",
+                          4, w);
+        } else {
+            const char *w[] = {cs_call_int(c, cs_call_province(c)), p[0], p[1], it->leaf_code,
+                               score, note, cs_call_int(c, uid)};
+            PGresult *r = cs_call_exec(c,
+                             "INSERT INTO submissions.scores"
+                             " (province_id, period_id, agency_id, leaf_code, score, note, updated_by)"
+                             " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                             " ON CONFLICT (period_id, agency_id, leaf_code) DO UPDATE"
+                             " SET score = EXCLUDED.score, note = EXCLUDED.note,"
+                             "     updated_by = EXCLUDED.updated_by, updated_at = now()"
+                             " RETURNING id",
+                             7, w);
+            if (!r)
+                return -1;
+            id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        }
         const char *old_json = existed ? sub_score_json(c, period_id, agency_id, it->leaf_code,
                                                         old_has, old_score, old_note)
                                        : NULL;

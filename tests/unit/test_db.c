@@ -217,6 +217,91 @@ static void test_errors_still_mapped(void **state)
     s_add(db, 9);
 }
 
+/* Queued statements go with the next one, in one round trip, each with its result. */
+static void test_queue_rides_along(void **state)
+{
+    cs_db *db = s_db(state);
+    const char *one[] = {"1"}, *two[] = {"2"}, *three[] = {"3"};
+    PGresult *a = NULL, *b = NULL;
+    cs_db_queue(db, SQL_ADD, 1, one, &a);
+    cs_db_queue(db, "SELECT $1::int * 10 /* test_db */", 1, two, &b);
+    assert_null(a);     /* nothing has run yet */
+    cs_err e;
+    cs_err_clear(&e);
+    PGresult *c = cs_db_exec(db, &e, SQL_ADD, 1, three);
+    if (!c)
+        fail_msg("pipeline failed: %s %s", e.code, e.detail);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(atoi(PQgetvalue(a, 0, 0)), 42);
+    assert_int_equal(atoi(PQgetvalue(b, 0, 0)), 20);
+    assert_int_equal(atoi(PQgetvalue(c, 0, 0)), 44);
+    PQclear(a);
+    PQclear(b);
+    PQclear(c);
+    /* and the same statement, prepared once, ran three times */
+    long count, runs;
+    s_prepared(db, &count, &runs);
+    assert_int_equal(count, 1);
+    assert_int_equal(runs, 2);
+    s_add(db, 1);
+}
+
+/* A queued statement that fails is the failure of the one it went with; what came after
+ * it did not run; the connection stays usable. */
+static void test_queue_failure(void **state)
+{
+    cs_db *db = s_db(state);
+    const char *zero[] = {"0"}, *bad[] = {"not a number"};
+    PGresult *a = NULL;
+    cs_db_queue(db, "SELECT 1 / $1::int /* test_db */", 1, zero, &a);
+    cs_err e;
+    cs_err_clear(&e);
+    assert_null(cs_db_exec(db, &e, SQL_ADD, 1, bad + 0));
+    assert_null(a);
+    assert_string_equal(cs_db_sqlstate(db), "22012");     /* division by zero, not 22P02 */
+    assert_int_equal(e.status, 400);
+    s_add(db, 2);
+}
+
+static int s_tx_queue_body(cs_db *db, void *arg, cs_err *e)
+{
+    int *mode = arg;
+    const char *zero[] = {"0"}, *one[] = {"1"};
+    if (*mode == 1) {
+        /* queued, and nothing after it: it goes with the COMMIT, which fails with it */
+        cs_db_queue(db, "SELECT 1 / $1::int /* test_db */", 1, zero, NULL);
+        return 0;
+    }
+    /* the body's first statement goes with BEGIN and the tenant */
+    PGresult *r = cs_db_exec(db, e, "SELECT current_setting('chiso.system') /* test_db */", 0, NULL);
+    if (!r)
+        return -1;
+    bool sys = strcmp(PQgetvalue(r, 0, 0), "on") == 0;
+    PQclear(r);
+    cs_db_queue(db, SQL_ADD, 1, one, NULL);
+    return sys ? 0 : cs_err_internal(e, "tenant not set before the body's first statement");
+}
+
+static void test_queue_in_tx(void **state)
+{
+    cs_db *db = s_db(state);
+    cs_err e;
+    cs_err_clear(&e);
+    int mode = 0;
+    if (cs_db_tx(db, 0, 0, true, false, s_tx_queue_body, &mode, &e) != 0)
+        fail_msg("tx failed: %s %s", e.code, e.detail);
+    mode = 1;
+    assert_int_equal(cs_db_tx(db, 0, 0, true, false, s_tx_queue_body, &mode, &e), -1);
+    assert_string_equal(cs_db_sqlstate(db), "22012");
+    /* rolled back and usable */
+    s_add(db, 3);
+    PGresult *r = cs_db_exec(db, &e, "SELECT current_setting('chiso.system', true) /* test_db */", 0, NULL);
+    assert_non_null(r);
+    assert_true(PQgetisnull(r, 0, 0) || strcmp(PQgetvalue(r, 0, 0), "on") != 0);
+    PQclear(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,6 +311,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_deallocate_inside_tx_retries, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_errors_still_mapped, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_queue_rides_along, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_queue_failure, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_queue_in_tx, s_setup, s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
