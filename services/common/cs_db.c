@@ -464,6 +464,8 @@ static PGresult *s_pipeline(cs_db *self, PGconn *conn, cs_err *e, const char *sq
     }
     if (!PQpipelineSync(conn))
         goto done;
+    if (self->in_tx)
+        self->tx_sent = true;   /* BEGIN is at the head of what went */
     /* one result per statement (then NULL), then the sync point */
     for (size_t i = 0; i < n; i++) {
         res[i] = PQgetResult(conn);
@@ -487,7 +489,16 @@ done:
             res[i] = NULL;
         }
     bool err = true;
-    if (failed && failed_name && s_statement_gone(failed)) {
+    /* a stale session is the answer even when what followed failed (under a tenant or
+     * roles that are no longer the user's) */
+    bool stale = false;
+    for (size_t i = 0; i < n - 1 && !stale; i++)
+        stale = self->queue[i].tenant && s_ok(res[i]) && PQnfields(res[i]) > 3 &&
+                strcmp(PQgetvalue(res[i], 0, 3), "t") != 0;
+    if (stale) {
+        self->retryable = false;
+        cs_err_session_stale(e);
+    } else if (failed && failed_name && s_statement_gone(failed)) {
         /* forget them all (whatever discarded one discarded the rest); the transaction
          * is aborted, so cs_db_tx runs the whole of it again */
         cs_log_warn("prepared statement %s no longer valid; preparing again", failed_name);
@@ -502,13 +513,6 @@ done:
             cs_log_error("sql failed: %s", e->detail);
     } else {
         err = false;
-        for (size_t i = 0; i < n - 1 && !err; i++)
-            if (self->queue[i].tenant && PQnfields(res[i]) > 3 &&
-                strcmp(PQgetvalue(res[i], 0, 3), "t") != 0) {
-                self->retryable = false;
-                cs_err_session_stale(e);
-                err = true;
-            }
     }
     if (!err) {
         for (size_t i = 0; i < n - 1; i++)
@@ -554,11 +558,8 @@ PGresult *cs_db_exec(cs_db *self, cs_err *e, const char *sql, int nparams,
             return NULL;
         }
     }
-    if (self->n_queue > 0) {
-        if (self->in_tx)
-            self->tx_sent = true;   /* BEGIN is at the head of the queue */
+    if (self->n_queue > 0)
         return s_pipeline(self, conn, e, sql, nparams, params);
-    }
     const char *name;
     PGresult *r = s_run(self, conn, sql, nparams, params, &name);
     if (name && s_statement_gone(r)) {

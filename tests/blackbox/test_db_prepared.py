@@ -4,7 +4,9 @@ The checks live in the cmocka executable tests/unit/test_db.c (it drives cs_db d
 reads pg_prepared_statements on its own connection); the unit-test pass runs it without a
 database, where it skips. Here it runs against the real cluster, and every test must pass:
 a statement is prepared once per connection, is prepared again after the connection was
-ended by the server, and after the server discarded it (also inside a transaction).
+ended by the server, and after the server discarded it (also inside a transaction); queued
+statements (cs_db_queue) go with the next one, each with its result, and a queued failure
+fails the statement or the COMMIT it went with.
 """
 import os
 import re
@@ -25,7 +27,7 @@ class TestDbPrepared(unittest.TestCase):
         self.assertEqual(out.returncode, 0, text)
         passed = re.search(r"^\[  PASSED  \] (\d+) test", text, re.M)
         self.assertIsNotNone(passed, text)
-        self.assertEqual(int(passed.group(1)), 5, text)
+        self.assertEqual(int(passed.group(1)), 8, text)
         self.assertNotIn("SKIPPED", text)
         self.assertNotIn("FAILED", text)
 
