@@ -8,7 +8,8 @@ as the superuser (loading is not what is measured). Then:
      inserts straight through libpq from 64 connections;
   2. full ranking compute for one province and for all 34 through the API, against one SQL
      aggregate over the same score rows;
-and the server-side CPU each operation cost (chiso processes and PostgreSQL, from /proc).
+and the server-side CPU each operation cost (chiso processes and PostgreSQL, from /proc), and
+the peak resident memory of each chiso process during the save load and over the whole run.
 Every save changes a stored score; afterwards the audit trail and the stored values must show
 every one of them, and every compute must rank all the province's agencies.
 Figures and ratios only: nothing here fails on time; it exits 1 when an operation failed or
