@@ -287,6 +287,12 @@ class CpuMeter:
         return out
 
 
+    def since(self, before, n):
+        """Milliseconds of CPU per operation since `before`, for n operations."""
+        after = self.sample()
+        return {k: (after[k] - before.get(k, 0)) * 1e3 / self.tick / n for k in after}
+
+
 class RssSampler(threading.Thread):
     """The highest VmRSS of each chiso process while a load runs (sampled every 0.1 s):
     what the load costs, not what start-up or logins (Argon2id hashes) left as the peak."""
@@ -305,11 +311,6 @@ class RssSampler(threading.Thread):
         self.done.set()
         self.join()
         return self.peak
-
-    def since(self, before, n):
-        """Milliseconds of CPU per operation since `before`, for n operations."""
-        after = self.sample()
-        return {k: (after[k] - before.get(k, 0)) * 1e3 / self.tick / n for k in after}
 
 
 def cpu_table(rows):
