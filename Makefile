@@ -7,7 +7,8 @@ VARIANT   := $(if $(SANITIZER),$(subst $(comma),-,$(SANITIZER)),default)
 BUILD     ?= build/$(VARIANT)
 GEN       := $(BUILD)/gen
 
-PKGS      := libzmq libprotobuf-c libpq jansson libsodium libmicrohttpd xlsxwriter
+PKGS      := libzmq libprotobuf-c libpq jansson libsodium libmicrohttpd xlsxwriter \
+             pangocairo cairo-pdf cairo-svg libcurl
 CC        ?= cc
 CFLAGS    := -std=c17 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -pthread \
              -I$(GEN) -Iservices/common $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

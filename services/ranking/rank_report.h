@@ -1,0 +1,129 @@
+/*  rank_report: a period's results as the reports print them (SPEC §9) — the one input of
+ *  every renderer (CSV, XLSX, PDF, charts), whether the results are the working ones
+ *  computed now or a published snapshot.
+ *
+ *  The model only borrows: strings and arrays belong to whoever built it (the rpc builds it
+ *  in the call's arena over rank_data; the unit tests build it on the stack). Renderers are
+ *  pure: a report in, bytes out (rank_buf), no database, no clock.
+ *
+ *  Points and percentages are hundredths, as everywhere. */
+#ifndef RANK_REPORT_H
+#define RANK_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "cs_err.h"
+#include "rank.h"
+
+/* --- bytes out ------------------------------------------------------------------------- */
+
+typedef struct {
+    unsigned char *data;    /* malloc'd; NULL when empty */
+    size_t len, cap;
+} rank_buf;
+
+/* Append n bytes. 0 / -1 (out of memory). */
+int rank_buf_add(rank_buf *b, const void *p, size_t n);
+int rank_buf_str(rank_buf *b, const char *s);
+void rank_buf_free(rank_buf *b);
+
+/* --- the model ------------------------------------------------------------------------- */
+
+typedef struct {
+    const char *code, *title;
+    int content;                /* 1..6 */
+    int64_t max_points;
+    bool not_applicable;
+    bool has_self, has_r1, has_r2, has_survey, has_leaders;
+    int64_t self, r1, r2, survey;
+    int64_t leaders_mean;       /* content 4: the leaders' mean, half-up */
+    size_t n_leaders;
+    bool is_auto;               /* an automatic leaf (SPEC §12): its fraction */
+    int64_t auto_num, auto_den;
+    int64_t effective;          /* the value that counts */
+} rank_report_leaf;
+
+typedef struct {
+    long long id;
+    const char *code, *name;
+    int rank;
+    bool tie_pending;
+    int64_t total, max, quality_pct, cchc_pct;
+    int64_t contents[RANK_CONTENTS];
+    const char *band, *cchc_band;
+    const char *head_rating;    /* the head's rating (SPEC §7), NULL when none */
+    bool has_late_pct;
+    int64_t late_pct;           /* late dossiers, hundredths of a percent */
+    int n_shortcomings;         /* leaves that lost points */
+    const rank_report_leaf *leaves;
+    size_t n_leaves;
+} rank_report_row;
+
+typedef struct {
+    const char *code, *name;
+    int good_or_better, excellent_quota;
+    bool publication_blocked_by_tie;
+    const rank_report_row *rows;  /* ranking order */
+    size_t n;
+} rank_report_group;
+
+typedef struct {
+    const char *province_name;
+    const char *period_code, *period_name;
+    int year;
+    int snapshot_version;       /* 0: working results (not published) */
+    const char *snapshot_sha256;/* hex, with a snapshot */
+    const char *generated_at;   /* "2026-11-29 20:15" (local text, printed as is), may be NULL */
+    const rank_report_group *groups;
+    size_t n_groups;
+} rank_report;
+
+/* --- shared vocabulary of the renderers ------------------------------------------------- */
+
+/* Vietnamese label of a band code of seed 002 (quality or CCHC); any other code (a
+ * province's own scheme) is printed as it is. */
+const char *rank_report_band_vi(const char *code);
+
+/* "17.50" into buf (>= 32 bytes). */
+const char *rank_report_pts(int64_t v, char *buf);
+
+/* The file name of an export: "Kết quả Chỉ số CCHC <period code>[ - công bố v<n>].<ext>",
+ * with characters a file system or a header would refuse replaced by '-'. malloc'd. */
+char *rank_report_file_name(const rank_report *r, const char *what, const char *ext);
+
+/* Columns of the per-group tables (CSV, XLSX) in order: the one list both print. */
+typedef enum {
+    RANK_COL_RANK, RANK_COL_CODE, RANK_COL_NAME, RANK_COL_T, RANK_COL_M, RANK_COL_Q,
+    RANK_COL_R, RANK_COL_C1, RANK_COL_C2, RANK_COL_C3, RANK_COL_C4, RANK_COL_C5, RANK_COL_C6,
+    RANK_COL_BAND, RANK_COL_CCHC_BAND, RANK_COL_HEAD_RATING, RANK_COL_LATE_PCT,
+    RANK_COL_SHORTCOMINGS, RANK_COL_NOTE, RANK_N_COLS
+} rank_col;
+
+const char *rank_report_col_vi(rank_col c);
+/* true: the column holds hundredths printed with two decimals. */
+bool rank_report_col_is_points(rank_col c);
+
+/* One cell of a row in column c: a number (integer, or hundredths when points), a text, or
+ * empty (a value that does not exist for the agency, e.g. no late-dossier data). */
+typedef struct {
+    enum { RANK_CELL_EMPTY, RANK_CELL_INT, RANK_CELL_POINTS, RANK_CELL_TEXT } kind;
+    int64_t num;
+    const char *text;
+} rank_cell;
+
+void rank_report_cell(const rank_report_row *row, rank_col c, rank_cell *out);
+
+/* --- renderers (each: 0 / -1 with e set; out is appended to) ---------------------------- */
+
+/* One row per agency, UTF-8 with a BOM (Excel then reads the Vietnamese right), CRLF,
+ * RFC 4180 quoting; the group's code and name lead each row. */
+int rank_export_csv(const rank_report *r, rank_buf *out, cs_err *e);
+
+/* One sheet per group, then one sheet per agency with its leaves. */
+int rank_export_xlsx(const rank_report *r, rank_buf *out, cs_err *e);
+
+/* The decision annex (Phụ lục), A4 portrait, with the charts of each group. */
+int rank_export_pdf(const rank_report *r, rank_buf *out, cs_err *e);
+
+#endif
