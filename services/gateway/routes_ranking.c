@@ -36,5 +36,18 @@ const gw_route gw_routes_ranking[] = {
     {"GET", "/api/v1/public/provinces/{province_code}/periods/{period_id}/results/versions/{version}",
      "ranking", &chiso__ranking__ranking__descriptor, "PublicSnapshot", GW_PUBLIC | GW_RAW,
      "One published version, immutable: exactly its canonical JSON bytes, ETag = SHA-256 (no login)"},
+    /* reports (issue 8): generated files, sent as they are */
+    {"GET", "/api/v1/periods/{period_id}/results.xlsx", "ranking",
+     &chiso__ranking__ranking__descriptor, "ExportXlsx", GW_AUTH | GW_RAW,
+     "Current results as an Excel workbook: a sheet per group, a sheet per agency's leaves (province_admin, viewer, leader)"},
+    {"GET", "/api/v1/periods/{period_id}/results.pdf", "ranking",
+     &chiso__ranking__ranking__descriptor, "ExportPdf", GW_AUTH | GW_RAW,
+     "Current results as the PDF decision annex (Phụ lục), A4, with charts (province_admin, viewer, leader)"},
+    {"GET", "/api/v1/periods/{period_id}/results.csv", "ranking",
+     &chiso__ranking__ranking__descriptor, "ExportCsv", GW_AUTH | GW_RAW,
+     "Current results as CSV, UTF-8 with BOM, one row per agency (province_admin, viewer, leader)"},
+    {"GET", "/api/v1/periods/{period_id}/charts/{chart}", "ranking",
+     &chiso__ranking__ranking__descriptor, "ResultsChart", GW_AUTH | GW_RAW,
+     "A chart of a group's current results as SVG: bands | ranks | contents, ?group_code= (province_admin, viewer, leader)"},
     {NULL, NULL, NULL, NULL, NULL, 0, NULL},
 };

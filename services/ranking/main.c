@@ -1,5 +1,6 @@
 /* chiso-ranking: results, classification and scorecards of a period (proto/ranking.proto). */
 #include "cs_service.h"
+#include "rank_export_rpc.h"
 #include "rank_rpc.h"
 #include "ranking.pb-c.h"
 
@@ -15,6 +16,11 @@ int main(void)
         {"PublicProvinces", rank_rpc_public_provinces, CS_RPC_READ},
         {"PublicPeriods", rank_rpc_public_periods, CS_RPC_READ},
         {"PublicSnapshot", rank_rpc_public_snapshot, CS_RPC_READ},
+        /* reports (issue 8): rank_export_rpc.c */
+        {"ExportXlsx", rank_rpc_export_xlsx, CS_RPC_READ},
+        {"ExportPdf", rank_rpc_export_pdf, CS_RPC_READ},
+        {"ExportCsv", rank_rpc_export_csv, CS_RPC_READ},
+        {"ResultsChart", rank_rpc_results_chart, CS_RPC_READ},
     };
     return cs_service_run("ranking", &chiso__ranking__ranking__descriptor, rpcs,
                           sizeof rpcs / sizeof rpcs[0]);

@@ -446,3 +446,12 @@ void rank_outcome_destroy(rank_outcome **self_p)
     free(o);
     *self_p = NULL;
 }
+
+int64_t rank_leaf_lost(const rank_leaf *l)
+{
+    if (!l->applicable)
+        return 0;
+    if (l->content == RANK_CONTENTS)
+        return l->value < 0 ? -l->value : 0;
+    return l->value < l->max_points ? l->max_points - l->value : 0;
+}

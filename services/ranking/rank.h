@@ -46,6 +46,10 @@ typedef struct {
  * content number or max_points <= 0). */
 int rank_leaf_effective(const rank_leaf_raw *raw, rank_leaf *out, cs_err *e);
 
+/* Points a leaf lost (a shortcoming the decree asks to notify when > 0): contents 1-5
+ * max - value; content 6, a deduction, -value; 0 when not applicable. */
+int64_t rank_leaf_lost(const rank_leaf *l);
+
 /* --- configuration (§10) ------------------------------------------------------------- */
 
 /* A band, evaluated top-down: the first whose conditions all hold. */

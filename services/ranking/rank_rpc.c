@@ -294,16 +294,6 @@ int rank_rpc_list_results(cs_call *c, const ProtobufCMessage *in, ProtobufCMessa
     return 0;
 }
 
-/* Contents 1-5: a leaf loses max - value; content 6: a deduction loses -value. */
-static int64_t s_lost(const rank_leaf *l)
-{
-    if (!l->applicable)
-        return 0;
-    if (l->content == RANK_CONTENTS)
-        return l->value < 0 ? -l->value : 0;
-    return l->value < l->max_points ? l->max_points - l->value : 0;
-}
-
 static Chiso__Ranking__LeafLine *s_leaf_msg(cs_call *c, const rank_leaf_info *li,
                                             const rank_leaf *l)
 {
@@ -393,13 +383,13 @@ int rank_rpc_scorecard(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
     size_t n_short = 0;
     for (size_t k = 0; k < da->n_leaves; k++) {
         sc->leaves[k] = s_leaf_msg(c, &da->info[k], &da->leaves[k]);
-        n_short += s_lost(&da->leaves[k]) > 0;
+        n_short += rank_leaf_lost(&da->leaves[k]) > 0;
     }
     /* The shortcomings the decree asks to notify: leaves that lost points, with the
      * council's latest comment. */
     sc->shortcomings = (void *)cs_call_array(c, n_short);
     for (size_t k = 0; k < da->n_leaves; k++) {
-        int64_t lost = s_lost(&da->leaves[k]);
+        int64_t lost = rank_leaf_lost(&da->leaves[k]);
         if (lost <= 0)
             continue;
         const rank_leaf_info *li = &da->info[k];

@@ -1,0 +1,273 @@
+"""Reports officials work in (issue 8, SPEC §9): a period's results exported as XLSX (read
+back cell by cell from the zip's XML), the PDF decision annex (text through pdftotext,
+pages through pdftoppm), CSV (round trip), the SVG charts; who may export what."""
+
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+import urllib.parse
+import xml.etree.ElementTree as ET
+import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import api, assert_error, new_province, new_user  # noqa: E402
+from test_examples import _play, _scenario  # noqa: E402
+
+NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+
+# Names with every kind of Vietnamese mark, a comma and a quote: they must come back exactly.
+NAMES = {
+    "SNV": "Sở Nội vụ tỉnh Quảng Ngãi",
+    "STP": "Sở Tư pháp, \"Phòng\" Hộ tịch",
+    "SXD": "Sở Xây dựng",
+    "SYT": "Sở Y tế – Bệnh viện Đa khoa",
+}
+
+
+def _cell_ref(ref):
+    m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)), col
+
+
+class Workbook:
+    """The sheets of an .xlsx as {sheet name: {(row, col): value}} (1-based), numbers as
+    floats, plus each cell's number format code."""
+
+    def __init__(self, data):
+        self.z = zipfile.ZipFile(io.BytesIO(data))
+        shared = []
+        if "xl/sharedStrings.xml" in self.z.namelist():
+            for si in ET.fromstring(self.z.read("xl/sharedStrings.xml")).findall("m:si", NS):
+                shared.append("".join(t.text or "" for t in si.iter(f"{{{NS['m']}}}t")))
+        styles = ET.fromstring(self.z.read("xl/styles.xml"))
+        fmts = {int(f.get("numFmtId")): f.get("formatCode")
+                for f in styles.findall("m:numFmts/m:numFmt", NS)}
+        xfs = [int(x.get("numFmtId", "0")) for x in styles.findall("m:cellXfs/m:xf", NS)]
+        wb = ET.fromstring(self.z.read("xl/workbook.xml"))
+        rels = ET.fromstring(self.z.read("xl/_rels/workbook.xml.rels"))
+        target = {r.get("Id"): r.get("Target") for r in rels}
+        self.order, self.sheets, self.formats, self.xml = [], {}, {}, {}
+        for s in wb.findall("m:sheets/m:sheet", NS):
+            name = s.get("name")
+            path = "xl/" + target[s.get(f"{{{NS['r']}}}id")]
+            root = ET.fromstring(self.z.read(path))
+            cells, cf = {}, {}
+            for c in root.iter(f"{{{NS['m']}}}c"):
+                rc = _cell_ref(c.get("r"))
+                v = c.find("m:v", NS)
+                t = c.get("t")
+                if t == "s":
+                    cells[rc] = shared[int(v.text)]
+                elif t == "inlineStr":
+                    cells[rc] = "".join(x.text or "" for x in c.iter(f"{{{NS['m']}}}t"))
+                elif v is not None:
+                    cells[rc] = float(v.text)
+                style = int(c.get("s", "0"))
+                cf[rc] = fmts.get(xfs[style]) if style < len(xfs) else None
+            self.order.append(name)
+            self.sheets[name], self.formats[name], self.xml[name] = cells, cf, root
+
+
+def _pdftotext(pdf):
+    with tempfile.TemporaryDirectory() as d:
+        p = os.path.join(d, "a.pdf")
+        with open(p, "wb") as f:
+            f.write(pdf)
+        out = subprocess.run(["pdftotext", "-enc", "UTF-8", p, "-"], capture_output=True,
+                             check=True).stdout.decode("utf-8")
+    return out
+
+
+class TestExports(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.ld, _ = _play(_scenario("01-basic"))
+        cls.period = cls.ld.period
+        cls.admin = cls.ld.admin
+        for code, name in NAMES.items():
+            st, body, _ = api("PATCH", f"/api/v1/agencies/{cls.ld.agency_ids[code]}",
+                              {"name": name}, token=cls.admin)
+            assert st == 200, body
+        st, cls.results, _ = api("GET", f"/api/v1/periods/{cls.period}/results",
+                                 token=cls.admin)
+        assert st == 200, cls.results
+        cls.agencies = cls.results["groups"][0]["agencies"]
+
+    def _get(self, suffix, token=None, headers=None):
+        return api("GET", f"/api/v1/periods/{self.period}/{suffix}", token=token or self.admin,
+                   headers=headers)
+
+    def _disposition_name(self, h):
+        disp = h.get("content-disposition", "")
+        self.assertTrue(disp.startswith("attachment"), disp)
+        m = re.search(r"filename\*=UTF-8''([^;]+)", disp)
+        self.assertIsNotNone(m, disp)
+        return urllib.parse.unquote(m.group(1))
+
+    def test_xlsx_cell_by_cell(self):
+        st, data, h = self._get("results.xlsx")
+        self.assertEqual(st, 200, data)
+        self.assertEqual(h["content-type"],
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        self.assertEqual(self._disposition_name(h), "Kết quả Chỉ số CCHC K2025.xlsx")
+        wb = Workbook(data)
+        # One sheet per group (its name), then one per agency (its code).
+        self.assertEqual(wb.order[0], "Nhóm 01")
+        self.assertEqual(sorted(wb.order[1:]), sorted(a["code"] for a in self.agencies))
+        g = wb.sheets["Nhóm 01"]
+        self.assertEqual(g[(1, 1)], "Kết quả Chỉ số CCHC Kỳ đánh giá 2025 — Nhóm 01")
+        header = [g[(3, c)] for c in range(1, 20)]
+        self.assertEqual(header[:7], ["Hạng", "Mã cơ quan", "Tên cơ quan, đơn vị",
+                                      "Tổng điểm (T)", "Điểm tối đa (M)", "Chỉ số Q (%)",
+                                      "Chỉ số CCHC R (%)"])
+        self.assertEqual(header[7:13], ["C1", "C2", "C3", "C4", "C5", "C6"])
+        self.assertEqual(header[13:15], ["Xếp loại", "Xếp loại CCHC"])
+        for i, a in enumerate(self.agencies):
+            row = 4 + i
+            self.assertEqual(g[(row, 1)], a["rank"])
+            self.assertEqual(g[(row, 2)], a["code"])
+            self.assertEqual(g[(row, 3)], NAMES.get(a["code"], f"Cơ quan {a['code']}"))
+            self.assertEqual(g[(row, 4)], a["total"])
+            self.assertEqual(g[(row, 5)], a["max"])
+            self.assertEqual(g[(row, 6)], a["quality_pct"])
+            self.assertEqual(g[(row, 7)], a["cchc_pct"])
+            for k in range(6):
+                self.assertEqual(g[(row, 8 + k)], a["contents"][k]["value"])
+            band = {"excellent": "Hoàn thành xuất sắc nhiệm vụ", "good": "Hoàn thành tốt nhiệm vụ",
+                    "complete": "Hoàn thành nhiệm vụ",
+                    "not_complete": "Không hoàn thành nhiệm vụ"}[a["band"]]
+            self.assertEqual(g[(row, 14)], band)
+            # Numbers are numbers shown with two decimals.
+            for col in range(4, 14):
+                self.assertEqual(wb.formats["Nhóm 01"][(row, col)], "0.00", (row, col))
+        self.assertNotIn((4 + len(self.agencies), 2), g)
+        # Frozen header (and the rank, code, name columns), a filter over the table, widths.
+        root = wb.xml["Nhóm 01"]
+        pane = root.find("m:sheetViews/m:sheetView/m:pane", NS)
+        self.assertEqual((pane.get("state"), pane.get("topLeftCell")), ("frozen", "D4"))
+        self.assertEqual(root.find("m:autoFilter", NS).get("ref"),
+                         f"A3:S{3 + len(self.agencies)}")
+        widths = {int(c.get("min")): float(c.get("width")) for c in root.findall("m:cols/m:col", NS)}
+        self.assertGreater(widths[3], 40)
+        # An agency's leaves: self, round 1, round 2, survey, leaders, the value that counts.
+        st, sc, _ = self._get(f"agencies/{self.ld.agency_ids['STC']}/scorecard")
+        self.assertEqual(st, 200, sc)
+        leaf = wb.sheets["STC"]
+        self.assertEqual(leaf[(1, 1)], "STC — Cơ quan STC (Nhóm 01)")
+        self.assertEqual(leaf[(2, 1)], "Mã tiêu chí")
+        self.assertEqual(len(sc["leaves"]), 15)
+        for i, l in enumerate(sc["leaves"]):
+            row = 3 + i
+            self.assertEqual(leaf[(row, 1)], l["leaf_code"])
+            self.assertEqual(leaf[(row, 2)], l["content"])
+            self.assertEqual(leaf[(row, 3)], l["title"])
+            self.assertEqual(leaf[(row, 4)], l["max_points"])
+            for col, key in ((6, "self"), (7, "round1"), (8, "round2"), (9, "survey")):
+                self.assertEqual(leaf.get((row, col)), l.get(key), (l["leaf_code"], key))
+            self.assertEqual(leaf[(row, 14)], l["effective"])
+        l11 = sc["leaves"][0]
+        self.assertEqual((l11["leaf_code"], leaf[(3, 6)], leaf[(3, 7)], leaf[(3, 8)]),
+                         ("1.1", 18, 16, 17.5))
+        l41 = next(i for i, l in enumerate(sc["leaves"]) if l["leaf_code"] == "4.1")
+        self.assertEqual((leaf[(3 + l41, 10)], leaf[(3 + l41, 11)]), (4.5, 2))
+
+    def test_pdf_text_and_pages(self):
+        st, pdf, h = self._get("results.pdf")
+        self.assertEqual(st, 200, pdf)
+        self.assertEqual(h["content-type"], "application/pdf")
+        self.assertEqual(self._disposition_name(h), "Phụ lục kết quả Chỉ số CCHC K2025.pdf")
+        self.assertTrue(pdf.startswith(b"%PDF-"))
+        text = _pdftotext(pdf)
+        flat = " ".join(text.split())
+        for needle in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                       "PHỤ LỤC", "Kỳ đánh giá 2025", "Trang 1/", "Hoàn thành xuất sắc nhiệm vụ"):
+            self.assertIn(needle, flat)
+        for name in NAMES.values():
+            self.assertIn(name, flat)
+        self.assertIn("chưa công bố", flat)     # working results say so
+        # Pages: A4, as many as pdfinfo says, each rendered.
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "a.pdf")
+            with open(p, "wb") as f:
+                f.write(pdf)
+            info = subprocess.run(["pdfinfo", p], capture_output=True, check=True, text=True).stdout
+            pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+            self.assertIn("595.276 x 841.89 pts (A4)", info)
+            self.assertGreaterEqual(pages, 2)       # the table, then the charts
+            self.assertIn(f"Trang {pages}/{pages}", flat)
+            subprocess.run(["pdftoppm", "-r", "50", "-png", p, os.path.join(d, "pg")], check=True)
+            pngs = sorted(f for f in os.listdir(d) if f.endswith(".png"))
+            self.assertEqual(len(pngs), pages)
+            for png in pngs:
+                with open(os.path.join(d, png), "rb") as f:
+                    head = f.read(24)
+                w, hgt = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+                self.assertEqual((w, hgt), (414, 585), png)
+
+    def test_csv_round_trip(self):
+        st, data, h = self._get("results.csv")
+        self.assertEqual(st, 200, data)
+        self.assertEqual(h["content-type"], "text/csv; charset=utf-8")
+        self.assertTrue(data.startswith(b"\xef\xbb\xbf"))
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+        self.assertEqual(rows[0][:5], ["Mã nhóm", "Nhóm", "Hạng", "Mã cơ quan",
+                                       "Tên cơ quan, đơn vị"])
+        self.assertEqual(len(rows), 1 + len(self.agencies))
+        for row, a in zip(rows[1:], self.agencies):
+            self.assertEqual(row[:5], ["01", "Nhóm 01", str(a["rank"]), a["code"],
+                                       NAMES.get(a["code"], f"Cơ quan {a['code']}")])
+            self.assertEqual([float(x) for x in row[5:9]],
+                             [a["total"], a["max"], a["quality_pct"], a["cchc_pct"]])
+            self.assertRegex(row[7], r"^-?\d+\.\d\d$")
+
+    def test_chart_svg(self):
+        for chart in ("bands", "ranks", "contents"):
+            st, svg, h = self._get(f"charts/{chart}?group_code=01")
+            self.assertEqual(st, 200, svg)
+            self.assertEqual(h["content-type"], "image/svg+xml")
+            self.assertNotIn("content-disposition", h)
+            root = ET.fromstring(svg)
+            self.assertTrue(root.tag.endswith("svg"))
+        assert_error(self, self._get("charts/pie?group_code=01"), 400, "invalid_input")
+        assert_error(self, self._get("charts/ranks?group_code=NOPE"), 404, "not_found")
+
+    def test_etag_revalidation(self):
+        st, data, h = self._get("results.csv")
+        self.assertEqual(st, 200)
+        self.assertIn("no-cache", h.get("cache-control", ""))
+        st, body, _ = self._get("results.csv", headers={"If-None-Match": h["etag"]})
+        self.assertEqual((st, body), (304, b""))
+
+    def test_who_may_export(self):
+        other = new_province()
+        leader = self.ld.leaders[0][1]
+        for suffix in ("results.xlsx", "results.pdf", "results.csv", "charts/ranks"):
+            with self.subTest(route=suffix):
+                # Leaders of the province may; an agency's own users may not.
+                self.assertEqual(self._get(suffix, token=leader)[0], 200)
+                assert_error(self, self._get(suffix, token=self.ld.heads["STP"]), 403, "forbidden")
+                assert_error(self, api("GET", f"/api/v1/periods/{self.period}/{suffix}"), 401,
+                             "unauthenticated")
+                # Another province's period does not exist for it, nor does an unknown one.
+                assert_error(self, self._get(suffix, token=other["token"]), 404, "not_found")
+                assert_error(self, api("GET", f"/api/v1/periods/999999999/{suffix}",
+                                       token=self.admin), 404, "not_found")
+
+    def test_viewer_may_export(self):
+        viewer = new_user({"id": self.ld.province, "token": self.admin}, ["viewer"])
+        st, data, _ = self._get("results.csv", token=viewer["token"])
+        self.assertEqual(st, 200, data)
+
+
+if __name__ == "__main__":
+    unittest.main()
