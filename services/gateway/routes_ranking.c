@@ -49,5 +49,8 @@ const gw_route gw_routes_ranking[] = {
     {"GET", "/api/v1/periods/{period_id}/charts/{chart}", "ranking",
      &chiso__ranking__ranking__descriptor, "ResultsChart", GW_AUTH | GW_RAW,
      "A chart of a group's current results as SVG: bands | ranks | contents, ?group_code= (province_admin, viewer, leader)"},
+    {"GET", "/api/v1/periods/{period_id}/year-over-year", "ranking",
+     &chiso__ranking__ranking__descriptor, "YearOverYear", GW_AUTH,
+     "Each agency's Q, R, rank and band in this period and earlier years, with the change (province_admin, viewer, leader)"},
     {NULL, NULL, NULL, NULL, NULL, 0, NULL},
 };

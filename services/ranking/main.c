@@ -1,7 +1,9 @@
 /* chiso-ranking: results, classification and scorecards of a period (proto/ranking.proto). */
 #include "cs_service.h"
+#include "rank_draw.h"
 #include "rank_export_rpc.h"
 #include "rank_rpc.h"
+#include "rank_yoy.h"
 #include "ranking.pb-c.h"
 
 int main(void)
@@ -21,7 +23,10 @@ int main(void)
         {"ExportPdf", rank_rpc_export_pdf, CS_RPC_READ},
         {"ExportCsv", rank_rpc_export_csv, CS_RPC_READ},
         {"ResultsChart", rank_rpc_results_chart, CS_RPC_READ},
+        {"YearOverYear", rank_rpc_year_over_year, CS_RPC_READ},
     };
-    return cs_service_run("ranking", &chiso__ranking__ranking__descriptor, rpcs,
-                          sizeof rpcs / sizeof rpcs[0]);
+    int rc = cs_service_run("ranking", &chiso__ranking__ranking__descriptor, rpcs,
+                            sizeof rpcs / sizeof rpcs[0]);
+    rank_draw_shutdown();   /* the workers are joined: nothing draws any more */
+    return rc;
 }

@@ -1,6 +1,7 @@
 /*  rank_draw: see rank_draw.h. */
 #include "rank_draw.h"
 
+#include <fontconfig/fontconfig.h>
 #include <string.h>
 
 int rank_draw_open(rank_draw *d, cairo_t *cr)
@@ -35,6 +36,12 @@ void rank_draw_close(rank_draw *d)
         g_object_unref(d->fm);
     d->pc = NULL;
     d->fm = NULL;
+}
+
+void rank_draw_shutdown(void)
+{
+    cairo_debug_reset_static_data();
+    FcFini();
 }
 
 double rank_draw_text(rank_draw *d, const char *text, double x, double y, double w,

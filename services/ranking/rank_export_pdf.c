@@ -35,14 +35,14 @@ typedef struct {
 } column;
 
 static const column s_cols[] = {
-    {"Hạng", 30, RANK_CENTER},
-    {"Mã", 46, RANK_LEFT},
+    {"Hạng", 28, RANK_CENTER},
+    {"Mã", 58, RANK_LEFT},
     {"Tên cơ quan, đơn vị", 0, RANK_LEFT},
     {"Tổng điểm T", 46, RANK_RIGHT},
     {"Điểm tối đa M", 46, RANK_RIGHT},
     {"Chỉ số Q (%)", 42, RANK_RIGHT},
     {"Chỉ số R (%)", 42, RANK_RIGHT},
-    {"Xếp loại", 92, RANK_LEFT},
+    {"Xếp loại", 90, RANK_LEFT},
     {"Xếp loại CCHC", 46, RANK_LEFT},
 };
 #define N_COLS (sizeof s_cols / sizeof s_cols[0])
@@ -125,9 +125,10 @@ static void s_heading(pdf *p)
     g_free(prov);
     p->y += rank_draw_text(&p->d, r->period_name, M_LEFT, p->y + 2, BODY_W, 11, RANK_REGULAR,
                            RANK_CENTER) + 2;
+    /* The decision's number and date are written in by hand when it is signed. */
     snprintf(line, sizeof line,
-             "(Kèm theo Quyết định số        /QĐ-UBND ngày     tháng     năm %d của Chủ tịch "
-             "Ủy ban nhân dân tỉnh %s)", r->year + 1, r->province_name ? r->province_name : "");
+             "(Kèm theo Quyết định số ........./QĐ-UBND ngày ..... tháng ..... năm ......... "
+             "của Chủ tịch Ủy ban nhân dân tỉnh %s)", r->province_name ? r->province_name : "");
     p->y += rank_draw_text(&p->d, line, M_LEFT + 30, p->y + 2, BODY_W - 60, 10, RANK_ITALIC,
                            RANK_CENTER) + 4;
     if (r->snapshot_version <= 0) {

@@ -10,6 +10,7 @@
 #include "rank_draw.h"
 #include "rank_report.h"
 #include "rank_rpc.h"
+#include "rank_yoy.h"
 #include "ranking.pb-c.h"
 
 #define TYPE_XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,8 +75,8 @@ static void s_row(cs_call *c, const rank_data *d, const rank_result *r, rank_rep
 
 /* The working results of a period as a report, in the call's arena. *data and *outcome
  * hold what the report borrows: the caller destroys them after rendering. */
-static int s_working_report(cs_call *c, long long period_id, const char *group, rank_report *rep,
-                            rank_data **data, rank_outcome **outcome)
+static int s_working_report(cs_call *c, long long period_id, const char *group, bool with_yoy,
+                            rank_report *rep, rank_data **data, rank_outcome **outcome)
 {
     if (rank_rpc_load(c, period_id, group, 0, data, outcome) < 0)
         return -1;
@@ -112,6 +113,13 @@ static int s_working_report(cs_call *c, long long period_id, const char *group, 
             .n = rg->n};
     }
     rep->groups = groups;
+    /* The comparison with earlier years, when the province has any. */
+    if (with_yoy) {
+        rank_report_yoy *y = cs_call_alloc(c, sizeof *y);
+        if (rank_yoy_collect(c, period_id, group, y) < 0)
+            return -1;
+        rep->yoy = y->n_periods > 1 ? y : NULL;
+    }
     return 0;
 }
 
@@ -153,7 +161,7 @@ static int s_export(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **o
     rank_outcome *o = NULL;
     rank_report rep;
     rank_buf b = {0};
-    int rc = s_working_report(c, req->period_id, group, &rep, &d, &o);
+    int rc = s_working_report(c, req->period_id, group, true, &rep, &d, &o);
     if (rc == 0)
         rc = render(&rep, &b, cs_call_err(c));
     if (rc == 0) {
@@ -204,7 +212,7 @@ int rank_rpc_results_chart(cs_call *c, const ProtobufCMessage *in, ProtobufCMess
     rank_outcome *o = NULL;
     rank_report rep;
     rank_buf b = {0};
-    int rc = s_working_report(c, req->period_id, group, &rep, &d, &o);
+    int rc = s_working_report(c, req->period_id, group, false, &rep, &d, &o);
     if (rc == 0 && rep.n_groups == 0)
         rc = group ? cs_err_not_found(cs_call_err(c), "group")
                    : cs_err_not_found(cs_call_err(c), "results");

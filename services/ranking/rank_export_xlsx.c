@@ -224,6 +224,72 @@ static int s_leaf_sheet(xl *x, const rank_report_group *g, const rank_report_row
     return 0;
 }
 
+/* Year over year: each period's Q, R, rank and band side by side, then the change since the
+ * agency's previous period. */
+static int s_yoy_sheet(xl *x, const rank_report_yoy *y)
+{
+    const char *name = s_sheet_name(x, "So sánh qua các năm", "YoY");
+    lxw_worksheet *ws = name ? workbook_add_worksheet(x->wb, name) : NULL;
+    if (!ws)
+        return -1;
+    worksheet_write_string(ws, 0, 0, "So sánh kết quả qua các năm (theo mã cơ quan)", x->title);
+    const lxw_row_t head = 1;
+    worksheet_set_row(ws, head, 45, NULL);
+    worksheet_write_string(ws, head, 0, "Mã cơ quan", x->head);
+    worksheet_write_string(ws, head, 1, "Tên cơ quan, đơn vị", x->head);
+    worksheet_set_column(ws, 0, 0, 12, NULL);
+    worksheet_set_column(ws, 1, 1, 42, NULL);
+    static const char *const what[] = {"Q (%)", "R (%)", "Hạng", "Xếp loại"};
+    lxw_col_t col = 2;
+    char t[256];
+    for (size_t k = 0; k < y->n_periods; k++)
+        for (int w = 0; w < 4; w++, col++) {
+            snprintf(t, sizeof t, "%s %s", what[w], y->period_labels[k]);
+            worksheet_write_string(ws, head, col, t, x->head);
+            worksheet_set_column(ws, col, col, w == 3 ? 26 : 10, NULL);
+        }
+    const lxw_col_t change = col;
+    static const char *const ch[] = {"Thay đổi Q", "Thay đổi R", "Số bậc hạng tăng"};
+    for (int w = 0; w < 3; w++) {
+        worksheet_write_string(ws, head, change + w, ch[w], x->head);
+        worksheet_set_column(ws, change + w, change + w, 11, NULL);
+    }
+    for (size_t i = 0; i < y->n_agencies; i++) {
+        const rank_report_yoy_agency *a = &y->agencies[i];
+        lxw_row_t row = head + 1 + (lxw_row_t)i;
+        worksheet_write_string(ws, row, 0, a->code, x->text);
+        worksheet_write_string(ws, row, 1, a->name ? a->name : "", x->wrap);
+        for (size_t k = 0; k < y->n_periods; k++) {
+            const rank_report_yoy_cell *cell = &a->cells[k];
+            lxw_col_t c0 = 2 + (lxw_col_t)(4 * k);
+            if (!cell->present) {
+                for (int w = 0; w < 4; w++)
+                    worksheet_write_blank(ws, row, c0 + w, x->text);
+                continue;
+            }
+            s_points(x, ws, row, c0, cell->quality_pct);
+            s_points(x, ws, row, c0 + 1, cell->cchc_pct);
+            worksheet_write_number(ws, row, c0 + 2, cell->rank, x->integer);
+            worksheet_write_string(ws, row, c0 + 3, rank_report_band_vi(cell->band), x->text);
+        }
+        int64_t dq, dr;
+        int drank;
+        if (rank_report_yoy_change(y, a, &dq, &dr, &drank)) {
+            s_points(x, ws, row, change, dq);
+            s_points(x, ws, row, change + 1, dr);
+            worksheet_write_number(ws, row, change + 2, drank, x->integer);
+        } else {
+            for (int w = 0; w < 3; w++)
+                worksheet_write_blank(ws, row, change + w, x->text);
+        }
+    }
+    worksheet_freeze_panes(ws, head + 1, 2);
+    worksheet_autofilter(ws, head, 0, head + (lxw_row_t)y->n_agencies, change + 2);
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9);
+    return 0;
+}
+
 static int s_read_file(const char *path, rank_buf *out)
 {
     FILE *f = fopen(path, "rb");
@@ -260,6 +326,8 @@ int rank_export_xlsx(const rank_report *r, rank_buf *out, cs_err *e)
         s_formats(&x);
         for (size_t g = 0; g < r->n_groups && rc == 0; g++)
             rc = s_group_sheet(&x, r, &r->groups[g]);
+        if (r->yoy && r->yoy->n_periods > 1 && rc == 0)
+            rc = s_yoy_sheet(&x, r->yoy);
         for (size_t g = 0; g < r->n_groups && rc == 0; g++)
             for (size_t i = 0; i < r->groups[g].n && rc == 0; i++)
                 rc = s_leaf_sheet(&x, &r->groups[g], &r->groups[g].rows[i]);

@@ -153,3 +153,21 @@ void rank_report_cell(const rank_report_row *row, rank_col c, rank_cell *out)
     }
     out->kind = out->text && *out->text ? RANK_CELL_TEXT : RANK_CELL_EMPTY;
 }
+
+bool rank_report_yoy_change(const rank_report_yoy *y, const rank_report_yoy_agency *a,
+                            int64_t *dq, int64_t *dr, int *drank)
+{
+    if (y->n_periods < 2 || !a->cells[y->n_periods - 1].present)
+        return false;
+    const rank_report_yoy_cell *now = &a->cells[y->n_periods - 1];
+    for (size_t k = y->n_periods - 1; k-- > 0;) {
+        const rank_report_yoy_cell *before = &a->cells[k];
+        if (!before->present)
+            continue;
+        *dq = now->quality_pct - before->quality_pct;
+        *dr = now->cchc_pct - before->cchc_pct;
+        *drank = before->rank - now->rank;
+        return true;
+    }
+    return false;
+}

@@ -68,6 +68,26 @@ typedef struct {
     size_t n;
 } rank_report_group;
 
+/* Year over year (SPEC §9): one agency's results in each period of the comparison. */
+typedef struct {
+    bool present;               /* the agency was ranked in that period */
+    int rank;
+    int64_t quality_pct, cchc_pct;
+    const char *band;
+} rank_report_yoy_cell;
+
+typedef struct {
+    const char *code, *name;
+    const rank_report_yoy_cell *cells;  /* one per period of rank_report_yoy, in order */
+} rank_report_yoy_agency;
+
+typedef struct {
+    const char *const *period_labels;   /* oldest first; the report's own period last */
+    size_t n_periods;
+    const rank_report_yoy_agency *agencies;
+    size_t n_agencies;
+} rank_report_yoy;
+
 typedef struct {
     const char *province_name;
     const char *period_code, *period_name;
@@ -77,6 +97,7 @@ typedef struct {
     const char *generated_at;   /* "2026-11-29 20:15" (local text, printed as is), may be NULL */
     const rank_report_group *groups;
     size_t n_groups;
+    const rank_report_yoy *yoy;   /* NULL, or the comparison with earlier periods */
 } rank_report;
 
 /* --- shared vocabulary of the renderers ------------------------------------------------- */
@@ -113,6 +134,12 @@ typedef struct {
 } rank_cell;
 
 void rank_report_cell(const rank_report_row *row, rank_col c, rank_cell *out);
+
+/* The change of an agency between its last two periods present in the comparison, when
+ * the last one is the report's own period: Q, R (hundredths of a point of percentage) and
+ * places moved up (previous rank - rank). false when there is nothing to compare. */
+bool rank_report_yoy_change(const rank_report_yoy *y, const rank_report_yoy_agency *a,
+                            int64_t *dq, int64_t *dr, int *drank);
 
 /* --- renderers (each: 0 / -1 with e set; out is appended to) ---------------------------- */
 

@@ -98,6 +98,18 @@ class TestExports(unittest.TestCase):
             st, body, _ = api("PATCH", f"/api/v1/agencies/{cls.ld.agency_ids[code]}",
                               {"name": name}, token=cls.admin)
             assert st == 200, body
+        # An earlier year's period on the same index set, with nothing scored: every agency
+        # has Q = 0 there, so the year over year change is the whole of this year's Q.
+        st, sets, _ = api("GET", "/api/v1/index-sets", token=cls.admin)
+        assert st == 200, sets
+        iset = next(s for s in sets["items"] if s["group_code"] == "01")
+        st, cls.earlier, _ = api("POST", "/api/v1/periods", {
+            "code": "K2024", "name": "Kỳ đánh giá 2024", "year": 2024, "config": "{}"},
+            token=cls.admin)
+        assert st == 200, cls.earlier
+        st, body, _ = api("PUT", f"/api/v1/periods/{cls.earlier['id']}/index-sets/01",
+                          {"index_set_id": iset["id"]}, token=cls.admin)
+        assert st == 200, body
         st, cls.results, _ = api("GET", f"/api/v1/periods/{cls.period}/results",
                                  token=cls.admin)
         assert st == 200, cls.results
@@ -121,9 +133,19 @@ class TestExports(unittest.TestCase):
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         self.assertEqual(self._disposition_name(h), "Kết quả Chỉ số CCHC K2025.xlsx")
         wb = Workbook(data)
-        # One sheet per group (its name), then one per agency (its code).
-        self.assertEqual(wb.order[0], "Nhóm 01")
-        self.assertEqual(sorted(wb.order[1:]), sorted(a["code"] for a in self.agencies))
+        # One sheet per group (its name), the years compared, then one per agency (its code).
+        self.assertEqual(wb.order[:2], ["Nhóm 01", "So sánh qua các năm"])
+        self.assertEqual(sorted(wb.order[2:]), sorted(a["code"] for a in self.agencies))
+        y = wb.sheets["So sánh qua các năm"]
+        self.assertEqual([y[(2, c)] for c in (1, 2, 3, 7, 11, 12, 13)],
+                         ["Mã cơ quan", "Tên cơ quan, đơn vị", "Q (%) 2024 (K2024)",
+                          "Q (%) 2025 (K2025)", "Thay đổi Q", "Thay đổi R", "Số bậc hạng tăng"])
+        for i, a in enumerate(self.agencies):
+            row = 3 + i
+            self.assertEqual((y[(row, 1)], y[(row, 3)], y[(row, 7)], y[(row, 9)]),
+                             (a["code"], 0, a["quality_pct"], a["rank"]))
+            self.assertEqual((y[(row, 11)], y[(row, 12)], y[(row, 13)]),
+                             (a["quality_pct"], a["cchc_pct"], y[(row, 5)] - a["rank"]))
         g = wb.sheets["Nhóm 01"]
         self.assertEqual(g[(1, 1)], "Kết quả Chỉ số CCHC Kỳ đánh giá 2025 — Nhóm 01")
         header = [g[(3, c)] for c in range(1, 20)]
@@ -247,6 +269,32 @@ class TestExports(unittest.TestCase):
         self.assertIn("no-cache", h.get("cache-control", ""))
         st, body, _ = self._get("results.csv", headers={"If-None-Match": h["etag"]})
         self.assertEqual((st, body), (304, b""))
+
+    def test_year_over_year(self):
+        st, body, _ = self._get("year-over-year")
+        self.assertEqual(st, 200, body)
+        self.assertEqual(body["periods"], ["2024 (K2024)", "2025 (K2025)"])
+        self.assertEqual([a["code"] for a in body["agencies"]],
+                         [a["code"] for a in self.agencies])
+        for got, a in zip(body["agencies"], self.agencies):
+            before, now = got["periods"]
+            self.assertEqual(got["name"], NAMES.get(a["code"], f"Cơ quan {a['code']}"))
+            self.assertEqual((before["period"], before["quality_pct"], before["band"]),
+                             ("2024 (K2024)", 0, "not_complete"))
+            self.assertNotIn("quality_change", before)
+            self.assertEqual((now["rank"], now["band"], now["quality_pct"], now["cchc_pct"]),
+                             (a["rank"], a["band"], a["quality_pct"], a["cchc_pct"]))
+            self.assertEqual((now["quality_change"], now["cchc_change"], now["rank_change"]),
+                             (a["quality_pct"], a["cchc_pct"], before["rank"] - a["rank"]))
+        # The earlier period alone has nothing before it.
+        st, body, _ = api("GET", f"/api/v1/periods/{self.earlier['id']}/year-over-year",
+                          token=self.ld.leaders[0][1])
+        self.assertEqual(st, 200, body)
+        self.assertEqual(body["periods"], ["2024 (K2024)"])
+        assert_error(self, self._get("year-over-year", token=self.ld.heads["STP"]), 403,
+                     "forbidden")
+        other = new_province()
+        assert_error(self, self._get("year-over-year", token=other["token"]), 404, "not_found")
 
     def test_who_may_export(self):
         other = new_province()

@@ -185,5 +185,7 @@ int main(void)
         cmocka_unit_test(test_svg_charts),
         cmocka_unit_test(test_file_names_and_labels),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    rank_draw_shutdown();
+    return rc;
 }
