@@ -40,7 +40,6 @@ void rank_draw_close(rank_draw *d)
 
 void rank_draw_shutdown(void)
 {
-    cairo_debug_reset_static_data();
     FcFini();
 }
 

@@ -34,7 +34,14 @@ typedef struct {
     int align;
 } column;
 
-static const column s_cols[] = {
+typedef struct {
+    const column *cols;
+    size_t n;
+} table;
+
+#define MAX_COLS 12
+
+static const column s_result_cols[] = {
     {"Hạng", 28, RANK_CENTER},
     {"Mã", 58, RANK_LEFT},
     {"Tên cơ quan, đơn vị", 0, RANK_LEFT},
@@ -45,15 +52,15 @@ static const column s_cols[] = {
     {"Xếp loại", 90, RANK_LEFT},
     {"Xếp loại CCHC", 46, RANK_LEFT},
 };
-#define N_COLS (sizeof s_cols / sizeof s_cols[0])
+static const table s_results = {s_result_cols, sizeof s_result_cols / sizeof s_result_cols[0]};
 
-static double s_col_w(size_t c)
+static double s_col_w(const table *t, size_t c)
 {
-    if (s_cols[c].w > 0)
-        return s_cols[c].w;
+    if (t->cols[c].w > 0)
+        return t->cols[c].w;
     double used = 0;
-    for (size_t k = 0; k < N_COLS; k++)
-        used += s_cols[k].w;
+    for (size_t k = 0; k < t->n; k++)
+        used += t->cols[k].w;
     return BODY_W - used;
 }
 
@@ -140,22 +147,23 @@ static void s_heading(pdf *p)
     p->y += 12;
 }
 
-static double s_header_h(pdf *p)
+static double s_row_h(pdf *p, const table *t, const char *const texts[], int style)
 {
     double h = 0;
-    for (size_t c = 0; c < N_COLS; c++) {
-        double t = s_measure(p, s_cols[c].title, s_col_w(c) - 2 * CELL_PAD, FONT_TABLE, RANK_BOLD);
-        h = t > h ? t : h;
+    for (size_t c = 0; c < t->n; c++) {
+        double m = s_measure(p, texts[c], s_col_w(t, c) - 2 * CELL_PAD, FONT_TABLE, style);
+        h = m > h ? m : h;
     }
     return h + 2 * CELL_PAD;
 }
 
-static void s_cells(pdf *p, const char *const texts[N_COLS], double h, int style, bool shade)
+static void s_cells(pdf *p, const table *t, const char *const texts[], double h, int style,
+                    bool shade)
 {
     double x = M_LEFT;
     cairo_t *cr = p->d.cr;
-    for (size_t c = 0; c < N_COLS; c++) {
-        double w = s_col_w(c);
+    for (size_t c = 0; c < t->n; c++) {
+        double w = s_col_w(t, c);
         if (p->d.draw) {
             if (shade) {
                 cairo_set_source_rgb(cr, 0.87, 0.90, 0.94);
@@ -168,21 +176,52 @@ static void s_cells(pdf *p, const char *const texts[N_COLS], double h, int style
             cairo_stroke(cr);
         }
         rank_draw_text(&p->d, texts[c], x + CELL_PAD, p->y + CELL_PAD, w - 2 * CELL_PAD,
-                       FONT_TABLE, style, shade ? RANK_CENTER : s_cols[c].align);
+                       FONT_TABLE, style, shade ? RANK_CENTER : t->cols[c].align);
         x += w;
     }
     p->y += h;
 }
 
-static void s_table_header(pdf *p)
+static void s_table_header(pdf *p, const table *t)
 {
-    const char *t[N_COLS];
-    for (size_t c = 0; c < N_COLS; c++)
-        t[c] = s_cols[c].title;
-    s_cells(p, t, s_header_h(p), RANK_BOLD, true);
+    const char *texts[MAX_COLS];
+    for (size_t c = 0; c < t->n; c++)
+        texts[c] = t->cols[c].title;
+    s_cells(p, t, texts, s_row_h(p, t, texts, RANK_BOLD), RANK_BOLD, true);
 }
 
-static void s_row_texts(const rank_report_row *row, char bufs[N_COLS][64], const char *t[N_COLS])
+/* One body row; on a new page when it does not fit, under "<title> (tiếp theo)" and the
+ * table's header again. */
+static void s_table_row(pdf *p, const table *t, const char *const texts[], const char *title)
+{
+    double h = s_row_h(p, t, texts, RANK_REGULAR);
+    if (p->y + h > BODY_BOTTOM) {
+        char line[512];
+        s_new_page(p);
+        snprintf(line, sizeof line, "%s (tiếp theo)", title);
+        p->y += rank_draw_text(&p->d, line, M_LEFT, p->y, BODY_W, 9, RANK_ITALIC, RANK_LEFT) + 4;
+        s_table_header(p, t);
+    }
+    s_cells(p, t, texts, h, RANK_REGULAR, false);
+}
+
+/* A section title with room for the header and a row below it, or a new page first. */
+static void s_section(pdf *p, const table *t, const char *title, const char *subtitle)
+{
+    const char *texts[MAX_COLS];
+    for (size_t c = 0; c < t->n; c++)
+        texts[c] = t->cols[c].title;
+    double need = s_measure(p, title, BODY_W, 11, RANK_BOLD) + 16 +
+                  s_row_h(p, t, texts, RANK_BOLD) + 30;
+    if (p->y + need > BODY_BOTTOM)
+        s_new_page(p);
+    p->y += rank_draw_text(&p->d, title, M_LEFT, p->y, BODY_W, 11, RANK_BOLD, RANK_LEFT);
+    p->y += rank_draw_text(&p->d, subtitle, M_LEFT, p->y + 2, BODY_W, 8.5, RANK_ITALIC,
+                           RANK_LEFT) + 6;
+    s_table_header(p, t);
+}
+
+static void s_row_texts(const rank_report_row *row, char bufs[][64], const char *t[])
 {
     snprintf(bufs[0], 64, "%d%s", row->rank, row->tie_pending ? "*" : "");
     t[0] = bufs[0];
@@ -198,41 +237,72 @@ static void s_row_texts(const rank_report_row *row, char bufs[N_COLS][64], const
 
 static void s_group_table(pdf *p, const rank_report_group *g, size_t index)
 {
-    char line[512];
-    snprintf(line, sizeof line, "%zu. %s", index + 1, g->name ? g->name : g->code);
-    double need = s_measure(p, line, BODY_W, 11, RANK_BOLD) + 16 + s_header_h(p) + 30;
-    if (p->y + need > BODY_BOTTOM)
-        s_new_page(p);
-    p->y += rank_draw_text(&p->d, line, M_LEFT, p->y, BODY_W, 11, RANK_BOLD, RANK_LEFT);
-    snprintf(line, sizeof line,
+    char title[512], sub[512];
+    const char *name = g->name ? g->name : g->code;
+    snprintf(title, sizeof title, "%zu. %s", index + 1, name);
+    snprintf(sub, sizeof sub,
              "Số cơ quan: %zu; số được đánh giá từ hoàn thành tốt trở lên (G): %d; "
              "chỉ tiêu hoàn thành xuất sắc: %d%s", g->n, g->good_or_better, g->excellent_quota,
              g->publication_blocked_by_tie ? "; còn đồng hạng chưa được lãnh đạo quyết định" : "");
-    p->y += rank_draw_text(&p->d, line, M_LEFT, p->y + 2, BODY_W, 8.5, RANK_ITALIC, RANK_LEFT) + 6;
-    s_table_header(p);
+    s_section(p, &s_results, title, sub);
     bool any_tie = false;
     for (size_t i = 0; i < g->n; i++) {
-        char bufs[N_COLS][64];
-        const char *t[N_COLS];
+        char bufs[MAX_COLS][64];
+        const char *t[MAX_COLS];
         s_row_texts(&g->rows[i], bufs, t);
         any_tie |= g->rows[i].tie_pending;
-        double h = 0;
-        for (size_t c = 0; c < N_COLS; c++) {
-            double m = s_measure(p, t[c], s_col_w(c) - 2 * CELL_PAD, FONT_TABLE, RANK_REGULAR);
-            h = m > h ? m : h;
-        }
-        h += 2 * CELL_PAD;
-        if (p->y + h > BODY_BOTTOM) {
-            s_new_page(p);
-            snprintf(line, sizeof line, "%s (tiếp theo)", g->name ? g->name : g->code);
-            p->y += rank_draw_text(&p->d, line, M_LEFT, p->y, BODY_W, 9, RANK_ITALIC, RANK_LEFT) + 4;
-            s_table_header(p);
-        }
-        s_cells(p, t, h, RANK_REGULAR, false);
+        s_table_row(p, &s_results, t, name);
     }
     if (any_tie)
         p->y += rank_draw_text(&p->d, "* Đồng hạng, chờ lãnh đạo quyết định thứ tự.", M_LEFT,
                                p->y + 3, BODY_W, 8, RANK_ITALIC, RANK_LEFT) + 3;
+    p->y += 14;
+}
+
+/* Year over year: the report's period against the one before it, per agency. */
+static void s_yoy_table(pdf *p, const rank_report_yoy *y)
+{
+    const char *prev = y->period_labels[y->n_periods - 2], *now = y->period_labels[y->n_periods - 1];
+    char h[6][96];
+    snprintf(h[0], sizeof h[0], "Q (%%) %s", prev);
+    snprintf(h[1], sizeof h[1], "Q (%%) %s", now);
+    snprintf(h[2], sizeof h[2], "Hạng %s", prev);
+    snprintf(h[3], sizeof h[3], "Hạng %s", now);
+    const column cols[] = {
+        {"Mã", 58, RANK_LEFT}, {"Tên cơ quan, đơn vị", 0, RANK_LEFT},
+        {h[0], 52, RANK_RIGHT}, {h[1], 52, RANK_RIGHT}, {"Thay đổi Q", 44, RANK_RIGHT},
+        {h[2], 46, RANK_RIGHT}, {h[3], 46, RANK_RIGHT}, {"Số bậc hạng tăng", 46, RANK_RIGHT},
+    };
+    const table t = {cols, sizeof cols / sizeof cols[0]};
+    const char *title = "So sánh với kỳ trước";
+    s_section(p, &t, title, "Cơ quan được đối chiếu theo mã; thay đổi tính từ kỳ gần nhất có "
+                            "kết quả của cơ quan.");
+    for (size_t i = 0; i < y->n_agencies; i++) {
+        const rank_report_yoy_agency *a = &y->agencies[i];
+        const rank_report_yoy_cell *b = &a->cells[y->n_periods - 2], *n = &a->cells[y->n_periods - 1];
+        if (!n->present)
+            continue;
+        char bufs[8][64] = {{0}};
+        const char *texts[8] = {a->code, a->name, "", "", "", "", "", ""};
+        if (b->present) {
+            texts[2] = rank_report_pts(b->quality_pct, bufs[2]);
+            snprintf(bufs[5], 64, "%d", b->rank);
+            texts[5] = bufs[5];
+        }
+        texts[3] = rank_report_pts(n->quality_pct, bufs[3]);
+        snprintf(bufs[6], 64, "%d", n->rank);
+        texts[6] = bufs[6];
+        int64_t dq, dr;
+        int drank;
+        if (rank_report_yoy_change(y, a, &dq, &dr, &drank)) {
+            char num[32];
+            snprintf(bufs[4], 64, "%s%s", dq > 0 ? "+" : "", rank_report_pts(dq, num));
+            snprintf(bufs[7], 64, "%+d", drank);
+            texts[4] = bufs[4];
+            texts[7] = bufs[7];
+        }
+        s_table_row(p, &t, texts, title);
+    }
     p->y += 14;
 }
 
@@ -281,6 +351,8 @@ static void s_layout(pdf *p)
     if (p->r->n_groups == 0)
         rank_draw_text(&p->d, "Kỳ đánh giá chưa có cơ quan nào.", M_LEFT, p->y, BODY_W, 10,
                        RANK_ITALIC, RANK_LEFT);
+    if (p->r->yoy && p->r->yoy->n_periods > 1)
+        s_yoy_table(p, p->r->yoy);
     for (size_t g = 0; g < p->r->n_groups; g++)
         if (p->r->groups[g].n > 0)
             s_group_charts(p, &p->r->groups[g]);

@@ -45,6 +45,22 @@ static rank_report_group s_groups[] = {
     {.code = "HUYEN", .name = "UBND cấp huyện", .rows = NULL, .n = 0},
 };
 
+static const rank_report_yoy_cell s_yoy_cells[3][2] = {
+    {{.present = true, .rank = 2, .quality_pct = 8800, .cchc_pct = 8700, .band = "good"},
+     {.present = true, .rank = 1, .quality_pct = 9150, .cchc_pct = 9150, .band = "excellent"}},
+    {{.present = false},
+     {.present = true, .rank = 2, .quality_pct = 7012, .cchc_pct = 7012, .band = "complete"}},
+    {{.present = true, .rank = 1, .quality_pct = 9000, .cchc_pct = 9000, .band = "excellent"},
+     {.present = true, .rank = 2, .quality_pct = 7012, .cchc_pct = 7012, .band = "complete"}},
+};
+static const char *const s_yoy_labels[] = {"2024 (K2024)", "2025 (CCHC-2025)"};
+static const rank_report_yoy_agency s_yoy_agencies[] = {
+    {.code = "SNV", .name = "Sở Nội vụ", .cells = s_yoy_cells[0]},
+    {.code = "STP", .name = "Sở Tư pháp", .cells = s_yoy_cells[1]},
+    {.code = "SYT", .name = "Sở Y tế", .cells = s_yoy_cells[2]},
+};
+static const rank_report_yoy s_yoy = {s_yoy_labels, 2, s_yoy_agencies, 3};
+
 static rank_report s_report(int version)
 {
     rank_report r = {.province_name = "Quảng Ngãi", .period_code = "CCHC-2025",
@@ -53,6 +69,7 @@ static rank_report s_report(int version)
     if (version > 0) {
         r.snapshot_version = version;
         r.snapshot_sha256 = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+        r.yoy = &s_yoy;
     }
     return r;
 }
@@ -118,9 +135,9 @@ static void test_xlsx_is_a_workbook(void **state)
     assert_true(b.len > 2000);
     assert_memory_equal(b.data, "PK\x03\x04", 4);      /* a zip container */
     assert_true(s_contains(&b, "xl/worksheets/sheet1.xml"));
-    /* 2 group sheets + 3 agency sheets */
-    assert_true(s_contains(&b, "xl/worksheets/sheet5.xml"));
-    assert_false(s_contains(&b, "xl/worksheets/sheet6.xml"));
+    /* 2 group sheets + the years compared + 3 agency sheets */
+    assert_true(s_contains(&b, "xl/worksheets/sheet6.xml"));
+    assert_false(s_contains(&b, "xl/worksheets/sheet7.xml"));
     rank_buf_free(&b);
 }
 
@@ -176,6 +193,22 @@ static void test_file_names_and_labels(void **state)
     assert_string_equal(rank_report_band_vi("vung_manh"), "vung_manh");
 }
 
+static void test_yoy_change(void **state)
+{
+    (void)state;
+    int64_t dq, dr;
+    int drank;
+    assert_true(rank_report_yoy_change(&s_yoy, &s_yoy_agencies[0], &dq, &dr, &drank));
+    assert_int_equal(dq, 350);
+    assert_int_equal(dr, 450);
+    assert_int_equal(drank, 1);
+    /* Not ranked the year before: nothing to compare. */
+    assert_false(rank_report_yoy_change(&s_yoy, &s_yoy_agencies[1], &dq, &dr, &drank));
+    assert_true(rank_report_yoy_change(&s_yoy, &s_yoy_agencies[2], &dq, &dr, &drank));
+    assert_int_equal(dq, -1988);
+    assert_int_equal(drank, -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,8 +217,10 @@ int main(void)
         cmocka_unit_test(test_pdf_is_a_pdf),
         cmocka_unit_test(test_svg_charts),
         cmocka_unit_test(test_file_names_and_labels),
+        cmocka_unit_test(test_yoy_change),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     rank_draw_shutdown();
     return rc;
 }
+
