@@ -141,6 +141,24 @@ void rank_report_cell(const rank_report_row *row, rank_col c, rank_cell *out);
 bool rank_report_yoy_change(const rank_report_yoy *y, const rank_report_yoy_agency *a,
                             int64_t *dq, int64_t *dr, int *drank);
 
+/* --- a published snapshot as a report (rank_report_snapshot.c) ------------------------- */
+
+/* The snapshot document (publication, rank_snapshot.h: {"province", "year", "version",
+ * "groups": {code: {"good_or_better", "excellent_quota", "publication_blocked_by_tie",
+ * "agencies": [{"code", "name", "rank", "tie_pending", "total", "max", "quality_pct",
+ * "cchc_pct", "contents": {"1": ...}, "band", "cchc_band"[, "head_rating", "late_pct"]}]}}},
+ * points as two-decimal strings) read into rep: groups and rows, year and version; the
+ * rest (names, hash) is the caller's to fill. A snapshot freezes the results, not the
+ * leaves: rows have no leaf detail. *doc_p owns what rep borrows. 0 / -1 (500: a document
+ * that is not a snapshot). */
+typedef struct rank_report_doc rank_report_doc;
+int rank_report_from_snapshot(const char *bytes, size_t len, rank_report *rep,
+                              rank_report_doc **doc_p, cs_err *e);
+void rank_report_doc_destroy(rank_report_doc **doc_p);
+/* Give the groups their display names: name_of(arg, code) or NULL to keep the code. */
+void rank_report_name_groups(rank_report *rep, const char *(*name_of)(void *arg, const char *code),
+                             void *arg);
+
 /* --- renderers (each: 0 / -1 with e set; out is appended to) ---------------------------- */
 
 /* One row per agency, UTF-8 with a BOM (Excel then reads the Vietnamese right), CRLF,

@@ -209,6 +209,43 @@ static void test_yoy_change(void **state)
     assert_int_equal(drank, -1);
 }
 
+static void test_snapshot_document(void **state)
+{
+    (void)state;
+    const char *doc =
+        "{\"groups\":{\"01\":{\"agencies\":[{\"band\":\"good\",\"cchc_band\":\"kha\","
+        "\"cchc_pct\":\"72.50\",\"code\":\"SNV\",\"contents\":{\"1\":\"40.00\",\"2\":\"30.00\","
+        "\"3\":\"8.00\",\"4\":\"0.00\",\"5\":\"0.00\",\"6\":\"-1.00\"},\"max\":\"100.00\","
+        "\"name\":\"Sở Nội vụ\",\"quality_pct\":\"77.00\",\"rank\":1,\"tie_pending\":false,"
+        "\"total\":\"77.00\"}],\"excellent_quota\":0,\"good_or_better\":1,"
+        "\"publication_blocked_by_tie\":false}},\"province\":\"QNG\",\"version\":2,\"year\":2025}";
+    rank_report r;
+    rank_report_doc *d = NULL;
+    cs_err e;
+    cs_err_clear(&e);
+    assert_int_equal(rank_report_from_snapshot(doc, strlen(doc), &r, &d, &e), 0);
+    assert_int_equal(r.snapshot_version, 2);
+    assert_int_equal(r.year, 2025);
+    assert_int_equal(r.n_groups, 1);
+    assert_string_equal(r.groups[0].code, "01");
+    assert_int_equal(r.groups[0].good_or_better, 1);
+    const rank_report_row *row = &r.groups[0].rows[0];
+    assert_string_equal(row->name, "Sở Nội vụ");
+    assert_int_equal(row->quality_pct, 7700);
+    assert_int_equal(row->cchc_pct, 7250);
+    assert_int_equal(row->contents[5], -100);
+    assert_int_equal(row->n_leaves, 0);
+    rank_report_doc_destroy(&d);
+    assert_null(d);
+    /* Not a snapshot: refused, nothing kept. */
+    assert_int_equal(rank_report_from_snapshot("{\"x\":1}", 7, &r, &d, &e), -1);
+    assert_null(d);
+    const char *bad = "{\"groups\":{\"01\":{\"agencies\":[{\"code\":\"A\",\"rank\":1,"
+                      "\"total\":\"1.234\"}]}}}";
+    assert_int_equal(rank_report_from_snapshot(bad, strlen(bad), &r, &d, &e), -1);
+    assert_null(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_svg_charts),
         cmocka_unit_test(test_file_names_and_labels),
         cmocka_unit_test(test_yoy_change),
+        cmocka_unit_test(test_snapshot_document),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     rank_draw_shutdown();
