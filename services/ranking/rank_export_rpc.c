@@ -145,33 +145,102 @@ static Chiso__Ranking__FileReply *s_file(cs_call *c, rank_buf *b, const char *ty
     return f;
 }
 
+typedef struct {
+    cs_call *c;
+    json_t *names;
+} s_names;
+
+static const char *s_name_of(void *arg, const char *code)
+{
+    s_names *n = arg;
+    return cs_call_strdup(n->c, json_string_value(json_object_get(n->names, code)));
+}
+
+/* A published snapshot as a report. The province's users read its snapshots (row-level
+ * security); with a province code, anyone reads through ranking.public_snapshot, which
+ * returns published rows only. *doc owns what the report borrows. */
+static int s_snapshot_report(cs_call *c, const Chiso__Ranking__ExportRequest *req,
+                             rank_report *rep, rank_report_doc **doc)
+{
+    const char *pid = cs_call_int(c, req->period_id), *ver = cs_call_int(c, req->version);
+    PGresult *s, *m;
+    if (req->province_code && *req->province_code) {
+        const char *p3[3] = {req->province_code, pid, ver};
+        s = cs_call_exec(c, "SELECT convert_from(document, 'UTF8'), sha256"
+                            " FROM ranking.public_snapshot($1, $2, $3)", 3, p3);
+        m = s ? cs_call_exec(c, "SELECT province_name, code, name, year, '{}'"
+                                " FROM ranking.public_periods($1) WHERE period_id = $2 LIMIT 1",
+                             2, p3) : NULL;
+    } else {
+        if (cs_call_province(c) <= 0)
+            return cs_err_forbidden(cs_call_err(c));
+        const char *p2[2] = {pid, ver};
+        s = cs_call_exec(c, "SELECT convert_from(document, 'UTF8'), sha256"
+                            " FROM ranking.snapshots WHERE period_id = $1 AND version = $2", 2, p2);
+        m = s ? cs_call_exec(c, SQL_META, 1, p2) : NULL;
+    }
+    if (!s || !m)
+        return -1;
+    if (PQntuples(s) != 1 || PQntuples(m) != 1)
+        return cs_err_set(cs_call_err(c), 404, "not_published", "version",
+                          "Không có phiên bản công bố này của kỳ đánh giá.%s",
+                          "No such published version of the period.%s", "");
+    if (rank_report_from_snapshot(PQgetvalue(s, 0, 0), (size_t)PQgetlength(s, 0, 0), rep, doc,
+                                  cs_call_err(c)) < 0)
+        return -1;
+    rep->snapshot_sha256 = cs_call_strdup(c, PQgetvalue(s, 0, 1));
+    rep->province_name = cs_call_strdup(c, PQgetvalue(m, 0, 0));
+    rep->period_code = cs_call_strdup(c, PQgetvalue(m, 0, 1));
+    rep->period_name = cs_call_strdup(c, PQgetvalue(m, 0, 2));
+    rep->year = atoi(PQgetvalue(m, 0, 3));
+    s_names n = {c, json_loads(PQgetvalue(m, 0, 4), 0, NULL)};
+    rank_report_name_groups(rep, s_name_of, &n);
+    json_decref(n.names);
+    return 0;
+}
+
 typedef int (*s_renderer)(const rank_report *r, rank_buf *out, cs_err *e);
 
 static int s_export(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out,
                     s_renderer render, const char *what, const char *ext, const char *type)
 {
     const Chiso__Ranking__ExportRequest *req = (const void *)in;
-    if (!s_sees_province(c))
+    bool snapshot = req->has_version;
+    /* The working results are the overseers'; a published version is everyone's it was
+     * published to (checked in s_snapshot_report). */
+    if (!snapshot && !s_sees_province(c))
         return cs_err_forbidden(cs_call_err(c));
     if (!req->has_period_id || req->period_id <= 0)
         return cs_err_invalid(cs_call_err(c), "period_id", "thiếu mã kỳ đánh giá",
                               "period_id is required");
+    if (snapshot && req->version <= 0)
+        return cs_err_invalid(cs_call_err(c), "version", "phiên bản phải là số dương",
+                              "version must be positive");
     const char *group = req->group_code && *req->group_code ? req->group_code : NULL;
     rank_data *d = NULL;
     rank_outcome *o = NULL;
+    rank_report_doc *doc = NULL;
     rank_report rep;
     rank_buf b = {0};
-    int rc = s_working_report(c, req->period_id, group, true, &rep, &d, &o);
+    int rc = snapshot ? s_snapshot_report(c, req, &rep, &doc)
+                      : s_working_report(c, req->period_id, group, true, &rep, &d, &o);
     if (rc == 0)
         rc = render(&rep, &b, cs_call_err(c));
     if (rc == 0) {
         char *name = rank_report_file_name(&rep, what, ext);
-        *out = (ProtobufCMessage *)s_file(c, &b, type, name);
+        Chiso__Ranking__FileReply *f = s_file(c, &b, type, name);
+        /* A published version never changes. */
+        if (snapshot)
+            f->cache_control = cs_call_strdup(c, req->province_code && *req->province_code
+                                                     ? "public, max-age=86400"
+                                                     : "private, max-age=86400");
+        *out = (ProtobufCMessage *)f;
         free(name);
     }
     rank_buf_free(&b);
     rank_data_destroy(&d);
     rank_outcome_destroy(&o);
+    rank_report_doc_destroy(&doc);
     return rc;
 }
 
