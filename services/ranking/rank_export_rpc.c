@@ -125,10 +125,10 @@ static int s_working_report(cs_call *c, long long period_id, const char *group, 
 
 /* The reply: the bytes (copied into the arena), their type, name and SHA-256 as entity
  * tag. Working results change with every score saved: always revalidate. */
-static Chiso__Ranking__FileReply *s_file(cs_call *c, rank_buf *b, const char *type,
+static Chiso__Ranking__RawDocument *s_file(cs_call *c, rank_buf *b, const char *type,
                                          const char *name)
 {
-    Chiso__Ranking__FileReply *f = (void *)cs_call_msg(c, &chiso__ranking__file_reply__descriptor);
+    Chiso__Ranking__RawDocument *f = (void *)cs_call_msg(c, &chiso__ranking__raw_document__descriptor);
     f->has_content = true;
     f->content.len = b->len;
     f->content.data = cs_call_alloc(c, b->len ? b->len : 1);
@@ -228,7 +228,7 @@ static int s_export(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **o
         rc = render(&rep, &b, cs_call_err(c));
     if (rc == 0) {
         char *name = rank_report_file_name(&rep, what, ext);
-        Chiso__Ranking__FileReply *f = s_file(c, &b, type, name);
+        Chiso__Ranking__RawDocument *f = s_file(c, &b, type, name);
         /* A published version never changes. */
         if (snapshot)
             f->cache_control = cs_call_strdup(c, req->province_code && *req->province_code

@@ -2,7 +2,7 @@
  *  exports of a period's results (XLSX, the PDF decision annex, CSV) and its charts (SVG).
  *
  *  Each computes the working results as ListResults does (rank_rpc_load), turns them into
- *  a rank_report and renders it; the answer is a FileReply the gateway sends as it is
+ *  a rank_report and renders it; the answer is a RawDocument the gateway sends as it is
  *  (route flag GW_RAW). Same readers as ListResults: province_admin, viewer, leader of the
  *  province; another province's period is not found (row-level security). */
 #ifndef RANK_EXPORT_RPC_H

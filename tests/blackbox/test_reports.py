@@ -296,6 +296,60 @@ class TestExports(unittest.TestCase):
         other = new_province()
         assert_error(self, self._get("year-over-year", token=other["token"]), 404, "not_found")
 
+    def test_snapshot_exports(self):
+        st, body, _ = api("POST", f"/api/v1/periods/{self.period}/compute", {}, token=self.admin)
+        self.assertEqual(st, 200, body)
+        st, body, _ = api("POST", f"/api/v1/periods/{self.period}/approve",
+                          {"note": "Phê duyệt để xuất báo cáo"}, token=self.ld.leaders[0][1])
+        self.assertEqual(st, 200, body)
+        st, snap, _ = api("POST", f"/api/v1/periods/{self.period}/publish", {}, token=self.admin)
+        if st == 409 and snap["error"]["code"] == "heads_pending_data":
+            # No dossier counts in the scenario: the admin confirms, as load-scenario does.
+            st, snap, _ = api("POST", f"/api/v1/periods/{self.period}/publish", {
+                "confirm_pending_heads": True, "reason": "Chưa có số liệu hồ sơ"},
+                token=self.admin)
+        self.assertEqual(st, 200, snap)
+        v, sha = snap["version"], snap["sha256"]
+        code = re.search(r"/provinces/([^/]+)/", snap["public_url"]).group(1)
+        public = f"/api/v1/public/provinces/{code}/periods/{self.period}/versions/{v}/results"
+        # Any user of the province reads the published version: an agency's head too.
+        for token in (self.admin, self.ld.heads["STP"]):
+            st, pdf, h = self._get(f"snapshots/{v}/results.pdf", token=token)
+            self.assertEqual(st, 200, pdf)
+            self.assertEqual(self._disposition_name(h),
+                             f"Phụ lục kết quả Chỉ số CCHC K2025 - công bố v{v}.pdf")
+            flat = " ".join(_pdftotext(pdf).split())
+            self.assertIn(f"Kết quả công bố, phiên bản {v}", flat)
+            self.assertIn(f"SHA-256: {sha}", flat)
+            for name in NAMES.values():
+                self.assertIn(name, flat)
+            self.assertNotIn("chưa công bố", flat)
+        # The public reads it without a login, as CSV identical to the tenant's.
+        st, csv_pub, h = api("GET", f"{public}.csv")
+        self.assertEqual(st, 200, csv_pub)
+        self.assertTrue(h["cache-control"].startswith("public"))
+        st, csv_ten, _ = self._get(f"snapshots/{v}/results.csv")
+        self.assertEqual(csv_pub, csv_ten)
+        rows = list(csv.reader(io.StringIO(csv_pub.decode("utf-8-sig"), newline="")))
+        self.assertEqual([r[3] for r in rows[1:]], [a["code"] for a in self.agencies])
+        st, data, _ = api("GET", f"{public}.xlsx")
+        self.assertEqual(st, 200, data)
+        wb = Workbook(data)
+        self.assertEqual(wb.order, ["Nhóm 01"])        # results only: leaves are not frozen
+        self.assertIn(sha, wb.sheets["Nhóm 01"][(2, 1)])
+        # A version that does not exist, another province's code, another province's user.
+        assert_error(self, self._get(f"snapshots/{v + 1}/results.pdf"), 404, "not_published")
+        assert_error(self, api("GET", public.replace(f"/versions/{v}/", f"/versions/{v + 1}/")
+                               + ".csv"), 404, "not_published")
+        other = new_province()
+        assert_error(self, api("GET", public.replace(f"/provinces/{code}/",
+                                                     f"/provinces/{other['code']}/") + ".pdf"),
+                     404, "not_published")
+        assert_error(self, self._get(f"snapshots/{v}/results.csv", token=other["token"]), 404,
+                     "not_published")
+        assert_error(self, api("GET", f"/api/v1/periods/{self.period}/snapshots/{v}/results.csv"),
+                     401, "unauthenticated")
+
     def test_who_may_export(self):
         other = new_province()
         leader = self.ld.leaders[0][1]
