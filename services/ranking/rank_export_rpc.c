@@ -168,7 +168,9 @@ static int s_snapshot_report(cs_call *c, const Chiso__Ranking__ExportRequest *re
         const char *p3[3] = {req->province_code, pid, ver};
         s = cs_call_exec(c, "SELECT convert_from(document, 'UTF8'), sha256"
                             " FROM ranking.public_snapshot($1, $2, $3)", 3, p3);
-        m = s ? cs_call_exec(c, "SELECT province_name, code, name, year, '{}'"
+        m = s ? cs_call_exec(c, "SELECT province_name, code, name, year,"
+                                "  COALESCE((SELECT json_object_agg(g.code, g.name)"
+                                "            FROM ranking.public_group_names($1) g), '{}')"
                                 " FROM ranking.public_periods($1) WHERE period_id = $2 LIMIT 1",
                              2, p3) : NULL;
     } else {
