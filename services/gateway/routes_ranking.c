@@ -70,5 +70,11 @@ const gw_route gw_routes_ranking[] = {
     {"GET", "/api/v1/periods/{period_id}/year-over-year", "ranking",
      &chiso__ranking__ranking__descriptor, "YearOverYear", GW_AUTH,
      "Each agency's Q, R, rank and band in this period and earlier years, with the change (province_admin, viewer, leader)"},
+    {"GET", "/api/v1/national/results", "ranking", &chiso__ranking__ranking__descriptor,
+     "NationalView", GW_AUTH,
+     "Per province and year, from published snapshots only: agencies per band, mean and median Q and R (sysadmin)"},
+    {"GET", "/api/v1/national/results.xlsx", "ranking", &chiso__ranking__ranking__descriptor,
+     "NationalXlsx", GW_AUTH | GW_RAW,
+     "The national view as an Excel workbook (sysadmin)"},
     {NULL, NULL, NULL, NULL, NULL, 0, NULL},
 };

@@ -24,6 +24,8 @@ int main(void)
         {"ExportCsv", rank_rpc_export_csv, CS_RPC_READ},
         {"ResultsChart", rank_rpc_results_chart, CS_RPC_READ},
         {"YearOverYear", rank_rpc_year_over_year, CS_RPC_READ},
+        {"NationalView", rank_rpc_national_view, CS_RPC_READ},
+        {"NationalXlsx", rank_rpc_national_xlsx, CS_RPC_READ},
     };
     int rc = cs_service_run("ranking", &chiso__ranking__ranking__descriptor, rpcs,
                             sizeof rpcs / sizeof rpcs[0]);

@@ -13,6 +13,9 @@
 int rank_rpc_export_xlsx(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 int rank_rpc_export_pdf(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 int rank_rpc_export_csv(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
+/* rank_national_rpc.c: the national view (sysadmin). */
+int rank_rpc_national_view(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
+int rank_rpc_national_xlsx(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 int rank_rpc_results_chart(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 #include "rank_report.h"
+#include "rank_xlsx.h"
 
 #define SHEET_NAME_MAX 31   /* Excel's limit, in characters */
 
@@ -306,44 +307,59 @@ static int s_read_file(const char *path, rank_buf *out)
     return rc;
 }
 
-int rank_export_xlsx(const rank_report *r, rank_buf *out, cs_err *e)
+lxw_workbook *rank_xlsx_begin(char path[512], cs_err *e)
 {
     const char *dir = getenv("TMPDIR");
-    char path[512];
-    snprintf(path, sizeof path, "%s/chiso-export-XXXXXX.xlsx", dir && *dir ? dir : "/tmp");
+    snprintf(path, 512, "%s/chiso-export-XXXXXX.xlsx", dir && *dir ? dir : "/tmp");
     int fd = mkstemps(path, 5);
-    if (fd < 0)
-        return cs_err_internal(e, "xlsx export: no temporary file");
-    close(fd);
-
-    xl x = {0};
-    x.wb = workbook_new(path);
-    int rc = x.wb ? 0 : -1;
-    if (rc == 0) {
-        lxw_doc_properties props = {.title = "Kết quả Chỉ số cải cách hành chính",
-                                    .company = (char *)(r->province_name ? r->province_name : "")};
-        workbook_set_properties(x.wb, &props);
-        s_formats(&x);
-        for (size_t g = 0; g < r->n_groups && rc == 0; g++)
-            rc = s_group_sheet(&x, r, &r->groups[g]);
-        if (r->yoy && r->yoy->n_periods > 1 && rc == 0)
-            rc = s_yoy_sheet(&x, r->yoy);
-        for (size_t g = 0; g < r->n_groups && rc == 0; g++)
-            for (size_t i = 0; i < r->groups[g].n && rc == 0; i++)
-                rc = s_leaf_sheet(&x, &r->groups[g], &r->groups[g].rows[i]);
-        if (r->n_groups == 0 && rc == 0)    /* a workbook needs a sheet */
-            rc = workbook_add_worksheet(x.wb, "Kết quả") ? 0 : -1;
-        lxw_error err = workbook_close(x.wb);
-        if (err != LXW_NO_ERROR) {
-            cs_err_internal(e, lxw_strerror(err));
-            rc = -2;
-        }
+    if (fd < 0) {
+        cs_err_internal(e, "xlsx export: no temporary file");
+        return NULL;
     }
-    free(x.used);
-    if (rc == 0 && s_read_file(path, out) < 0)
-        rc = -1;
+    close(fd);
+    lxw_workbook *wb = workbook_new(path);
+    if (!wb) {
+        unlink(path);
+        cs_err_internal(e, "xlsx export: no workbook");
+    }
+    return wb;
+}
+
+int rank_xlsx_finish(lxw_workbook *wb, const char *path, bool ok, rank_buf *out, cs_err *e)
+{
+    lxw_error err = workbook_close(wb);
+    int rc = ok ? 0 : -1;
+    if (rc == 0 && err != LXW_NO_ERROR)
+        rc = cs_err_internal(e, lxw_strerror(err));
+    else if (rc == 0 && s_read_file(path, out) < 0)
+        rc = cs_err_internal(e, "xlsx export: the workbook could not be read back");
+    else if (!ok)
+        cs_err_internal(e, "xlsx export failed");
     unlink(path);
-    if (rc == -1)
-        return cs_err_internal(e, "xlsx export failed");
-    return rc < 0 ? -1 : 0;
+    return rc;
+}
+
+int rank_export_xlsx(const rank_report *r, rank_buf *out, cs_err *e)
+{
+    char path[512];
+    xl x = {0};
+    x.wb = rank_xlsx_begin(path, e);
+    if (!x.wb)
+        return -1;
+    lxw_doc_properties props = {.title = "Kết quả Chỉ số cải cách hành chính",
+                                .company = (char *)(r->province_name ? r->province_name : "")};
+    workbook_set_properties(x.wb, &props);
+    s_formats(&x);
+    int rc = 0;
+    for (size_t g = 0; g < r->n_groups && rc == 0; g++)
+        rc = s_group_sheet(&x, r, &r->groups[g]);
+    if (r->yoy && r->yoy->n_periods > 1 && rc == 0)
+        rc = s_yoy_sheet(&x, r->yoy);
+    for (size_t g = 0; g < r->n_groups && rc == 0; g++)
+        for (size_t i = 0; i < r->groups[g].n && rc == 0; i++)
+            rc = s_leaf_sheet(&x, &r->groups[g], &r->groups[g].rows[i]);
+    if (r->n_groups == 0 && rc == 0)    /* a workbook needs a sheet */
+        rc = workbook_add_worksheet(x.wb, "Kết quả") ? 0 : -1;
+    free(x.used);
+    return rank_xlsx_finish(x.wb, path, rc == 0, out, e);
 }

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import api, assert_error, new_province, new_user  # noqa: E402
+from harness import api, assert_error, new_province, new_user, sysadmin  # noqa: E402
 from test_examples import _play, _scenario  # noqa: E402
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -296,7 +296,12 @@ class TestExports(unittest.TestCase):
         other = new_province()
         assert_error(self, self._get("year-over-year", token=other["token"]), 404, "not_found")
 
-    def test_snapshot_exports(self):
+    _snapshot = None
+
+    def _publish(self):
+        """Compute, approve and publish the period once for the tests that need it."""
+        if TestExports._snapshot:
+            return TestExports._snapshot
         st, body, _ = api("POST", f"/api/v1/periods/{self.period}/compute", {}, token=self.admin)
         self.assertEqual(st, 200, body)
         st, body, _ = api("POST", f"/api/v1/periods/{self.period}/approve",
@@ -309,6 +314,61 @@ class TestExports(unittest.TestCase):
                 "confirm_pending_heads": True, "reason": "Chưa có số liệu hồ sơ"},
                 token=self.admin)
         self.assertEqual(st, 200, snap)
+        TestExports._snapshot = snap
+        return snap
+
+    def test_national_view(self):
+        sa = sysadmin()
+        code = f"SC{self.ld.run}".upper()
+        # Nothing of this province before it publishes: working results never count.
+        if not TestExports._snapshot:
+            st, body, _ = api("GET", "/api/v1/national/results", token=sa)
+            self.assertEqual(st, 200, body)
+            self.assertNotIn(code, [r["province_code"] for r in body.get("rows", [])])
+        snap = self._publish()
+        st, body, _ = api("GET", "/api/v1/national/results", token=sa)
+        self.assertEqual(st, 200, body)
+        mine = [r for r in body["rows"] if r["province_code"] == code]
+        self.assertEqual(len(mine), 1, body)      # 2025 only: 2024 was never published
+        row = mine[0]
+        self.assertEqual((row["year"], row["period_code"], row["version"], row["sha256"]),
+                         (2025, "K2025", snap["version"], snap["sha256"]))
+        self.assertEqual(row["agencies"], len(self.agencies))
+        bands = {b["band"]: b["count"] for b in row["bands"]}
+        for band in ("excellent", "good", "complete", "not_complete"):
+            self.assertEqual(bands[band], sum(a["band"] == band for a in self.agencies), band)
+        self.assertEqual(bands["other"], 0)
+        cchc = {b["band"]: b["count"] for b in row["cchc_bands"]}
+        self.assertEqual(sum(cchc.values()), len(self.agencies))
+        qs = sorted(round(a["quality_pct"] * 100) for a in self.agencies)
+        mean = (sum(qs) * 2 + len(qs)) // (2 * len(qs))        # half-up, hundredths
+        mid = len(qs) // 2
+        median = qs[mid] if len(qs) % 2 else (qs[mid - 1] + qs[mid] + 1) // 2
+        self.assertEqual((round(row["quality_mean"] * 100), round(row["quality_median"] * 100)),
+                         (mean, median))
+        st, body, _ = api("GET", "/api/v1/national/results?year=2024", token=sa)
+        self.assertEqual(st, 200, body)
+        self.assertNotIn(code, [r["province_code"] for r in body.get("rows", [])])
+        # The same as a workbook.
+        st, data, h = api("GET", "/api/v1/national/results.xlsx?year=2025", token=sa)
+        self.assertEqual(st, 200, data)
+        self.assertEqual(self._disposition_name(h), "Kết quả Chỉ số CCHC toàn quốc.xlsx")
+        sheet = Workbook(data).sheets["Toàn quốc"]
+        r = next(r for r in range(3, 1000) if sheet.get((r, 1)) == code)
+        self.assertEqual((sheet[(r, 3)], sheet[(r, 6)], sheet[(r, 17)], sheet[(r, 21)]),
+                         (2025, len(self.agencies), mean / 100, snap["sha256"]))
+        # Only the sysadmin: a province's admin and leaders see their own province.
+        for token in (self.admin, self.ld.leaders[0][1]):
+            assert_error(self, api("GET", "/api/v1/national/results", token=token), 403,
+                         "forbidden")
+            assert_error(self, api("GET", "/api/v1/national/results.xlsx", token=token), 403,
+                         "forbidden")
+        assert_error(self, api("GET", "/api/v1/national/results"), 401, "unauthenticated")
+        assert_error(self, api("GET", "/api/v1/national/results?year=1999", token=sa), 400,
+                     "invalid_input")
+
+    def test_snapshot_exports(self):
+        snap = self._publish()
         v, sha = snap["version"], snap["sha256"]
         code = re.search(r"/provinces/([^/]+)/", snap["public_url"]).group(1)
         public = f"/api/v1/public/provinces/{code}/periods/{self.period}/versions/{v}/results"

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "rank_draw.h"
+#include "rank_national.h"
 #include "rank_report.h"
 
 static const rank_report_leaf s_leaves[] = {
@@ -246,6 +247,37 @@ static void test_snapshot_document(void **state)
     assert_null(d);
 }
 
+static void test_national_figures(void **state)
+{
+    (void)state;
+    int64_t odd[] = {9000, 7000, 8000};
+    assert_int_equal(rank_national_median(odd, 3), 8000);
+    int64_t even[] = {7001, 9000, 7000, 8000};
+    assert_int_equal(rank_national_median(even, 4), 7501);     /* (7001 + 8000) / 2 half-up */
+    assert_int_equal(rank_national_median(NULL, 0), 0);
+    rank_report r = s_report(0);
+    rank_national_row row = {0};
+    assert_int_equal(rank_national_stats(&r, &row), 0);
+    assert_int_equal(row.agencies, 3);
+    assert_int_equal(row.bands[0], 1);      /* excellent */
+    assert_int_equal(row.bands[2], 2);      /* complete */
+    assert_int_equal(row.cchc_bands[0], 1); /* tot */
+    assert_int_equal(row.cchc_bands[1], 2); /* kha */
+    assert_int_equal(row.quality_mean, 7725);   /* (9150 + 7012 + 7012) / 3 = 7724.67 */
+    assert_int_equal(row.quality_median, 7012);
+    rank_buf b = {0};
+    cs_err e;
+    cs_err_clear(&e);
+    row.province_code = "QNG";
+    row.province_name = "Quảng Ngãi";
+    row.period_code = "K2025";
+    row.sha256 = "ab";
+    assert_int_equal(rank_export_national_xlsx(&row, 1, &b, &e), 0);
+    s_keep("national.xlsx", &b);
+    assert_memory_equal(b.data, "PK\x03\x04", 4);
+    rank_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +288,7 @@ int main(void)
         cmocka_unit_test(test_file_names_and_labels),
         cmocka_unit_test(test_yoy_change),
         cmocka_unit_test(test_snapshot_document),
+        cmocka_unit_test(test_national_figures),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     rank_draw_shutdown();
