@@ -42,8 +42,8 @@ typedef struct {
 #define MAX_COLS 12
 
 static const column s_result_cols[] = {
-    {"Hạng", 28, RANK_CENTER},
-    {"Mã", 58, RANK_LEFT},
+    {"Hạng", 33, RANK_CENTER},
+    {"Mã", 54, RANK_LEFT},
     {"Tên cơ quan, đơn vị", 0, RANK_LEFT},
     {"Tổng điểm T", 46, RANK_RIGHT},
     {"Điểm tối đa M", 46, RANK_RIGHT},
