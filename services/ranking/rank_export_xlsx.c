@@ -355,9 +355,11 @@ int rank_export_xlsx(const rank_report *r, rank_buf *out, cs_err *e)
         rc = s_group_sheet(&x, r, &r->groups[g]);
     if (r->yoy && r->yoy->n_periods > 1 && rc == 0)
         rc = s_yoy_sheet(&x, r->yoy);
+    /* A snapshot freezes results, not leaves: its rows have no leaf detail (NULL). */
     for (size_t g = 0; g < r->n_groups && rc == 0; g++)
         for (size_t i = 0; i < r->groups[g].n && rc == 0; i++)
-            rc = s_leaf_sheet(&x, &r->groups[g], &r->groups[g].rows[i]);
+            if (r->groups[g].rows[i].leaves)
+                rc = s_leaf_sheet(&x, &r->groups[g], &r->groups[g].rows[i]);
     if (r->n_groups == 0 && rc == 0)    /* a workbook needs a sheet */
         rc = workbook_add_worksheet(x.wb, "Kết quả") ? 0 : -1;
     free(x.used);
