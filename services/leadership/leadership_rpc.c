@@ -181,6 +181,38 @@ int leadership_assign(cs_call *c, const ProtobufCMessage *in_, ProtobufCMessage 
     return 0;
 }
 
+int leadership_get_assignment(cs_call *c, const ProtobufCMessage *in_, ProtobufCMessage **out)
+{
+    const Chiso__Leadership__AssignmentRef *in = (const Chiso__Leadership__AssignmentRef *)in_;
+    cs_err *e = cs_call_err(c);
+    if (s_need_id(c, in->has_period_id, in->period_id, "period_id") != 0
+        || s_need_id(c, in->has_user_id, in->user_id, "user_id") != 0)
+        return -1;
+    bool self = cs_call_has_role(c, "leader") && cs_call_user(c) == in->user_id;
+    if (cs_call_province(c) == 0 ||
+        !(self || cs_call_has_role(c, "province_admin") || cs_call_has_role(c, "viewer")))
+        return cs_err_forbidden(e);
+    if (s_period(c, in->period_id, NULL) != 0)
+        return -1;
+    const char *p[] = {cs_call_int(c, in->period_id), cs_call_int(c, in->user_id)};
+    PGresult *r = cs_call_exec(c,
+        "SELECT coalesce(array_agg(agency_id ORDER BY agency_id), '{}')::text"
+        "  FROM leadership.assignments WHERE period_id = $1 AND leader_id = $2", 2, p);
+    if (!r)
+        return -1;
+    Chiso__Leadership__Assignment *a = (Chiso__Leadership__Assignment *)cs_call_msg(
+        c, &chiso__leadership__assignment__descriptor);
+    a->has_period_id = true;
+    a->period_id = in->period_id;
+    a->has_user_id = true;
+    a->user_id = in->user_id;
+    int64_t *list;
+    a->n_agency_ids = leadership_parse_ids(c, PQgetvalue(r, 0, 0), &list);
+    a->agency_ids = list;
+    *out = &a->base;
+    return 0;
+}
+
 /* --- SaveScore ------------------------------------------------------------------------ */
 
 int leadership_save_score(cs_call *c, const ProtobufCMessage *in_, ProtobufCMessage **out)

@@ -18,6 +18,9 @@
 #include "cs_service.h"
 
 int leadership_assign(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
+/* The agencies a leader oversees in a period: the province's admins and viewers, or the
+ * leader asking about themself. */
+int leadership_get_assignment(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 int leadership_save_score(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 int leadership_list_scores(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 int leadership_record_tiebreak(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);

@@ -6,6 +6,7 @@
 
 static const cs_rpc s_rpcs[] = {
     {"AssignAgencies", leadership_assign, CS_RPC_WRITE},
+    {"GetAssignment", leadership_get_assignment, CS_RPC_READ},
     {"SaveScore", leadership_save_score, CS_RPC_WRITE},
     {"ListScores", leadership_list_scores, CS_RPC_READ},
     {"RecordTiebreak", leadership_record_tiebreak, CS_RPC_WRITE},

@@ -79,6 +79,24 @@ class TestLeadership(unittest.TestCase):
         assert_error(self, self.assign(w, self.pid, "leader3", [ag["A3"], ag["A3"]],
                                        token=w["token"]), 400, "duplicate_agency")
 
+    def test_read_assignment(self):
+        """GetAssignment: the admin, a viewer and the leader themself read the set; another
+        leader, an agency editor and another province may not."""
+        w, ag = self.w, self.ag
+        path = f"/api/v1/periods/{self.pid}/leaders/{w['leader1']['id']}/agencies"
+        for token in (w["token"], w["viewer"]["token"], w["leader1"]["token"]):
+            body = _ok(self, api("GET", path, token=token))
+            self.assertEqual(sorted(body["agency_ids"]), sorted([ag["A1"], ag["A2"]]))
+            self.assertEqual(body["user_id"], w["leader1"]["id"])
+        for token in (w["leader2"]["token"], w["editor"]["token"], w["surveyor"]["token"]):
+            assert_error(self, api("GET", path, token=token), 403, "forbidden")
+        other = new_province()
+        assert_error(self, api("GET", path, token=other["token"]), 404, "not_found")
+        # a leader with no assignment in the period: an empty list, not an error
+        body = _ok(self, api("GET", f"/api/v1/periods/{self.pid}/leaders/{w['viewer']['id']}/agencies",
+                             token=w["token"]))
+        self.assertEqual(body.get("agency_ids", []), [])
+
     # --- scores ---------------------------------------------------------------------------
 
     def test_scores_and_mean(self):

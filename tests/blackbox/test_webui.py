@@ -1,46 +1,48 @@
-"""The web UI in a real browser: Debian's chromium driven by chromedriver over the W3C
-WebDriver HTTP protocol (standard library only, no selenium).
+"""The web UI in a real browser (Debian's chromium over WebDriver, see webui_driver.py): one
+walk per role through its part of the yearly cycle, through the UI only, each screen checked
+with axe-core (no serious or critical violation), shot at 1366x900 and 390x844 and free of
+horizontal scrolling at 390 px.
 
-The test builds its own province through the API (admin, group, agency, agency head, index
-set, period with an open self-assessment phase), then in the browser: the head signs in,
-enters a score and saves (the API shows it stored), enters an out-of-range score and sees the
-Vietnamese error next to that leaf (nothing stored), fixes it, submits, reads the scorecard;
-the admin signs in, computes and sees the
-results table with the agency's row; the English toggle switches texts.
+The province, its agencies, index set, period and users are made through the API (that is
+the admin's set-up, walked in the UI by test_8); phases are opened through the API as the
+year goes on. The walks run in order (test_1 ... test_9): the editor and head fill and
+submit, the appraiser scores round 1 and asks a specialist, the specialist answers, the head
+explains a lowered leaf, the leader scores content 4 and orders a tie, the surveyor prepares
+a questionnaire and invitations, a citizen answers on a phone, the admin runs the province,
+the viewer reads. Screenshot names: <step>-1366.png and <step>-390.png (listed in
+docs/webui.md).
 
-Skipped only when chromium or chromedriver is not installed (scripts/install-deps adds them).
-CHISO_WEBUI_SCREENSHOT_DIR, when set, keeps the screenshots there (for a look by eye)."""
+Skipped only when chromium or chromedriver is not installed (scripts/install-deps adds them
+and axe-core)."""
 
-import base64
-import json
 import os
-import shutil
-import socket
-import subprocess
 import tempfile
 import time
 import unittest
-import urllib.error
-import urllib.request
 
 from harness import api, env, new_province, new_user, unique
+from webui_driver import AXE, CHROMEDRIVER, CHROMIUM, PHONE, WIDE, WebDriver
 
 P = "/api/v1/periods"
-ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 BANDS_VI = ("Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ",
             "Không hoàn thành nhiệm vụ")
+VI_LETTERS = "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỷỹý"
 
 NODES = [
-    {"code": "1.1", "content": 1, "title": "Kế hoạch công tác năm", "max_points": 20, "step": 0.25},
+    {"code": "1.1", "content": 1, "title": "Kế hoạch công tác năm", "max_points": 20, "step": 0.25,
+     "guidance": "Ban hành đúng hạn: 20 điểm; chậm: 10 điểm."},
     {"code": "1.2", "content": 1, "title": "Kết quả nhiệm vụ được giao", "max_points": 25, "step": 0.5},
-    {"code": "2.1", "content": 2, "title": "Cải cách thủ tục hành chính", "max_points": 35, "step": 0.25},
+    {"code": "2.1", "content": 2, "title": "Cải cách thủ tục hành chính", "max_points": 35, "step": 0.25,
+     "evidence_required": True},
     {"code": "3.1", "content": 3, "title": "Khảo sát sự hài lòng", "max_points": 12, "step": 0.01},
     {"code": "4.1", "content": 4, "title": "Đánh giá của lãnh đạo tỉnh", "max_points": 5, "step": 0.25},
     {"code": "5.1", "content": 5, "title": "Sáng kiến được công nhận", "max_points": 3, "step": 0.25},
     {"code": "6.1", "content": 6, "title": "Vi phạm kỷ luật, kỷ cương", "max_points": 2, "step": 0.25},
 ]
+# A one-page PDF: libmagic sees application/pdf, an accepted evidence type.
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]"
+       b"/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+       b"trailer<</Root 1 0 R>>\n%%EOF\n")
 
 
 def ok(resp, what):
@@ -50,176 +52,51 @@ def ok(resp, what):
     return body
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class WebDriver:
-    """The few W3C WebDriver commands the test needs, over HTTP with urllib."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.profile = tempfile.mkdtemp(prefix="chiso-webui-profile.")
-        self.log = open(os.path.join(self.profile, "chromedriver.log"), "wb")
-        self.proc = subprocess.Popen([CHROMEDRIVER, f"--port={self.port}"], stdin=subprocess.DEVNULL,
-                                     stdout=self.log, stderr=subprocess.STDOUT)
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.session = None
-        deadline = time.time() + 20
-        while True:
-            try:
-                if self._call("GET", "/status").get("ready"):
-                    break
-            except (OSError, urllib.error.URLError):
-                pass
-            if time.time() > deadline or self.proc.poll() is not None:
-                self.quit()
-                raise AssertionError("chromedriver did not start")
-            time.sleep(0.1)
-        caps = {"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {"binary": CHROMIUM, "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--window-size=1366,900",
-                "--lang=vi-VN", f"--user-data-dir={os.path.join(self.profile, 'chrome')}"]}}}}
-        try:
-            self.session = self._call("POST", "/session", caps)["sessionId"]
-        except Exception:
-            self.quit()
-            raise
-
-    def _call(self, method, path, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.base + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=60) as r:
-                return json.loads(r.read().decode("utf-8")).get("value")
-        except urllib.error.HTTPError as e:
-            detail = e.read().decode("utf-8", "replace")[:500]
-            raise AssertionError(f"webdriver {method} {path}: HTTP {e.code} {detail}") from None
-
-    def cmd(self, method, path, body=None):
-        return self._call(method, f"/session/{self.session}{path}", body)
-
-    def quit(self):
-        if self.session:
-            try:
-                self._call("DELETE", f"/session/{self.session}")
-            except (AssertionError, OSError):
-                pass
-            self.session = None
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-        shutil.rmtree(self.profile, ignore_errors=True)
-
-    # --- page ---------------------------------------------------------------------------
-    def get(self, url):
-        self.cmd("POST", "/url", {"url": url})
-
-    def js(self, script, *args):
-        return self.cmd("POST", "/execute/sync", {"script": script, "args": list(args)})
-
-    def find(self, css, timeout=10):
-        """The first element matching css that is displayed, waiting for it."""
-        deadline = time.time() + timeout
-        while True:
-            els = self.cmd("POST", "/elements", {"using": "css selector", "value": css})
-            for el in els:
-                eid = el[ELEMENT]
-                if self.cmd("GET", f"/element/{eid}/displayed"):
-                    return eid
-            if time.time() > deadline:
-                raise AssertionError(f"no visible element {css!r} within {timeout}s")
-            time.sleep(0.1)
-
-    def text(self, css, timeout=10):
-        return self.cmd("GET", f"/element/{self.find(css, timeout)}/text")
-
-    def wait_text(self, css, predicate, timeout=10):
-        """The text of css once predicate(text) holds (the last text in the failure)."""
-        deadline = time.time() + timeout
-        last = None
-        while True:
-            try:
-                last = self.text(css, timeout=0.5)
-                if predicate(last):
-                    return last
-            except AssertionError:
-                pass
-            if time.time() > deadline:
-                raise AssertionError(f"{css!r}: text {last!r} never matched")
-            time.sleep(0.1)
-
-    def idle(self, timeout=15):
-        """Wait until the page has drawn its current view (#view loses aria-busy)."""
-        deadline = time.time() + timeout
-        while self.js("return document.querySelector('#view').hasAttribute('aria-busy')"):
-            if time.time() > deadline:
-                raise AssertionError("the view is still loading")
-            time.sleep(0.1)
-
-    def enabled(self, css):
-        return self.cmd("GET", f"/element/{self.find(css)}/enabled")
-
-    def attribute(self, css, name):
-        return self.cmd("GET", f"/element/{self.find(css)}/attribute/{name}")
-
-    def click(self, css):
-        self.cmd("POST", f"/element/{self.find(css)}/click", {})
-
-    def type(self, css, text):
-        eid = self.find(css)
-        self.cmd("POST", f"/element/{eid}/clear", {})
-        self.cmd("POST", f"/element/{eid}/value", {"text": text})
-
-    def screenshot(self, name):
-        png = base64.b64decode(self.cmd("GET", "/screenshot"))
-        keep = os.environ.get("CHISO_WEBUI_SCREENSHOT_DIR")
-        folder = keep or tempfile.mkdtemp(prefix="chiso-webui-shot.")
-        path = os.path.join(folder, name)
-        with open(path, "wb") as f:
-            f.write(png)
-        if not keep:
-            shutil.rmtree(folder, ignore_errors=True)
-        return png
-
-
 @unittest.skipUnless(CHROMIUM and CHROMEDRIVER, "chromium and chromium-driver are not installed")
 class TestWebUI(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        if not os.path.exists(AXE):
+            raise AssertionError("axe-core is not installed: run scripts/install-deps")
         cls.p = new_province()
-        admin = cls.p["token"]
-        ok(api("POST", "/api/v1/agency-groups", {"code": "01", "name": "Sở, ban, ngành"},
-               token=admin), "group")
-        cls.agency_code = unique("SNV").upper()
-        cls.agency = ok(api("POST", "/api/v1/agencies", {
-            "code": cls.agency_code, "name": "Sở Nội vụ thử nghiệm", "group_code": "01"},
-            token=admin), "agency")["id"]
+        admin = cls.admin = cls.p["token"]
+        ok(api("POST", "/api/v1/agency-groups", {"code": "01", "name": "Sở, ban, ngành"}, token=admin), "group")
+        cls.codes, cls.ids = {}, {}
+        for key, name in (("A", "Sở Nội vụ thử nghiệm"), ("B", "Sở Tư pháp thử nghiệm"),
+                          ("C", "Sở Y tế thử nghiệm"), ("D", "Sở Xây dựng thử nghiệm")):
+            code = unique("S" + key).upper().replace("-", "")
+            cls.codes[key] = code
+            cls.ids[key] = ok(api("POST", "/api/v1/agencies", {"code": code, "name": name, "group_code": "01"},
+                                  token=admin), "agency")["id"]
         iset = ok(api("POST", "/api/v1/index-sets", {
             "code": unique("IS"), "name": "Bộ chỉ số thử giao diện", "group_code": "01",
             "year": 2025, "contents": [], "nodes": NODES}, token=admin), "index set")
-        cls.period = ok(api("POST", P, {"code": unique("K"), "name": "Kỳ đánh giá thử 2025",
-                                        "year": 2025}, token=admin), "period")["id"]
-        ok(api("PUT", f"{P}/{cls.period}/index-sets/01", {"index_set_id": iset["id"]},
-               token=admin), "period index set")
-        now = int(time.time())
-        ok(api("PUT", f"{P}/{cls.period}/phases/self_assessment",
-               {"opens_at": now - 60, "closes_at": now + 86400}, token=admin), "open phase")
-        cls.head = new_user(cls.p, ["agency_head"], cls.agency)
-        cls.editor = new_user(cls.p, ["agency_editor"], cls.agency)
+        cls.set_id = iset["id"]
+        cls.period = ok(api("POST", P, {"code": unique("K"), "name": "Kỳ đánh giá thử 2025", "year": 2025},
+                            token=admin), "period")["id"]
+        ok(api("PUT", f"{P}/{cls.period}/index-sets/01", {"index_set_id": iset["id"]}, token=admin), "set")
+        cls.open_phase("self_assessment")
+        cls.open_phase("survey")
+        A, B = cls.ids["A"], cls.ids["B"]
+        cls.head = new_user(cls.p, ["agency_head"], A)
+        cls.editor = new_user(cls.p, ["agency_editor"], A)
+        cls.appraiser = new_user(cls.p, ["appraiser"])
+        cls.specialist = new_user(cls.p, ["specialist"], B)
+        cls.leader = new_user(cls.p, ["leader"])
+        cls.surveyor = new_user(cls.p, ["surveyor"])
         cls.viewer = new_user(cls.p, ["viewer"])
+        ok(api("PUT", f"{P}/{cls.period}/council/{cls.appraiser['id']}",
+               {"scopes": [{"prefix": "1", "group_code": "01"}, {"prefix": "2", "group_code": "01"},
+                           {"prefix": "5", "group_code": "01"}, {"prefix": "6", "group_code": "01"}]},
+               token=admin), "council")
+        ok(api("PUT", f"{P}/{cls.period}/leaders/{cls.leader['id']}/agencies",
+               {"agency_ids": [A, B, cls.ids["C"], cls.ids["D"]]}, token=admin), "leader")
         cls.base = env("CHISO_URL").rstrip("/")
+        cls.tmp = tempfile.mkdtemp(prefix="chiso-webui-files.")
+        cls.pdf = os.path.join(cls.tmp, "ke-hoach-cchc.pdf")
+        with open(cls.pdf, "wb") as f:
+            f.write(PDF)
+        cls.links = []
         cls.wd = WebDriver()
 
     @classmethod
@@ -228,176 +105,427 @@ class TestWebUI(unittest.TestCase):
         if wd:
             wd.quit()
 
-    def self_scores(self):
-        sa = ok(api("GET", f"{P}/{self.period}/agencies/{self.agency}/self-assessment",
-                    token=self.p["token"]), "self-assessment")
-        return {l["leaf_code"]: l.get("score") for l in sa["leaves"]}
+    @classmethod
+    def open_phase(cls, phase, closed=False):
+        now = int(time.time())
+        window = {"opens_at": now - 7200, "closes_at": now - 3600} if closed else \
+            {"opens_at": now - 60, "closes_at": now + 86400}
+        ok(api("PUT", f"{P}/{cls.period}/phases/{phase}", window, token=cls.admin), "phase " + phase)
 
-    def state(self):
-        sa = ok(api("GET", f"{P}/{self.period}/agencies/{self.agency}/self-assessment",
-                    token=self.p["token"]), "self-assessment")
-        return sa.get("state", "draft")
+    # --- helpers ------------------------------------------------------------------------------
 
-    def sign_in(self, login, password, first_view):
-        """Sign in through the form; wait for the user's first view to be drawn."""
+    def get(self, path, token=None):
+        return ok(api("GET", path, token=token or self.admin), path)
+
+    def self_assessment(self):
+        return self.get(f"{P}/{self.period}/agencies/{self.ids['A']}/self-assessment")
+
+    def sign_in(self, user, password=None):
+        """Fresh page, sign in through the form, wait for the dashboard."""
         wd = self.wd
-        wd.find("#login-form")
-        wd.type("#login-name", login)
-        wd.type("#login-password", password)
-        wd.click("#login-form button[type=submit]")
-        wd.find(f'#nav button[data-view={first_view}][aria-current="page"]')
-        wd.idle()
-        self.assertTrue(wd.js("return sessionStorage.getItem('chiso_token') !== null"))
-
-    def fresh_page(self):
-        """The start page with no session and the default language."""
-        wd = self.wd
+        wd.size(*WIDE)
         wd.get(self.base + "/")
         wd.js("sessionStorage.clear(); localStorage.clear();")
         wd.get(self.base + "/")
-        wd.find("#login-form")
-
-    def test_roles_see_their_views(self):
-        wd = self.wd
-        # An agency editor: the self-assessment, but no "Nộp" / "Rút lại" (the head's).
-        self.fresh_page()
-        self.sign_in(self.editor["login"], self.editor["password"], "self")
-        wd.find("#self-form")
-        # "Lưu" while the agency's draft is open (the other test may have submitted it).
-        if self.state() == "draft":
-            wd.find("#save")
-        self.assertEqual(wd.js("return document.querySelector('#submit, #withdraw')"), None)
-        navs = wd.js("return Array.from(document.querySelectorAll('#nav button'), b => b.dataset.view)")
-        self.assertEqual(navs, ["self", "scorecard"])
-        wd.click("#logout")
-
-        # A viewer: agencies grouped with the group's name, results without "Tính điểm".
-        self.sign_in(self.viewer["login"], self.viewer["password"], "agencies")
-        self.assertEqual(wd.text("#view h3"), "Nhóm 01 — Sở, ban, ngành")
-        self.assertIn("Sở Nội vụ thử nghiệm", wd.text("#view table tbody"))
-        wd.click("#nav button[data-view=results]")
+        login = user if isinstance(user, str) else user["login"]
+        wd.type("#login-name", login)
+        wd.type("#login-password", password or user["password"])
+        wd.click("#login-submit")
+        wd.find('#nav a[aria-current="page"]')
         wd.idle()
-        self.assertEqual(wd.text("#view h2"), "Kết quả xếp hạng")
-        self.assertEqual(wd.js("return document.querySelector('#compute')"), None)
-        wd.click("#nav button[data-view=periods]")
-        wd.idle()
-        self.assertIn("Đang mở", wd.text("#view"))          # the open self-assessment phase
-        wd.click("#logout")
 
-    def test_head_enters_scores_then_admin_computes(self):
+    def go(self, route):
+        """Open a screen by its menu entry, as a user would."""
+        self.wd.click(f"#nav-{route}")
+        self.wd.idle()
+
+    def flash(self, predicate, timeout=15):
+        return self.wd.wait_text("#flash", predicate, timeout=timeout)
+
+    def no_error(self):
+        self.assertEqual(self.wd.js("return document.querySelector('#app-error').textContent"), "")
+
+    # --- 1: the agency's editor and head --------------------------------------------------------
+
+    def test_1_editor_and_head(self):
         wd = self.wd
-        self.fresh_page()
+        self.sign_in(self.editor)
         self.assertEqual(wd.js("return document.documentElement.lang"), "vi")
-        self.assertIn("Đăng nhập", wd.text("#login-h"))
-
-        # A wrong password: the API's Vietnamese message, in the page.
-        wd.type("#login-name", self.head["login"])
-        wd.type("#login-password", "sai-mat-khau")
-        wd.click("#login-form button[type=submit]")
-        msg = wd.wait_text("#login-error", lambda s: s.strip() != "")
-        self.assertRegex(msg, "[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỷỹý]",
-                         "login error is not Vietnamese: " + msg)
-
-        # --- the agency head: enter one score and save ---------------------------------------
-        self.sign_in(self.head["login"], self.head["password"], "self")
-        wd.click("#nav button[data-view=self]")
-        wd.idle()
-        wd.find('input[data-leaf="1.1"]')
-        legend = wd.text("fieldset.content legend")
-        self.assertIn("Nội dung 1", legend)
-        # Content 3 is not the agency's to score: shown, not editable.
-        self.assertFalse(wd.enabled('input[data-leaf="3.1"]'))
-        wd.type('input[data-leaf="1.1"]', "12,5")        # the Vietnamese decimal comma
+        self.assertIn("Tự đánh giá", wd.text("#task-self"))
+        wd.check_screen(self, "editor-home")
+        self.go("self")
+        self.no_error()
+        self.assertIn("Nội dung 1", wd.text("#content-1 legend"))
+        self.assertFalse(wd.enabled('input[data-leaf="3.1"]'))      # content 3 is the surveys'
+        self.assertIsNone(wd.js("return document.querySelector('#submit')"))   # the head's
+        wd.type('input[data-leaf="1.1"]', "12,5")                    # the Vietnamese decimal comma
         wd.type('input[data-note-leaf="1.1"]', "Kế hoạch ban hành đúng hạn")
         wd.click("#save")
-        wd.wait_text("#flash", lambda s: "Đã lưu 1 chỉ số" in s)
-        self.assertEqual(self.self_scores()["1.1"], 12.5)
+        self.flash(lambda s: "Đã lưu 1 chỉ số" in s)
+        leaves = {l["leaf_code"]: l for l in self.self_assessment()["leaves"]}
+        self.assertEqual(leaves["1.1"]["score"], 12.5)
 
-        # --- an out-of-range score: the Vietnamese error next to that leaf, nothing stored ---
+        # An out-of-range score: the Vietnamese error beside that leaf, nothing stored.
         wd.type('input[data-leaf="1.2"]', "30")
         wd.type('input[data-leaf="2.1"]', "10")
         wd.click("#save")
         err = wd.wait_text('[data-err-leaf="1.2"]', lambda s: s.strip() != "")
-        self.assertIn("phải trong khoảng", err)
+        self.assertRegex(err, f"[{VI_LETTERS}]")
         self.assertIn("1.2", err)
         self.assertEqual(wd.attribute('input[data-leaf="1.2"]', "aria-invalid"), "true")
-        self.assertEqual(wd.js("return document.querySelector('[data-err-leaf=\"1.1\"]').textContent"), "")
-        scores = self.self_scores()
-        self.assertIsNone(scores.get("1.2"))
-        self.assertIsNone(scores.get("2.1"))           # all or nothing: 2.1 was valid
-        self.assertEqual(scores["1.1"], 12.5)
-        wd.screenshot("self-assessment-error.png")
-
-        # The same error in English after the toggle (the API sent both languages).
+        self.assertIsNone({l["leaf_code"]: l for l in self.self_assessment()["leaves"]}["2.1"].get("score"))
+        wd.check_screen(self, "self-error")
+        wd.click("#lang")                                             # the API's English message
+        wd.idle()
+        wd.wait_text('[data-err-leaf="1.2"]', lambda s: "must be between" in s)
         wd.click("#lang")
         wd.idle()
-        err_en = wd.wait_text('[data-err-leaf="1.2"]', lambda s: "must be between" in s)
-        self.assertIn("1.2", err_en)
-        self.assertEqual(wd.js("return document.documentElement.lang"), "en")
-        wd.click("#lang")
-        wd.idle()
-        wd.wait_text("#nav button[data-view=self]", lambda s: s == "Tự đánh giá")
-
-        # Fix it and save: both leaves stored in one request.
         wd.type('input[data-leaf="1.2"]', "20")
         wd.click("#save")
-        wd.wait_text("#flash", lambda s: "Đã lưu 2 chỉ số" in s)
-        scores = self.self_scores()
-        self.assertEqual((scores["1.2"], scores["2.1"]), (20, 10))
+        self.flash(lambda s: "Đã lưu 2 chỉ số" in s)
 
-        # Submit: refused in the page while an edit is unsaved, then done by the head.
+        # Evidence: a file for 2.1 (required there) and a document reference for 1.1.
+        wd.js("document.querySelector('#leaf-2-1-more').open = true")
+        wd.upload("#ev-2-1-file", self.pdf)
+        wd.click("#ev-2-1-upload")
+        self.flash(lambda s: "ke-hoach-cchc.pdf" in s)
+        wd.wait_text("#leaf-2-1-more ul.evidence", lambda s: "ke-hoach-cchc.pdf" in s)
+        wd.js("document.querySelector('#leaf-1-1-more').open = true")
+        wd.type("#doc-1-1-number", "15/KH-SNV")
+        wd.set_value("#doc-1-1-date", "2025-01-15")
+        wd.type("#doc-1-1-issuer", "Sở Nội vụ thử nghiệm")
+        wd.type("#doc-1-1-title", "Kế hoạch cải cách hành chính năm 2025")
+        wd.click("#doc-1-1-add")
+        self.flash(lambda s: "15/KH-SNV" in s)
+        leaves = {l["leaf_code"]: l for l in self.self_assessment()["leaves"]}
+        self.assertEqual([e["file_name"] for e in leaves["2.1"]["evidence"]], ["ke-hoach-cchc.pdf"])
+        self.assertEqual(leaves["1.1"]["evidence"][0]["number"], "15/KH-SNV")
+        self.assertIn("3/5 chỉ số đã chấm; 0 thiếu tài liệu", wd.text("#sa-progress"))
+        wd.js("document.querySelector('#leaf-2-1-more').scrollIntoView()")
+        wd.check_screen(self, "self-evidence")
+
+        # Leaving with an unsaved edit asks first; "Huỷ" stays.
         wd.type('input[data-leaf="5.1"]', "1")
-        wd.click("#submit")
-        wd.wait_text("#self-error", lambda s: "chưa lưu" in s)
-        self.assertEqual(self.state(), "draft")
+        wd.wait_text("#sa-unsaved", lambda s: "chưa lưu" in s)
+        wd.click("#nav-home")
+        wd.find("#dlg")
+        wd.click("#dlg-no")
+        self.assertTrue(self.wd.js("return location.hash.startsWith('#/self')"))
         wd.type('input[data-leaf="5.1"]', "")
-        wd.click("#submit")
-        wd.wait_text("#flash", lambda s: "Đã nộp" in s)
-        self.assertEqual(self.state(), "submitted")
-        self.assertFalse(wd.enabled('input[data-leaf="1.1"]'))
-        self.assertEqual(wd.attribute("#sa-state", "data-state"), "submitted")
-
-        # The scorecard shows the stored self score.
-        wd.click("#nav button[data-view=scorecard]")
-        wd.idle()
-        self.assertIn("12,50", wd.text("#view table tbody tr"))
-
-        # --- the province admin: compute and read the results -------------------------------
         wd.click("#logout")
-        wd.find("#login-form")
-        self.assertIsNone(wd.js("return sessionStorage.getItem('chiso_token')"))
-        self.sign_in(self.p["admin_login"], self.p["admin_password"], "agencies")
-        wd.click("#nav button[data-view=results]")
-        wd.idle()
-        wd.click("#compute")
-        row = f'#results tr[data-agency="{self.agency_code}"]'
-        text = wd.wait_text(row, lambda s: self.agency_code in s, timeout=30)
-        self.assertIn("Sở Nội vụ thử nghiệm", text)
-        self.assertTrue(any(b in text for b in BANDS_VI), "no Vietnamese band in: " + text)
-        # T = 12.5 + 20 + 10 = 42.5, shown the Vietnamese way.
-        self.assertIn("42,50", text)
-        res = ok(api("GET", f"{P}/{self.period}/results", token=self.p["token"]), "results")
-        mine = [a for g in res["groups"] for a in g["agencies"] if a["agency_id"] == self.agency]
-        self.assertEqual(len(mine), 1)
-        self.assertEqual(mine[0]["total"], 42.5)
-        png = wd.screenshot("results.png")
-        self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
 
-        # The agency's scorecard, opened from its code in the results.
-        wd.click(f'#results tr[data-agency="{self.agency_code}"] button')
+        # The head: submit, with the confirmation listing what is missing.
+        self.sign_in(self.head)
+        self.go("self")
+        wd.click("#submit")
+        wd.find("#dlg")
+        missing = wd.text("#missing-list")
+        self.assertIn("5.1: chưa chấm điểm", missing)
+        self.assertIn("6.1: chưa chấm điểm", missing)
+        wd.check_screen(self, "head-submit-confirm")
+        wd.click("#dlg-yes")
+        self.flash(lambda s: "Đã nộp" in s)
+        self.assertEqual(self.self_assessment()["state"], "submitted")
+        self.assertFalse(wd.enabled('input[data-leaf="1.1"]'))
+        self.assertIn("Chỉ xem", wd.text("#sa-readonly"))
+        # Withdraw and submit again.
+        wd.click("#withdraw")
+        self.flash(lambda s: "Đã rút lại" in s)
+        self.assertEqual(self.self_assessment()["state"], "draft")
+        wd.click("#submit")
+        wd.click("#dlg-yes")
+        self.flash(lambda s: "Đã nộp" in s)
+        wd.check_screen(self, "head-submitted")
+        self.go("scorecard")
+        self.assertIn("12,50", wd.text("#scorecard"))
+        wd.check_screen(self, "head-scorecard")
+
+    # --- 2: the appraiser ------------------------------------------------------------------------
+
+    def test_2_appraiser(self):
+        wd = self.wd
+        if self.self_assessment()["state"] != "submitted":
+            self.skipTest("the self-assessment was not submitted (test_1 failed)")
+        self.open_phase("self_assessment", closed=True)
+        self.open_phase("appraisal_1")
+        self.sign_in(self.appraiser)
+        self.assertIn("Thẩm định vòng 1", wd.text("#task-appraise"))
+        wd.check_screen(self, "appraiser-home")
+        self.go("appraise")
+        self.assertIn("chỉ số 1* nhóm 01", wd.text("#my-scopes"))
+        wd.check_screen(self, "appraiser-list")
+        wd.click(f'a[data-agency-link="{self.codes["A"]}"]')
         wd.idle()
-        self.assertEqual(wd.text("#view h2"), "Phiếu điểm")
+        self.no_error()
+        self.assertIn("12,50", wd.text('[data-apr-leaf="1.1"]'))          # the self score beside
+        self.assertIn("ke-hoach-cchc.pdf", wd.text('[data-apr-leaf="2.1"]'))   # and its evidence
+        wd.type("#apr-1-1-r1", "10")
+        wd.type("#apr-1-1-c1", "Kế hoạch ban hành chậm 10 ngày")
+        wd.type("#apr-2-1-r1", "10")
+        wd.click("#save-round")
+        self.flash(lambda s: "Đã lưu 2 chỉ số" in s)
+        ap = self.get(f"{P}/{self.period}/agencies/{self.ids['A']}/appraisal")
+        r1 = {l["leaf_code"]: l.get("r1_score") for l in ap["leaves"]}
+        self.assertEqual((r1["1.1"], r1["2.1"]), (10, 10))
+        self.assertIn("2/5 chỉ số đã thẩm định vòng 1", wd.text("#apr-progress"))
+        # N/A decision on 6.1, and an opinion request on 2.1 to the justice department.
+        wd.js("document.querySelector('#apr-6-1-more').open = true")
+        wd.click("#na-6-1-dec")
+        wd.type("#na-6-1-why", "Cơ quan không có cán bộ thuộc diện xem xét kỷ luật")
+        wd.click("#na-6-1-save")
+        self.flash(lambda s: "6.1" in s)
+        wd.js("document.querySelector('#apr-2-1-more').open = true")
+        wd.choose("#op-2-1-agency", "Sở Tư pháp thử nghiệm")
+        wd.type("#op-2-1-q", "Đề nghị cho ý kiến về tỷ lệ hồ sơ đúng hạn")
+        wd.click("#op-2-1-send")
+        self.flash(lambda s: "xin ý kiến" in s)
+        ap = self.get(f"{P}/{self.period}/agencies/{self.ids['A']}/appraisal")
+        leaves = {l["leaf_code"]: l for l in ap["leaves"]}
+        self.assertTrue(leaves["6.1"].get("not_applicable"))
+        self.assertEqual(leaves["2.1"]["opinions"][0]["specialist_agency_id"], self.ids["B"])
+        wd.check_screen(self, "appraiser-agency")
+
+    # --- 3: the specialist agency ----------------------------------------------------------------
+
+    def test_3_specialist(self):
+        wd = self.wd
+        self.sign_in(self.specialist)
+        self.assertIn("1 yêu cầu xin ý kiến", wd.text("#task-opinions"))
+        self.go("opinions")
+        self.assertIn("Sở Nội vụ thử nghiệm", wd.text("#view"))      # names, not ids
+        wd.check_screen(self, "specialist-inbox")
+        box = wd.find("textarea[id^=answer-]")
+        wd.cmd("POST", f"/element/{box}/value", {"text": "Tỷ lệ đúng hạn 97%, đạt yêu cầu"})
+        wd.click("button[id$=-send]")
+        self.flash(lambda s: "Đã gửi câu trả lời" in s)
+        ops = self.get(f"/api/v1/opinions?period_id={self.period}", token=self.specialist["token"])["opinions"]
+        self.assertEqual(ops[0]["answer"], "Tỷ lệ đúng hạn 97%, đạt yêu cầu")
+        wd.check_screen(self, "specialist-answered")
+
+    # --- 4: the head explains a lowered leaf ---------------------------------------------------------
+
+    def test_4_head_explains(self):
+        wd = self.wd
+        self.open_phase("appraisal_1", closed=True)
+        self.open_phase("explanation")
+        self.sign_in(self.head)
+        self.assertIn("Giải trình", wd.text("#task-explain"))
+        self.go("self")
+        wd.find('[data-expl-row="1.1"]')
+        wd.type("#expl-1-1", "Kế hoạch ban hành ngày 15/01, đúng hạn theo văn bản của tỉnh")
+        wd.click("#expl-1-1-save")
+        self.flash(lambda s: "giải trình" in s)
+        sa = {l["leaf_code"]: l for l in self.self_assessment()["leaves"]}
+        self.assertIn("đúng hạn", sa["1.1"]["explanation"])
+        wd.js("document.querySelector('#explain-h').scrollIntoView()")
+        wd.check_screen(self, "head-explanation")
+        self.open_phase("explanation", closed=True)
+
+    # --- 5: the provincial leader --------------------------------------------------------------------
+
+    def test_5_leader(self):
+        wd = self.wd
+        self.open_phase("leadership")
+        ok(api("POST", f"{P}/{self.period}/compute", {}, token=self.admin), "compute")   # C and D tie
+        self.sign_in(self.leader)
+        self.go("leader")
+        self.assertIn("Sở Nội vụ thử nghiệm", wd.text("#assigned"))
+        wd.check_screen(self, "leader-list")
+        wd.click(f'a[data-agency-link="{self.codes["A"]}"]')
+        wd.idle()
+        wd.type("#ls-4-1", "4,5")
+        wd.click("#ls-4-1-save")
+        self.flash(lambda s: "Đã lưu 1" in s)
+        sl = self.get(f"{P}/{self.period}/agencies/{self.ids['A']}/leader-scores")
+        self.assertEqual(sl["leaves"][0]["scores"][0]["score"], 4.5)
+        wd.check_screen(self, "leader-agency")
+        # The tie of the untouched agencies: order it with the arrows and give a reason.
+        wd.click("#back-list")
+        wd.idle()
+        wd.find("[data-tie-group] ol")
+        first = wd.js("return document.querySelector('[data-tie-group] ol li').dataset.agency")
+        wd.click("#tie-0-down-0")
+        wd.type("#tie-0-reason", "Kết quả khảo sát cao hơn")
+        wd.check_screen(self, "leader-ties")
+        wd.click("#tie-0-save")
+        self.flash(lambda s: "Đã ghi thứ tự" in s)
+        tb = self.get(f"{P}/{self.period}/tiebreaks")
+        cur = [x for x in tb.get("items", tb.get("tiebreaks", [])) if x.get("current")]
+        self.assertEqual(len(cur), 1)
+        self.assertEqual(cur[0]["reason"], "Kết quả khảo sát cao hơn")
+        code_of = {v: k for k, v in self.ids.items()}
+        self.assertNotEqual(self.codes[code_of[cur[0]["agency_ids"][0]]], first)   # moved down
+
+    # --- 6: the survey unit --------------------------------------------------------------------------
+
+    def test_6_surveyor(self):
+        wd = self.wd
+        self.sign_in(self.surveyor)
+        self.go("surveys")
+        wd.check_screen(self, "surveyor-empty")
+        wd.click("#q-new summary")
+        code = unique("Q").upper()
+        wd.type("#q-code", code)
+        wd.type("#q-title", "Khảo sát sự hài lòng của người dân")
+        wd.type("#q-questions", "3.1 | Bạn có hài lòng với thái độ phục vụ của cán bộ?")
+        wd.click("#q-create")
+        self.flash(lambda s: code in s)
+        wd.wait_text("#questionnaires", lambda s: "Người dân" in s)
+        wd.choose("#inv-agency", "Sở Nội vụ thử nghiệm")
+        wd.type("#inv-count", "2")
+        wd.click("#inv-create")
+        self.flash(lambda s: "Đã tạo 2 thư mời cho Sở Nội vụ thử nghiệm" in s)
+        links = wd.js("return Array.from(document.querySelectorAll('#inv-links a'), a => a.href)")
+        self.assertEqual(len(links), 2)
+        type(self).links = links
+        wd.check_screen(self, "surveyor-invitations")
+        # Responses collected on paper, imported as CSV.
+        wd.type("#resp-import-text", f"agency_code,q1\n{self.codes['A']},4\n{self.codes['A']},5\n")
+        wd.click("#resp-import-go")
+        self.flash(lambda s: "Đã nhập 2 phiếu" in s)
+        wd.click("#pts-compute")
+        self.flash(lambda s: "Đã tính 1 giá trị" in s)
+        wd.wait_text("#survey-points", lambda s: "Sở Nội vụ thử nghiệm" in s)
+        wd.check_screen(self, "surveyor-points")
+
+    # --- 7: a citizen answers on a phone -------------------------------------------------------------
+
+    def test_7_public_survey(self):
+        wd = self.wd
+        if not self.links:
+            self.skipTest("no invitation link (test_6 failed)")
+        wd.get(self.base + "/")
+        wd.js("sessionStorage.clear(); localStorage.clear();")
+        wd.size(*PHONE)
+        wd.get(self.links[0])
+        wd.find("#survey-form")
         self.assertIn("Sở Nội vụ thử nghiệm", wd.text("#view"))
-        wd.click("#view button.link")
+        self.assertLessEqual(wd.overflow(), 0)
+        self.assertEqual(wd.axe(), [])
+        wd.screenshot("survey-form-390.png")
+        wd.click("#survey-send")                                     # nothing chosen: told so
+        wd.wait_text("#survey-error", lambda s: "chưa trả lời" in s)
+        height = wd.js("return document.querySelector('.likert-option').getBoundingClientRect().height")
+        self.assertGreaterEqual(height, 44)                           # a large tap target
+        wd.click("label.likert-option[for$='-5']")
+        wd.click("#survey-send")
+        wd.wait_text("#survey-thanks", lambda s: "Cảm ơn" in s)
+        self.assertLessEqual(wd.overflow(), 0)
+        wd.screenshot("survey-thanks-390.png")
+        wd.js("location.reload()")
+        wd.wait_text("#survey-used", lambda s: "đã được sử dụng" in s)
+        wd.screenshot("survey-used-390.png")
+        wd.size(*WIDE)
+
+    # --- 8: the province admin -----------------------------------------------------------------------
+
+    def test_8_admin(self):
+        wd = self.wd
+        self.sign_in(self.p["admin_login"], self.p["admin_password"])
+        wd.check_screen(self, "admin-home")
+        # Agencies: create one, a CSV import with a bad line names the line.
+        self.go("agencies")
+        wd.click("#ag-new summary")
+        code = unique("SC").upper().replace("-", "")
+        wd.type("#ag-code", code)
+        wd.type("#ag-name", "Sở Công Thương thử nghiệm")
+        wd.click("#ag-create")
+        self.flash(lambda s: "Sở Công Thương thử nghiệm" in s)
+        wd.click("#ag-import-box summary")
+        wd.type("#ag-import-text", "group,code,name\n99,XX1,Cơ quan sai nhóm\n")
+        wd.click("#ag-import-go")
+        err = wd.wait_text("#ag-import-error", lambda s: s.strip() != "")
+        self.assertIn("Dòng 2", err)
+        wd.check_screen(self, "admin-agencies")
+        # People and discipline of an agency.
+        wd.click(f'tr[data-agency="{self.codes["A"]}"] a')
+        wd.idle()
+        wd.type("#pp-name", "Nguyễn Văn Thử")
+        wd.click("#pp-add")
+        self.flash(lambda s: "Nguyễn Văn Thử" in s)
+        people = self.get(f"/api/v1/agencies/{self.ids['A']}/people")["items"]
+        self.assertEqual(people[0]["full_name"], "Nguyễn Văn Thử")
+        wd.check_screen(self, "admin-agency-people")
+        # Users: create an appraiser.
+        self.go("users")
+        wd.click("#u-new summary")
+        login = unique("tdinh")
+        wd.type("#u-login", login)
+        wd.type("#u-name", "Thẩm định viên mới")
+        wd.type("#u-password", "mat-khau-du-dai-1")
+        wd.click("#u-role-appraiser")
+        wd.click("#u-create")
+        self.flash(lambda s: login in s)
+        wd.check_screen(self, "admin-users")
+        # Index sets: the tree.
+        self.go("index-sets")
+        wd.click("#index-sets a")
+        wd.idle()
+        self.assertIn("Bắt buộc có tài liệu kiểm chứng", wd.text('[data-node="2.1"]'))
+        wd.check_screen(self, "admin-index-tree")
+        # Periods: move the appeal phase in the schedule editor (province time).
+        self.go("periods")
+        wd.click("#ph-default")
+        wd.click("#ph-appeal-save")
+        self.flash(lambda s: "Phúc tra, kiến nghị" in s)
+        phases = {x["phase"]: x for x in self.get(f"{P}/{self.period}/phases")["items"]}
+        # 2025-12-31 00:00 in Asia/Ho_Chi_Minh
+        self.assertEqual(phases["appeal"]["opens_at"], 1767114000)
+        wd.check_screen(self, "admin-periods")
+        # Council scopes and leader assignments.
+        self.go("council")
+        wd.wait_text(f'tr[data-user="{self.appraiser["login"]}"]', lambda s: "Người dùng" in s)
+        wd.click(f"#sc-{self.appraiser['id']}-save")
+        self.flash(lambda s: "Đã lưu phạm vi" in s)
+        wd.check_screen(self, "admin-council")
+        self.go("leaders")
+        wd.click(f"#la-{self.leader['id']}-save")
+        self.flash(lambda s: "Đã lưu phân công" in s)
+        wd.check_screen(self, "admin-leaders")
+        # Results: compute, the agency's row with a Vietnamese band, its scorecard.
+        self.go("results")
+        wd.click("#compute")
+        row = f'#results tr[data-agency="{self.codes["A"]}"]'
+        text = wd.wait_text(row, lambda s: "Sở Nội vụ thử nghiệm" in s, timeout=30)
+        self.assertTrue(any(b in text for b in BANDS_VI), text)
+        wd.check_screen(self, "admin-results")
+        wd.click(f"{row} a")
+        wd.idle()
+        self.assertIn("Sở Nội vụ thử nghiệm", wd.text("#view"))
+        wd.check_screen(self, "admin-scorecard")
+        # Back and Forward, deep links.
+        wd.cmd("POST", "/back", {})
         wd.idle()
         wd.find(row)
+        wd.cmd("POST", "/forward", {})
+        wd.idle()
+        wd.find("#scorecard")
+        # The audit trail, filtered by user.
+        self.go("audit")
+        wd.type("#au-user", self.p["admin_login"])
+        wd.click("#au-filter")
+        wd.idle()
+        self.assertIn("user=", wd.js("return location.hash"))
+        wd.wait_text("#audit", lambda s: self.p["admin_login"] in s)
+        wd.check_screen(self, "admin-audit")
+        wd.click("#lang")
+        wd.idle()
+        wd.wait_text("#view h1", lambda s: s == "Audit trail")
+        wd.click("#lang")
+        wd.idle()
 
-        wd.click("#lang")
-        wd.idle()
-        wd.wait_text("#view h2", lambda s: s == "Ranking results")
-        wd.click("#lang")
-        wd.idle()
-        wd.wait_text("#view h2", lambda s: s == "Kết quả xếp hạng")
+    # --- 9: a viewer reads --------------------------------------------------------------------------
+
+    def test_9_viewer(self):
+        wd = self.wd
+        self.sign_in(self.viewer)
+        self.go("results")
+        self.assertIsNone(wd.js("return document.querySelector('#compute')"))
+        wd.find(f'#results tr[data-agency="{self.codes["A"]}"]')
+        wd.check_screen(self, "viewer-results")
+        self.go("periods")
+        self.assertFalse(wd.enabled("#ph-appeal-opens"))
+        wd.check_screen(self, "viewer-periods")
 
 
 if __name__ == "__main__":

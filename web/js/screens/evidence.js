@@ -1,0 +1,54 @@
+/* Evidence of one leaf: the list (files open in a new tab, documents by number), an upload
+ * and a document reference. Shared by the self-assessment and the appraisal workbench. */
+import { AG, api } from "../api.js";
+import { t, when } from "../i18n.js";
+import { busy, button, errorBox, field, flash, h, input, tag, uid } from "../ui.js";
+
+export function evidenceList(list) {
+  if (!list || !list.length) return h("p", { class: "muted small" }, t("evidence_none"));
+  return h("ul", { class: "evidence" }, ...list.map((e) => h("li", {},
+    e.kind === "file"
+      ? h("a", { href: "/api/v1/evidence/" + e.id + "/download", target: "_blank", rel: "noopener" }, e.file_name)
+      : h("span", {}, t("doc_ref") + " " + (e.number || "") + (e.issued_on ? " (" + e.issued_on + ")" : "") +
+        (e.issuer ? ", " + e.issuer : "") + (e.title ? ": " + e.title : "")),
+    e.kind === "file" && e.file_size ? h("span", { class: "muted small" }, " " + Math.ceil(e.file_size / 1024) + " KB") : null,
+    e.supplementary ? h("span", {}, " ", tag(t("supplementary"))) : null,
+    e.created_at ? h("span", { class: "muted small" }, " · " + when(e.created_at)) : null)));
+}
+
+/* Upload and document forms for a leaf; after() redraws. */
+export function evidenceForms(periodId, agencyId, leaf, after) {
+  const base = AG(periodId, agencyId);
+  const code = leaf.leaf_code;
+  const slug = code.replace(/[^0-9a-zA-Z]+/g, "-");
+  const err = errorBox("ev-" + slug + "-error");
+  const file = input({ type: "file", id: uid("ev-" + slug + "-file"), "data-file-leaf": code,
+    accept: ".pdf,.docx,.xlsx,.odt,.ods,.jpg,.jpeg,.png" });
+  const up = button(t("upload"), { id: uid("ev-" + slug + "-upload"), "data-upload-leaf": code });
+  up.addEventListener("click", () => busy(up, async () => {
+    const f = file.files[0];
+    if (!f) { file.focus(); return; }
+    await api("POST", base + "/evidence/files?leaf_code=" + encodeURIComponent(code) + "&file_name=" + encodeURIComponent(f.name),
+      null, { raw: f, type: "application/octet-stream" });
+    flash("evidence_uploaded", { name: f.name });
+    await after();
+  }, err));
+  const num = input({ id: uid("doc-" + slug + "-number"), "data-doc-leaf": code });
+  const date = input({ id: uid("doc-" + slug + "-date"), type: "date" });
+  const issuer = input({ id: uid("doc-" + slug + "-issuer") });
+  const title = input({ id: uid("doc-" + slug + "-title") });
+  const add = button(t("doc_add"), { id: uid("doc-" + slug + "-add") });
+  add.addEventListener("click", () => busy(add, async () => {
+    await api("POST", base + "/evidence/documents", { leaf_code: code, number: num.value.trim(),
+      issued_on: date.value || undefined, issuer: issuer.value.trim() || undefined, title: title.value.trim() || undefined });
+    flash("doc_added", { number: num.value.trim() });
+    await after();
+  }, err));
+  return h("div", { class: "evidence-forms" },
+    h("div", { class: "row" }, field(t("evidence_file_of", { code }), file), h("div", { class: "field end" }, up)),
+    h("fieldset", { class: "box" }, h("legend", {}, t("doc_add")),
+      h("div", { class: "row" }, field(t("doc_number"), num), field(t("doc_date"), date)),
+      h("div", { class: "row" }, field(t("doc_issuer"), issuer), field(t("doc_title"), title)),
+      h("div", { class: "actions" }, add)),
+    err);
+}
