@@ -18,6 +18,8 @@ const gw_route gw_routes_submissions[] = {
      "Reference an official document as evidence for a leaf"},
     {"GET", "/api/v1/evidence/{id}/download", S_SVC, "DownloadEvidence", GW_DOWNLOAD,
      "Download an evidence file (those who may see the agency's assessment)"},
+    {"DELETE", "/api/v1/evidence/{id}", S_SVC, "RemoveEvidence", GW_AUTH,
+     "Remove an evidence record of one's agency while evidence may be added (agency editors)"},
     {"POST", S_AG "/na-proposals", S_SVC, "ProposeNa", GW_AUTH,
      "Propose that a leaf is not applicable to the agency, with a reason"},
     {"POST", S_AG "/submit", S_SVC, "Submit", GW_AUTH,

@@ -10,6 +10,7 @@ static const cs_rpc s_rpcs[] = {
     {"AddEvidenceFile", sub_add_evidence_file, CS_RPC_WRITE},
     {"AddEvidenceDocument", sub_add_evidence_document, CS_RPC_WRITE},
     {"DownloadEvidence", sub_download_evidence, CS_RPC_READ},
+    {"RemoveEvidence", sub_remove_evidence, CS_RPC_WRITE},
     {"ProposeNa", sub_propose_na, CS_RPC_WRITE},
     {"Submit", sub_submit, CS_RPC_WRITE},
     {"Withdraw", sub_withdraw, CS_RPC_WRITE},

@@ -155,6 +155,49 @@ int sub_add_evidence_document(cs_call *c, const ProtobufCMessage *in, ProtobufCM
     return s_reply(c, id, out);
 }
 
+/* An evidence record is removed by the agency's own editors under the rule that adds it: the
+ * self-assessment open and in draft, or, in the explanation window of a lowered leaf, only
+ * what was added there (supplementary). The blob stays in the store: other records may
+ * share it (content-addressed). Another agency's record is 404, as for a missing id. */
+int sub_remove_evidence(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+    const Chiso__Submissions__EvidenceRef *req = (const void *)in;
+    cs_err *e = cs_call_err(c);
+    const char *p[] = {cs_call_int(c, req->id)};
+    PGresult *r = cs_call_exec(c,
+                               "SELECT " SUB_EVIDENCE_COLS ", period_id, agency_id"
+                               "  FROM submissions.evidence WHERE id = $1 FOR UPDATE",
+                               1, p);
+    if (!r)
+        return -1;
+    /* columns 0-12: SUB_EVIDENCE_COLS; 13, 14: period and agency */
+    if (PQntuples(r) == 0 || cs_call_agency(c) != strtoll(PQgetvalue(r, 0, 14), NULL, 10))
+        return cs_err_not_found(e, "evidence");
+    long long period_id = strtoll(PQgetvalue(r, 0, 13), NULL, 10);
+    long long agency_id = strtoll(PQgetvalue(r, 0, 14), NULL, 10);
+    Chiso__Submissions__Evidence *ev = sub_evidence_row(c, r, 0);
+    bool supplementary;
+    if (s_prepare(c, period_id, agency_id, ev->leaf_code, &supplementary) != 0)
+        return -1;
+    if (supplementary && !ev->supplementary)
+        return cs_err_set(e, 409, "evidence_locked", "id",
+                          "Trong giai đoạn giải trình chỉ xoá được tài liệu bổ sung; tài liệu "
+                          "«%s» đã nộp cùng bản tự đánh giá.",
+                          "During the explanation phase only supplementary evidence can be "
+                          "removed; \"%s\" came with the self-assessment.",
+                          ev->file_name ? ev->file_name : ev->number ? ev->number : "");
+    if (!cs_call_exec(c, "DELETE FROM submissions.evidence WHERE id = $1", 1, p))
+        return -1;
+    json_t *o = json_pack("{s:I,s:I,s:s,s:s,s:s?,s:s?,s:b}", "period_id", (json_int_t)period_id,
+                          "agency_id", (json_int_t)agency_id, "leaf_code", ev->leaf_code,
+                          "kind", ev->kind, "file_name", ev->file_name, "number", ev->number,
+                          "supplementary", ev->supplementary);
+    if (cs_call_audit(c, "submissions.evidence", req->id, "delete", cs_json_dump(c, o), NULL, NULL) != 0)
+        return -1;
+    *out = &ev->base;
+    return 0;
+}
+
 int sub_download_evidence(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
     const Chiso__Submissions__DownloadRequest *req = (const void *)in;

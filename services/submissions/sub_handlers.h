@@ -15,6 +15,8 @@ int sub_get_self_assessment(cs_call *c, const ProtobufCMessage *in, ProtobufCMes
 int sub_add_evidence_file(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 int sub_add_evidence_document(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 int sub_download_evidence(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
+/* Remove an evidence record while it could be added (see sub_evidence.c). */
+int sub_remove_evidence(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 
 /* sub_state.c */
 int sub_propose_na(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);

@@ -441,6 +441,38 @@ class TestEvidence(unittest.TestCase):
         assert_error(self, api("GET", f"/api/v1/evidence/{ev['id']}/download",
                                token=other["token"]), 404, "not_found")
 
+    def test_remove(self):
+        """RemoveEvidence: the agency's editors while the draft is open; anyone else sees 404;
+        a submitted or closed self-assessment keeps its evidence."""
+        w = World()
+        w.open("self_assessment")
+        t = w.editor["token"]
+        ev = ok(upload(w, t, PDF, file_name="xoa-thu.pdf"))
+        doc = ok(api("POST", w.ag() + "/evidence/documents", {
+            "leaf_code": "2.1", "number": "7/KH-SNV", "issued_on": "2025-03-01",
+            "issuer": "Sở Nội vụ", "title": "Kế hoạch"}, token=t))
+        path = f"/api/v1/evidence/{ev['id']}"
+        for who in (w.editor_b["token"], w.viewer["token"], w.admin, w.appraiser["token"]):
+            assert_error(self, api("DELETE", path, token=who), 404, "not_found")
+        gone = ok(api("DELETE", path, token=w.head["token"]))
+        self.assertEqual((gone["id"], gone["file_name"]), (ev["id"], "xoa-thu.pdf"))
+        sa = ok(w.self_assessment(t))
+        self.assertEqual([e["id"] for e in w.leaf(sa, "2.2").get("evidence", [])], [])
+        assert_error(self, api("DELETE", path, token=t), 404, "not_found")
+        rows = psql_super("SELECT action FROM core.audit WHERE entity = 'submissions.evidence'"
+                          " AND entity_id = :'id' ORDER BY id", {"id": ev["id"]})
+        self.assertEqual([r[0] for r in rows], ["create", "delete"])
+        # submitted: kept
+        ok(api("POST", w.ag() + "/submit", {}, token=w.head["token"]))
+        assert_error(self, api("DELETE", f"/api/v1/evidence/{doc['id']}", token=t), 409,
+                     "already_submitted")
+        ok(api("POST", w.ag() + "/withdraw", {}, token=w.head["token"]))
+        w.close("self_assessment")
+        assert_error(self, api("DELETE", f"/api/v1/evidence/{doc['id']}", token=t), 409,
+                     "phase_closed")
+        sa = ok(w.self_assessment(t))
+        self.assertEqual([e["id"] for e in w.leaf(sa, "2.1").get("evidence", [])], [doc["id"]])
+
     def test_refusals(self):
         w, t = self.w, self.w.editor["token"]
         st, body, _ = upload(w, t, ELF, file_name="tai-lieu.pdf")

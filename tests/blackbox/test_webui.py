@@ -94,8 +94,10 @@ class TestWebUI(unittest.TestCase):
         cls.base = env("CHISO_URL").rstrip("/")
         cls.tmp = tempfile.mkdtemp(prefix="chiso-webui-files.")
         cls.pdf = os.path.join(cls.tmp, "ke-hoach-cchc.pdf")
-        with open(cls.pdf, "wb") as f:
-            f.write(PDF)
+        cls.wrong = os.path.join(cls.tmp, "nham-tep.pdf")
+        for path in (cls.pdf, cls.wrong):
+            with open(path, "wb") as f:
+                f.write(PDF)
         cls.links = []
         cls.wd = WebDriver()
 
@@ -139,7 +141,7 @@ class TestWebUI(unittest.TestCase):
         self.wd.click(f"#nav-{route}")
         self.wd.idle()
 
-    def flash(self, predicate, timeout=15):
+    def flash(self, predicate, timeout=60):
         return self.wd.wait_text("#flash", predicate, timeout=timeout)
 
     def no_error(self):
@@ -190,6 +192,15 @@ class TestWebUI(unittest.TestCase):
         wd.click("#ev-2-1-upload")
         self.flash(lambda s: "ke-hoach-cchc.pdf" in s)
         wd.wait_text("#leaf-2-1-more ul.evidence", lambda s: "ke-hoach-cchc.pdf" in s)
+        # A wrong file on 1.2, removed again (with a confirmation).
+        wd.js("document.querySelector('#leaf-1-2-more').open = true")
+        wd.upload("#ev-1-2-file", self.wrong)
+        wd.click("#ev-1-2-upload")
+        self.flash(lambda s: "nham-tep.pdf" in s)
+        wd.click("#leaf-1-2-more button[id^=ev-remove-]")
+        wd.click("#dlg-yes")
+        self.flash(lambda s: "Đã xoá «nham-tep.pdf»" in s)
+        self.assertEqual({l["leaf_code"]: l for l in self.self_assessment()["leaves"]}["1.2"].get("evidence", []), [])
         wd.js("document.querySelector('#leaf-1-1-more').open = true")
         wd.type("#doc-1-1-number", "15/KH-SNV")
         wd.set_value("#doc-1-1-date", "2025-01-15")
@@ -486,7 +497,7 @@ class TestWebUI(unittest.TestCase):
         self.go("results")
         wd.click("#compute")
         row = f'#results tr[data-agency="{self.codes["A"]}"]'
-        text = wd.wait_text(row, lambda s: "Sở Nội vụ thử nghiệm" in s, timeout=30)
+        text = wd.wait_text(row, lambda s: "Sở Nội vụ thử nghiệm" in s, timeout=60)
         self.assertTrue(any(b in text for b in BANDS_VI), text)
         wd.check_screen(self, "admin-results")
         wd.click(f"{row} a")

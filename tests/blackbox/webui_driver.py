@@ -80,7 +80,7 @@ class WebDriver:
         req = urllib.request.Request(self.base + path, data=data, method=method,
                                      headers={"Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(req, timeout=60) as r:
+            with urllib.request.urlopen(req, timeout=180) as r:
                 return json.loads(r.read().decode("utf-8")).get("value")
         except urllib.error.HTTPError as e:
             detail = e.read().decode("utf-8", "replace")[:500]
@@ -113,7 +113,7 @@ class WebDriver:
     def js(self, script, *args):
         return self.cmd("POST", "/execute/sync", {"script": script, "args": list(args)})
 
-    def find(self, css, timeout=10):
+    def find(self, css, timeout=30):
         """The first element matching css that is displayed, waiting for it."""
         deadline = time.time() + timeout
         while True:
@@ -126,10 +126,10 @@ class WebDriver:
                 raise AssertionError(f"no visible element {css!r} within {timeout}s")
             time.sleep(0.1)
 
-    def text(self, css, timeout=10):
+    def text(self, css, timeout=30):
         return self.cmd("GET", f"/element/{self.find(css, timeout)}/text")
 
-    def wait_text(self, css, predicate, timeout=10):
+    def wait_text(self, css, predicate, timeout=30):
         """The text of css once predicate(text) holds (the last text in the failure)."""
         deadline = time.time() + timeout
         last = None
@@ -144,7 +144,7 @@ class WebDriver:
                 raise AssertionError(f"{css!r}: text {last!r} never matched")
             time.sleep(0.1)
 
-    def idle(self, timeout=15):
+    def idle(self, timeout=60):
         """Wait until the page has drawn its current view (#view loses aria-busy)."""
         deadline = time.time() + timeout
         while self.js("const v = document.querySelector('#view'); return !!v && v.hasAttribute('aria-busy')"):

@@ -2,18 +2,34 @@
  * and a document reference. Shared by the self-assessment and the appraisal workbench. */
 import { AG, api } from "../api.js";
 import { t, when } from "../i18n.js";
-import { busy, button, errorBox, field, flash, h, input, tag, uid } from "../ui.js";
+import { busy, button, confirmDialog, errorBox, field, flash, h, input, tag, uid } from "../ui.js";
 
-export function evidenceList(list) {
+/* canRemove(e): whether the record gets a "Xoá" button; after(): redraw once removed. */
+export function evidenceList(list, canRemove, after) {
   if (!list || !list.length) return h("p", { class: "muted small" }, t("evidence_none"));
-  return h("ul", { class: "evidence" }, ...list.map((e) => h("li", {},
+  const err = errorBox("ev-remove-error");
+  const removeButton = (e) => {
+    const name = e.kind === "file" ? e.file_name : e.number;
+    const b = button(t("remove"), { class: "small", id: uid("ev-remove-" + e.id), "aria-label": t("remove_named", { name }) });
+    b.addEventListener("click", async () => {
+      if (!(await confirmDialog(t("remove_confirm", { name }), []))) return;
+      await busy(b, async () => {
+        await api("DELETE", "/api/v1/evidence/" + e.id);
+        flash("evidence_removed", { name });
+        await after();
+      }, err);
+    });
+    return h("span", {}, " ", b);
+  };
+  return h("div", {}, h("ul", { class: "evidence" }, ...list.map((e) => h("li", { "data-evidence": e.id },
     e.kind === "file"
       ? h("a", { href: "/api/v1/evidence/" + e.id + "/download", target: "_blank", rel: "noopener" }, e.file_name)
       : h("span", {}, t("doc_ref") + " " + (e.number || "") + (e.issued_on ? " (" + e.issued_on + ")" : "") +
         (e.issuer ? ", " + e.issuer : "") + (e.title ? ": " + e.title : "")),
     e.kind === "file" && e.file_size ? h("span", { class: "muted small" }, " " + Math.ceil(e.file_size / 1024) + " KB") : null,
     e.supplementary ? h("span", {}, " ", tag(t("supplementary"))) : null,
-    e.created_at ? h("span", { class: "muted small" }, " · " + when(e.created_at)) : null)));
+    e.created_at ? h("span", { class: "muted small" }, " · " + when(e.created_at)) : null,
+    canRemove && canRemove(e) ? removeButton(e) : null))), err);
 }
 
 /* Upload and document forms for a leaf; after() redraws. */

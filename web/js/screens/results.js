@@ -3,7 +3,7 @@
 import { P, api, getOrNull } from "../api.js";
 import { pts, t, tmap, when } from "../i18n.js";
 import { groupName, has, period } from "../state.js";
-import { busy, button, errorBox, h, heading, table, tag, td } from "../ui.js";
+import { busy, button, errorBox, field, flash, h, heading, input, table, tag, td } from "../ui.js";
 
 export function resultsTable(g, p) {
   const rows = (g.agencies || []).map((a) => {
@@ -42,7 +42,7 @@ function renderResults(res, p) {
   return out;
 }
 
-export default async function results() {
+export default async function results(ctx) {
   const out = [heading(t("results_title"))];
   const p = period();
   if (!p) return out.concat(h("p", {}, t("no_period")));
@@ -61,5 +61,50 @@ export default async function results() {
   }
   holder.replaceChildren(...renderResults((await getOrNull(P(p.id) + "/results")) || { groups: [] }, p));
   out.push(holder);
+  if (has("province_admin") || has("leader") || has("viewer")) out.push(...(await publication(ctx, p)));
   return out;
 }
+
+/* Approval (a leader, with a note) and publication (the province admin; pending heads only
+ * on an explicit word with a reason), with the published versions. */
+async function publication(ctx, p) {
+  const out = [h("h2", { id: "publication-h" }, t("publication_title"))];
+  const snaps = await getOrNull(P(p.id) + "/snapshots");
+  if (!snaps) return out.concat(h("p", {}, t("none")));
+  const approvals = snaps.approvals || [];
+  const cur = approvals.filter((a) => a.current).pop();
+  out.push(h("p", { id: "approval-state" }, cur ? t("approved_by", { t: when(cur.approved_at), note: cur.note || "" }) : t("not_approved")));
+  if (has("leader")) {
+    const note = h("textarea", { id: "approve-note", rows: 2 });
+    const err = errorBox("approve-err");
+    const b = button(t("approve"), { id: "approve", class: "primary" });
+    b.addEventListener("click", () => busy(b, async () => {
+      await api("POST", P(p.id) + "/approve", { note: note.value.trim() });
+      await ctx.refresh();
+      flash("approved_ok");
+    }, err));
+    out.push(field(t("approve_note"), note), h("div", { class: "actions" }, b), err);
+  }
+  if (has("province_admin")) {
+    const reason = input({ id: "publish-reason" });
+    const pending = h("input", { type: "checkbox", id: "publish-pending" });
+    const err = errorBox("publish-err");
+    const b = button(t("publish"), { id: "publish", class: "primary" });
+    b.addEventListener("click", () => busy(b, async () => {
+      const body = { reason: reason.value.trim() || undefined };
+      if (pending.checked) body.confirm_pending_heads = true;
+      const r = await api("POST", P(p.id) + "/publish", body);
+      await ctx.refresh();
+      flash("published_ok", { v: r.version });
+    }, err));
+    out.push(h("div", { class: "row" }, field(t("publish_reason"), reason)),
+      h("div", { class: "checks" }, h("label", { for: pending.id }, pending, t("publish_pending"))),
+      h("div", { class: "actions" }, b), err);
+  }
+  const list = snaps.snapshots || [];
+  if (list.length) out.push(table([t("version"), t("published_at"), "SHA-256", t("reason")], list.map((s) => h("tr", { "data-version": s.version },
+    td(t("version"), String(s.version)), td(t("published_at"), when(s.published_at)),
+    td("SHA-256", h("code", { class: "small" }, (s.sha256 || "").slice(0, 16) + "…")), td(t("reason"), s.reason || ""))), { stack: true, id: "snapshots" }));
+  return out;
+}
+

@@ -117,8 +117,11 @@ export default async function selfScreen(ctx) {
       const detailKids = [];
       const lg = (nodes.get(l.leaf_code) || {}).guidance;
       if (lg) detailKids.push(h("p", { class: "guidance" }, h("strong", {}, t("guidance") + ": "), lg));
-      detailKids.push(h("h3", { class: "h4" }, t("evidence")), evidenceList(l.evidence));
-      if (canScore || (expl.state === "open" && lowered(appraisal, l))) detailKids.push(evidenceForms(p.id, agencyId, l, redraw));
+      const explaining = expl.state === "open" && lowered(appraisal, l);
+      /* the server's rule: removable while it could be added (explanation: only what was added then) */
+      const canRemove = (e) => canScore || (explaining && e.supplementary);
+      detailKids.push(h("h3", { class: "h4" }, t("evidence")), evidenceList(l.evidence, canRemove, redraw));
+      if (canScore || explaining) detailKids.push(evidenceForms(p.id, agencyId, l, redraw));
       if (canScore && !l.na_proposal) detailKids.push(naForm(base, l, slug, redraw));
       fs.appendChild(h("div", { class: "leaf" + (l.not_applicable ? " na" : ""), "data-row-leaf": l.leaf_code, role: "group", "aria-labelledby": id + "-title" },
         h("div", { class: "leaf-head" },
