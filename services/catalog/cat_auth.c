@@ -2,6 +2,8 @@
  *  through the SECURITY DEFINER functions of deploy/migrations/011_catalog_auth.sql. */
 #include "catalog.h"
 
+#include <pthread.h>
+#include <semaphore.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,20 +12,69 @@
 #include "cs_db.h"
 #include "cs_log.h"
 
-#define CAT_MAX_FAILURES 5     /* within 15 minutes, see auth_recent_failures() */
+#define CAT_PAIR_FAILURES 5    /* of one login from one address before backoff starts */
+#define CAT_IP_FAILURES 30     /* of one address, any logins, within 15 minutes */
 #define CAT_PASSWORD_MIN 8
 
-/* Failed attempts must survive the rollback of the failing call, so they go through the
- * worker's side connection (autocommit). */
-static int s_failures(cs_call *c, const char *login)
+/* At most this many Argon2id hashes at once in this process (CHISO_HASH_CONCURRENCY,
+ * default half the workers, at least 1): a flood of logins keeps the other workers free
+ * for every other request instead of queueing them behind 64 MiB hashes. */
+static sem_t s_hash_sem;
+static pthread_once_t s_hash_once = PTHREAD_ONCE_INIT;
+static char s_dummy_hash[crypto_pwhash_STRBYTES];
+
+static void s_hash_init(void)
+{
+    int64_t workers = cs_env_int("CHISO_WORKERS", CS_WORKERS_DEFAULT);
+    int64_t n = cs_env_int("CHISO_HASH_CONCURRENCY", workers / 2);
+    sem_init(&s_hash_sem, 0, (unsigned)(n < 1 ? 1 : n > 64 ? 64 : n));
+    /* the hash an unknown login is checked against: made once, with the same limits as
+     * real ones, so an unknown login costs what a known one does */
+    if (crypto_pwhash_str(s_dummy_hash, "chiso-dummy-password", 20,
+                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        s_dummy_hash[0] = '\0';
+}
+
+int cat_hash_gate_enter(cs_err *e)
+{
+    pthread_once(&s_hash_once, s_hash_init);
+    if (sem_trywait(&s_hash_sem) == 0)
+        return 0;
+    cs_err_set(e, 503, "busy", NULL, "Hệ thống đang bận xử lý đăng nhập; vui lòng thử lại sau %d giây.",
+               "The system is busy with logins; please try again in %d seconds.", 1);
+    e->retry_after = 1;
+    return -1;
+}
+
+void cat_hash_gate_leave(void)
+{
+    sem_post(&s_hash_sem);
+}
+
+static int s_too_many(cs_call *c, int wait)
+{
+    cs_err *e = cs_call_err(c);
+    cs_err_set(e, 429, "too_many_attempts", NULL,
+               "Đăng nhập sai quá nhiều lần; vui lòng thử lại sau %d giây.",
+               "Too many failed logins; please try again in %d seconds.", wait);
+    e->retry_after = wait;
+    return -1;
+}
+
+/* Seconds (login, address) must still wait (0: go ahead), -1 on a database error. Read
+ * and written through the worker's side connection (autocommit), so failures survive the
+ * rollback of the failing call. */
+static int s_throttle(cs_call *c, const char *login, const char *ip)
 {
     cs_err e;
     cs_err_clear(&e);
     cs_db *side = cs_call_side_db(c);
     if (!side)
         return -1;
-    const char *p[] = {login};
-    PGresult *r = cs_db_exec(side, &e, "SELECT catalog.auth_recent_failures($1)", 1, p);
+    const char *p[] = {login, ip, cs_call_int(c, CAT_PAIR_FAILURES),
+                       cs_call_int(c, cs_env_int("CHISO_LOGIN_IP_FAILURES", CAT_IP_FAILURES))};
+    PGresult *r = cs_db_exec(side, &e, "SELECT catalog.auth_throttle($1, $2, $3, $4)", 4, p);
     if (!r) {
         *cs_call_err(c) = e;
         return -1;
@@ -33,12 +84,11 @@ static int s_failures(cs_call *c, const char *login)
     return n;
 }
 
-static void s_record_failure(cs_call *c, const char *login)
+static void s_record_failure(cs_call *c, const char *login, const char *ip)
 {
     cs_err e;
     cs_err_clear(&e);
-    const Chiso__Context *ctx = cs_call_ctx(c);
-    const char *p[] = {login, ctx && ctx->client_ip ? ctx->client_ip : ""};
+    const char *p[] = {login, ip};
     cs_db *side = cs_call_side_db(c);
     PGresult *r = side ? cs_db_exec(side, &e, "SELECT catalog.auth_record_failure($1, $2)", 2, p)
                        : NULL;
@@ -48,15 +98,15 @@ static void s_record_failure(cs_call *c, const char *login)
         cs_log_warn("login failure not recorded: %s", e.code);
 }
 
-static void s_clear_failures(cs_call *c, const char *login)
+static void s_clear_failures(cs_call *c, const char *login, const char *ip)
 {
     cs_err e;
     cs_err_clear(&e);
     cs_db *side = cs_call_side_db(c);
     if (!side)
         return;
-    const char *p[] = {login};
-    PGresult *r = cs_db_exec(side, &e, "SELECT catalog.auth_clear_failures($1)", 1, p);
+    const char *p[] = {login, ip};
+    PGresult *r = cs_db_exec(side, &e, "SELECT catalog.auth_clear_failures($1, $2)", 2, p);
     if (r)
         PQclear(r);
 }
@@ -91,8 +141,12 @@ int cat_password_hash(cs_call *c, const char *password, const char **out)
                           "Mật khẩu dài quá %d ký tự.", "The password is longer than %d characters.",
                           1024);
     char *h = cs_call_alloc(c, crypto_pwhash_STRBYTES);
-    if (crypto_pwhash_str(h, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    if (cat_hash_gate_enter(cs_call_err(c)) != 0)
+        return -1;
+    int rc = crypto_pwhash_str(h, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                               crypto_pwhash_MEMLIMIT_INTERACTIVE);
+    cat_hash_gate_leave();
+    if (rc != 0)
         return cs_err_internal(cs_call_err(c), "crypto_pwhash_str: out of memory");
     *out = h;
     return 0;
@@ -124,19 +178,26 @@ int cat_Login(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
     if (!rq->login || !rq->login[0] || !rq->password || !rq->password[0])
         return s_invalid_credentials(c);
 
+    const Chiso__Context *ctx = cs_call_ctx(c);
+    const char *ip = ctx && ctx->client_ip ? ctx->client_ip : "";
+    pthread_once(&s_hash_once, s_hash_init);
+
     /* Attempts on one login are serialised across workers (until this transaction ends), so
-     * concurrent guesses cannot all pass the count before any failure is recorded. */
+     * concurrent guesses cannot all pass the count before any failure is recorded. A guess
+     * that finds the login busy is refused at once rather than holding a worker while it
+     * waits. */
     const char *pl[] = {rq->login};
-    if (!cs_call_exec(c, "SELECT pg_advisory_xact_lock(hashtext('catalog.login:' || $1))", 1, pl))
+    PGresult *lk = cs_call_exec(c,
+        "SELECT pg_try_advisory_xact_lock(hashtext('catalog.login:' || $1))", 1, pl);
+    if (!lk)
         return -1;
-    int fails = s_failures(c, rq->login);
-    if (fails < 0)
+    if (!cs_pg_bool(lk, 0, 0))
+        return s_too_many(c, 1);
+    int wait = s_throttle(c, rq->login, ip);
+    if (wait < 0)
         return -1;
-    if (fails >= CAT_MAX_FAILURES)
-        return cs_err_set(e, 429, "too_many_attempts", NULL,
-                          "Đăng nhập sai quá %d lần trong 15 phút; vui lòng thử lại sau.",
-                          "More than %d failed logins within 15 minutes; please try again later.",
-                          CAT_MAX_FAILURES - 1);
+    if (wait > 0)
+        return s_too_many(c, wait);
 
     const char *p[] = {rq->login};
     PGresult *r = cs_call_exec(c,
@@ -144,28 +205,22 @@ int cat_Login(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
         "  FROM catalog.auth_lookup($1)", 1, p);
     if (!r)
         return -1;
-    /* Same answer for an unknown login and a wrong password; verify a dummy hash for an
-     * unknown login so the timing does not tell them apart either. */
-    if (PQntuples(r) == 0) {
-        static char dummy[crypto_pwhash_STRBYTES];
-        if (!dummy[0] && crypto_pwhash_str(dummy, "chiso-dummy-password", 20,
-                                           crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-            dummy[0] = '\0';
-        if (dummy[0] && crypto_pwhash_str_verify(dummy, rq->password, strlen(rq->password)) == 0)
-            cs_log_warn("login: dummy hash verified");
-        s_record_failure(c, rq->login);
-        return s_invalid_credentials(c);
-    }
-    const char *hash = PQgetvalue(r, 0, 2);
-    if (crypto_pwhash_str_verify(hash, rq->password, strlen(rq->password)) != 0) {
-        s_record_failure(c, rq->login);
+    /* Same answer and the same work for an unknown login and a wrong password: an unknown
+     * login is verified against a dummy hash made with the same limits. */
+    bool known = PQntuples(r) > 0;
+    const char *hash = known ? PQgetvalue(r, 0, 2) : s_dummy_hash;
+    if (cat_hash_gate_enter(e) != 0)
+        return -1;
+    bool ok = hash[0] && crypto_pwhash_str_verify(hash, rq->password, strlen(rq->password)) == 0;
+    cat_hash_gate_leave();
+    if (!known || !ok) {
+        s_record_failure(c, rq->login, ip);
         return s_invalid_credentials(c);
     }
     if (!cs_pg_bool(r, 0, 3))
         return cs_err_set(e, 403, "account_disabled", NULL,
                           "Tài khoản đã bị khoá.%s", "The account is disabled.%s", "");
-    s_clear_failures(c, rq->login);
+    s_clear_failures(c, rq->login, ip);
 
     long long user_id = cs_pg_ll(r, 0, 0);
     unsigned char raw[32];

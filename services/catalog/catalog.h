@@ -56,4 +56,11 @@ CAT_RPC(ListAudit);
  * -1 with 400 when shorter than 8 characters. Shared with cat_org.c. */
 int cat_password_hash(cs_call *c, const char *password, const char **out);
 
+/* The bound on concurrent Argon2id hashes of this process (CHISO_HASH_CONCURRENCY, default
+ * CHISO_WORKERS / 2, at least 1). enter: 0, or -1 with 503 busy + retry_after when the
+ * bound is reached (never waits: a waiting worker is what a login flood must not cost);
+ * leave after the hash. */
+int cat_hash_gate_enter(cs_err *e);
+void cat_hash_gate_leave(void);
+
 #endif

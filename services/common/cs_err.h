@@ -20,6 +20,8 @@ typedef struct {
     char message_vi[512];
     char message_en[512];
     char detail[512];
+    int  retry_after;       /* seconds, > 0: the caller may try again then (429, 503);
+                               the gateway sends it as Retry-After */
 } cs_err;
 
 /* Clear to "no error". */

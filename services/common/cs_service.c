@@ -414,6 +414,10 @@ static uint8_t *s_pack_error(const cs_err *e, size_t *len)
     err.message_en = (char *)e->message_en;
     if (e->field[0])
         err.field = (char *)e->field;
+    if (e->retry_after > 0) {
+        err.has_retry_after = true;
+        err.retry_after = (uint32_t)e->retry_after;
+    }
     /* Internal details (SQL text, server messages) stay in the log. */
     if (e->detail[0] && e->status < 500)
         err.detail = (char *)e->detail;

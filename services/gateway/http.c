@@ -32,6 +32,7 @@
 #include "metrics.h"
 #include "openapi.h"
 #include "pbjson.h"
+#include "ratelimit.h"
 #include "router.h"
 #include "session_cache.h"
 #include "upload.h"
@@ -46,6 +47,7 @@ struct gw_http {
     struct MHD_Daemon *daemon;
     char *openapi;                  /* rendered once: the route table is static */
     gw_sessions *sessions;          /* resolved sessions, kept briefly (session_cache.h) */
+    gw_ratelimit *throttle;         /* GW_THROTTLE routes, per client address */
     pthread_mutex_t lock;           /* guards clients */
     cs_client **clients;
     size_t n_clients;
@@ -81,6 +83,7 @@ typedef struct {
     /* outcome, for the log line and the metrics */
     bool responded;
     int status;
+    int retry_after;                /* > 0: sent as Retry-After */
     char code[64];
 } s_req;
 
@@ -200,6 +203,11 @@ static enum MHD_Result s_send(s_req *r, struct MHD_Connection *c, int status,
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
     if (status == 401)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+    if (r->retry_after > 0) {
+        char ra[16];
+        snprintf(ra, sizeof ra, "%d", r->retry_after);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+    }
     enum MHD_Result ret = MHD_queue_response(c, (unsigned) status, resp);
     MHD_destroy_response(resp);
     r->responded = true;
@@ -246,6 +254,8 @@ static enum MHD_Result s_send_error(s_req *r, struct MHD_Connection *c, const cs
     /* a 500's detail is for the log, not for the client */
     json_object_set_new(err, "detail", e->detail[0] && status != 500 ? s_jstr(e->detail) : json_null());
     snprintf(r->code, sizeof r->code, "%s", e->code[0] ? e->code : "internal");
+    if (e->retry_after > 0 && (status == 429 || status == 503))
+        r->retry_after = e->retry_after;
     /* a refused upload leaves nothing behind by the time the client reads the answer */
     gw_upload_destroy(&r->up);
     if (status == 500 && e->detail[0])
@@ -417,6 +427,7 @@ static int s_call(gw_http *h, const char *service, const char *rpc, Chiso__Conte
         snprintf(e->message_vi, sizeof e->message_vi, "%s", re->message_vi ? re->message_vi : "");
         snprintf(e->message_en, sizeof e->message_en, "%s", re->message_en ? re->message_en : "");
         snprintf(e->detail, sizeof e->detail, "%s", re->detail ? re->detail : "");
+        e->retry_after = re->has_retry_after && re->retry_after < 86400 ? (int) re->retry_after : 0;
         chiso__reply__free_unpacked(rep, NULL);
         return -1;
     }
@@ -790,6 +801,15 @@ static enum MHD_Result s_api(s_req *r, struct MHD_Connection *c)
     Chiso__Context ctx = CHISO__CONTEXT__INIT;
     char client_ip[64];
     s_client_ip(c, client_ip, sizeof client_ip);
+    if ((rt->flags & GW_THROTTLE) &&
+        gw_ratelimit_take(r->h->throttle, client_ip, s_now(), &e.retry_after) != 0) {
+        int wait = e.retry_after;
+        cs_err_set(&e, 429, "rate_limited", NULL,
+                   "Quá nhiều yêu cầu từ địa chỉ này; vui lòng thử lại sau %d giây.",
+                   "Too many requests from this address; please try again in %d seconds.", wait);
+        e.retry_after = wait;
+        goto fail;
+    }
     ctx.request_id = r->request_id;
     ctx.lang = (char *) r->lang;
     ctx.client_ip = client_ip;
@@ -1141,6 +1161,13 @@ gw_http *gw_http_new(const cs_config *cfg, void *zmq_ctx, cs_err *e)
                                   cs_env_int("CHISO_SESSION_CACHE_MS", 60000));
     if (!h->sessions)
         abort();
+    /* one login per 2 s per address on average, 20 at once: enough for people behind one
+     * NAT, far below what makes the Argon2id hashes slow everyone down */
+    double rate = (double) cs_env_int("CHISO_LOGIN_RATE_MILLI", 500) / 1000.0;
+    h->throttle = gw_ratelimit_new(rate > 0 ? rate : 0.5,
+                                   (double) cs_env_int("CHISO_LOGIN_BURST", 20));
+    if (!h->throttle)
+        abort();
     if (sodium_init() < 0) {
         cs_err_internal(e, "libsodium init failed");
         gw_http_destroy(&h);
@@ -1176,6 +1203,7 @@ void gw_http_destroy(gw_http **self_p)
     free(h->clients);
     gw_upload_shutdown();
     gw_sessions_destroy(&h->sessions);
+    gw_ratelimit_destroy(&h->throttle);
     free(h->openapi);
     pthread_mutex_destroy(&h->lock);
     free(h);

@@ -28,6 +28,9 @@ enum {
                                `etag` (opaque, e.g. a SHA-256 hex: sent quoted; a matching
                                If-None-Match is answered 304 without the bytes) and
                                `cache_control`. Exports, published snapshots, charts. */
+    GW_THROTTLE = 1 << 9,   /* costly for an anonymous caller (login): a token bucket per
+                               client address (CHISO_LOGIN_RATE_MILLI/1000 per s, CHISO_LOGIN_BURST) answers
+                               429 + Retry-After before anything reaches a service */
 };
 
 typedef struct {

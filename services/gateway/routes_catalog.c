@@ -6,7 +6,7 @@
 #define CAT "catalog", &chiso__catalog__descriptor
 
 const gw_route gw_routes_catalog[] = {
-    {"POST", "/api/v1/auth/login", CAT, "Login", GW_PUBLIC,
+    {"POST", "/api/v1/auth/login", CAT, "Login", GW_PUBLIC | GW_THROTTLE,
      "Log in with login and password; answers a session token and the user"},
     {"POST", "/api/v1/auth/logout", CAT, "Logout", GW_AUTH, "End the current session"},
     {"GET", "/api/v1/auth/me", CAT, "Me", GW_AUTH, "The user of the current session"},

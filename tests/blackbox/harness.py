@@ -58,15 +58,18 @@ def unique(prefix="t"):
 
 # --- HTTP -------------------------------------------------------------------------------------
 
-def api(method, path, body=None, token=None, headers=None, raw=None, timeout=30):
+def api(method, path, body=None, token=None, headers=None, raw=None, timeout=30, source=None,
+        url=None):
     """One HTTP request to the gateway.
 
     body: a JSON-serialisable value (sent as application/json); raw: bytes sent as they are
     (set Content-Type in headers). Returns (status, payload, headers) where payload is the
     decoded JSON when the response is JSON, else the raw bytes; headers is a dict with
     lower-case names. Never raises on an HTTP error status.
+    source: the local address to connect from (another 127.x.y.z is another client for
+    the gateway's per-address limits); url: another gateway's base URL.
     """
-    url = env("CHISO_URL").rstrip("/") + path
+    url = (url or env("CHISO_URL")).rstrip("/") + path
     hdrs = {"Accept": "application/json"}
     data = None
     if raw is not None:
@@ -79,7 +82,8 @@ def api(method, path, body=None, token=None, headers=None, raw=None, timeout=30)
     if headers:
         hdrs.update(headers)
     u = urllib.parse.urlsplit(url)
-    conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=timeout)
+    conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=timeout,
+                                      source_address=(source, 0) if source else None)
     try:
         try:
             conn.request(method, u.path + (f"?{u.query}" if u.query else ""), body=data,
@@ -110,8 +114,14 @@ def api(method, path, body=None, token=None, headers=None, raw=None, timeout=30)
 
 
 def login(user, password):
-    """A session token for user, or AssertionError with the server's answer."""
-    st, body, _ = api("POST", "/api/v1/auth/login", {"login": user, "password": password})
+    """A session token for user, or AssertionError with the server's answer. A 429
+    rate_limited (the gateway's per-address bucket) is waited out as a client would."""
+    for _ in range(30):
+        st, body, h = api("POST", "/api/v1/auth/login", {"login": user, "password": password})
+        if st != 429 or not isinstance(body, dict) or \
+                body.get("error", {}).get("code") != "rate_limited":
+            break
+        time.sleep(min(int(h.get("retry-after", "1")), 5))
     if st != 200 or not isinstance(body, dict) or "token" not in body:
         raise AssertionError(f"login {user}: HTTP {st} {body!r}")
     return body["token"]
