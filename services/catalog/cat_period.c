@@ -235,6 +235,9 @@ int cat_SetPhase(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
         return cs_err_set(e, 400, "required", rq->has_opens_at ? "closes_at" : "opens_at",
                           "Cần cả thời điểm mở và đóng (opens_at, closes_at).%s",
                           "Both opens_at and closes_at are required.%s", "");
+    if (cs_time_check(e, "opens_at", rq->opens_at) < 0 ||
+        cs_time_check(e, "closes_at", rq->closes_at) < 0)
+        return -1;
     if (rq->opens_at >= rq->closes_at)
         return cs_err_set(e, 400, "invalid_window", "closes_at",
                           "Thời điểm đóng phải sau thời điểm mở.%s",
@@ -317,6 +320,8 @@ int cat_GrantExtension(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
         return -1;
     if (!rq->has_closes_at)
         return cat_need_str(c, NULL, "closes_at");
+    if (rq->has_closes_at && cs_time_check(e, "closes_at", rq->closes_at) < 0)
+        return -1;
     const char *pid = cs_call_int(c, rq->period_id);
     const char *pp[] = {pid, rq->phase};
     r = cs_call_exec(c, "SELECT extract(epoch FROM closes_at)::bigint FROM catalog.phases"

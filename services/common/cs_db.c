@@ -282,8 +282,8 @@ PGconn *cs_db_conn(cs_db *self, cs_err *e)
     return self->conn;
 }
 
-/* SQLSTATE -> stable error code. The server's message goes into the detail (for logs and
- * for the developer), never as the user-facing text. */
+/* SQLSTATE -> stable error code. The server's message goes to the log (and into the detail
+ * of a 500, which is logged and never sent), never to the client. */
 static void s_map_error(cs_db *self, const PGresult *r, cs_err *e)
 {
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
@@ -338,7 +338,13 @@ static void s_map_error(cs_db *self, const PGresult *r, cs_err *e)
         cs_err_set(e, 500, "internal", NULL,  "Lỗi nội bộ của hệ thống.",
                    "Internal error.");
     }
-    cs_err_detail(e, "SQLSTATE %s: %s", state, msg ? msg : "");
+    /* The server's text (column types, values, constraint names) is for the log only: a
+     * client gets the code and our own messages, nothing of the database's wording. */
+    if (e->status >= 500)
+        cs_err_detail(e, "SQLSTATE %s: %s", state, msg ? msg : "");
+    else
+        cs_log_warn("sql refused as %s: SQLSTATE %s: %.*s", e->code, state,
+                    (int)strcspn(msg ? msg : "", "\n"), msg ? msg : "");
 }
 
 /* What the server says while we are idle (its goodbye before a restart) goes to the log as

@@ -121,3 +121,12 @@ int cs_phase_require(cs_call *c, long long period_id, long long agency_id, const
     cs_err_detail(e, "open_phase=%s", open);
     return -1;
 }
+
+int cs_time_check(cs_err *e, const char *field, int64_t t)
+{
+    if (t >= 0 && t <= CS_TIME_MAX)
+        return 0;
+    return cs_err_set(e, 400, "invalid_time", field,
+                      "Thời điểm %s ngoài khoảng cho phép (1970-01-01 đến 9999-12-31).",
+                      "%s is outside the allowed range (1970-01-01 to 9999-12-31).", field);
+}

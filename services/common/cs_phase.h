@@ -31,4 +31,10 @@ const char *cs_phase_title_en(const char *phase);
 /* true for the eight phase names of DESIGN.md §7. */
 bool cs_phase_valid(const char *phase);
 
+/* An instant from a client (Unix seconds, `*_at`) within what the database stores
+ * (1970-01-01 .. 9999-12-31 UTC): checked before any SQL, so an absurd value is refused as
+ * 400 invalid_time naming the field, never as the database's "timestamp out of range". */
+#define CS_TIME_MAX 253402300799LL
+int cs_time_check(cs_err *e, const char *field, int64_t t);
+
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cs_points.h"
+#include "textrules.h"
 
 /* ---------------------------------------------------------------------------------- */
 /* UTF-8                                                                               */
@@ -288,6 +289,99 @@ static char *s_strdup(const char *s)
     return d;
 }
 
+/* The JSON reals of the document being parsed whose literal has more than two decimals
+ * (0.99999999999999999999, 1.005): jansson keeps only the double, which may round to a
+ * value with two decimals (1.0), so the literals are read from the text itself. Set by
+ * pbjson_parse for the time of one fill (one thread). */
+static _Thread_local const json_t *const *tl_inexact;
+static _Thread_local size_t tl_n_inexact;
+
+static bool s_inexact_literal(const json_t *v)
+{
+    for (size_t i = 0; i < tl_n_inexact; i++)
+        if (tl_inexact[i] == v)
+            return true;
+    return false;
+}
+
+/* True when the number literal s[0..n) has more than two decimals once its exponent is
+ * applied and trailing zeros dropped ("17.50" and "1.005e2" have two, "1.005" three). */
+static bool s_literal_inexact(const char *s, size_t n)
+{
+    size_t i = 0, frac = 0, zeros = 0;
+    long exp10 = 0;
+    if (i < n && s[i] == '-')
+        i++;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++;
+    if (i < n && s[i] == '.') {
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+            frac++;
+            zeros = s[i] == '0' ? zeros + 1 : 0;
+        }
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        int sign = 1;
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            sign = s[i++] == '-' ? -1 : 1;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            if (exp10 < 100000)
+                exp10 = exp10 * 10 + (s[i] - '0');
+        exp10 *= sign;
+    }
+    return (long) (frac - zeros) - exp10 > 2;
+}
+
+/* Number literals of a valid JSON text, in document order: for each, whether it is
+ * inexact (above). Strings are skipped with their escapes. Returns the count; flags
+ * (may be NULL) gets at most cap of them. */
+static size_t s_scan_numbers(const char *t, size_t n, bool *flags, size_t cap)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n;) {
+        char c = t[i];
+        if (c == '"') {
+            for (i++; i < n && t[i] != '"'; i++)
+                if (t[i] == '\\')
+                    i++;
+            i++;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            size_t start = i;
+            while (i < n && strchr("+-.eE0123456789", t[i]) && t[i])
+                i++;
+            if (flags && count < cap)
+                flags[count] = s_literal_inexact(t + start, i - start);
+            count++;
+        } else {
+            i++;
+        }
+    }
+    return count;
+}
+
+/* Walks v in document order (jansson keeps object keys in insertion order, and duplicate
+ * keys are refused) collecting the numbers whose literal is flagged. */
+static void s_collect_inexact(const json_t *v, const bool *flags, size_t n_flags, size_t *k,
+                              const json_t **out, size_t *n_out)
+{
+    if (json_is_number(v)) {
+        if (*k < n_flags && flags[*k])
+            out[(*n_out)++] = v;
+        (*k)++;
+    } else if (json_is_object(v)) {
+        const char *key;
+        json_t *x;
+        json_object_foreach((json_t *) v, key, x)
+            s_collect_inexact(x, flags, n_flags, k, out, n_out);
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x)
+            s_collect_inexact(x, flags, n_flags, k, out, n_out);
+    }
+}
+
 static int s_fill_obj(ProtobufCMessage *m, const json_t *obj, const char *prefix, cs_err *e);
 
 /* One JSON value into a value slot of field f (a singular slot or a repeated element). */
@@ -302,7 +396,7 @@ static int s_value_from_json(const ProtobufCFieldDescriptor *f, void *slot, cons
                 return s_invalid_points(e, path);
             p = (int64_t) i * 100;
         } else if (json_is_real(v)) {
-            if (s_points_from_real(json_real_value(v), &p) != 0)
+            if (s_inexact_literal(v) || s_points_from_real(json_real_value(v), &p) != 0)
                 return s_invalid_points(e, path);
         } else if (json_is_string(v)) {
             if (cs_points_parse(json_string_value(v), &p) != 0)
@@ -341,6 +435,8 @@ static int s_value_from_json(const ProtobufCFieldDescriptor *f, void *slot, cons
     }
     case PROTOBUF_C_TYPE_STRING:
         if (!json_is_string(v)) return s_wrong_type(e, path, s_type_name(f));
+        if (gw_text_check(f->name, path, json_string_value(v), json_string_length(v), e) != 0)
+            return -1;
         *(char **) slot = s_strdup(json_string_value(v));
         return 0;
     case PROTOBUF_C_TYPE_BYTES:
@@ -433,12 +529,26 @@ int pbjson_parse(const ProtobufCMessageDescriptor *d, const char *body, size_t n
         cs_err_detail(e, "%s", jerr.text);
         return -1;
     }
-    if (pbjson_fill(m, root, e) != 0) {
-        json_decref(root);
+    size_t n_num = s_scan_numbers(body, n, NULL, 0);
+    bool *flags = calloc(n_num + 1, sizeof *flags);
+    const json_t **inexact = calloc(n_num + 1, sizeof *inexact);
+    if (!flags || !inexact)
+        abort();
+    s_scan_numbers(body, n, flags, n_num);
+    size_t k = 0, n_inexact = 0;
+    s_collect_inexact(root, flags, n_num, &k, inexact, &n_inexact);
+    tl_inexact = inexact;
+    tl_n_inexact = n_inexact;
+    int rc = pbjson_fill(m, root, e);
+    tl_inexact = NULL;
+    tl_n_inexact = 0;
+    free(flags);
+    free(inexact);
+    json_decref(root);
+    if (rc != 0) {
         pbjson_free(&m);
         return -1;
     }
-    json_decref(root);
     *out = m;
     return 0;
 }
@@ -516,6 +626,8 @@ static int s_value_from_text(const ProtobufCFieldDescriptor *f, void *slot, cons
         return 0;
     }
     case PROTOBUF_C_TYPE_STRING:
+        if (gw_text_check(f->name, name, t, strlen(t), e) != 0)
+            return -1;
         *(char **) slot = s_strdup(t);
         return 0;
     case PROTOBUF_C_TYPE_BYTES:
@@ -699,7 +811,8 @@ json_t *pbjson_field_schema(const ProtobufCFieldDescriptor *f, json_t *schemas)
     case PROTOBUF_C_TYPE_BOOL:
         return json_pack("{s:s}", "type", "boolean");
     case PROTOBUF_C_TYPE_STRING:
-        return json_pack("{s:s}", "type", "string");
+        return json_pack("{s:s, s:I}", "type", "string", "maxLength",
+                         (json_int_t) gw_text_max(f->name));
     case PROTOBUF_C_TYPE_BYTES:
         return json_pack("{s:s, s:s}", "type", "string", "format", "byte");
     case PROTOBUF_C_TYPE_ENUM: {

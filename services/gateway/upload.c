@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "cs_text.h"
 #include "pbjson.h"
 
 struct gw_upload {
@@ -222,6 +223,12 @@ int gw_file_name_check(const char *name, size_t len, cs_err *e)
     }
     if (strcmp(name, "..") == 0 || strcmp(name, ".") == 0)
         return s_bad_name(e, "là '.' hoặc '..'", "is '.' or '..'");
+    /* "hoadon\u202Efdp.exe" shows as "hoadonexe.pdf" */
+    if (cs_text_has_bidi(name, len))
+        return s_bad_name(e, "chứa ký tự điều khiển hướng chữ (bidi)",
+                          "contains a bidirectional control character");
+    if (cs_text_only_spaces(name, len))
+        return s_bad_name(e, "chỉ có khoảng trắng", "is only white space");
     return 0;
 }
 

@@ -215,6 +215,8 @@ int surveys_create_invitations(cs_call *c, const ProtobufCMessage *in_, Protobuf
     if (count < 1 || count > MAX_INVITATIONS)
         return cs_err_invalid(e, "count", "số lời mời phải từ 1 đến 1000",
                               "count must be between 1 and 1000");
+    if (in->has_expires_at && cs_time_check(e, "expires_at", in->expires_at) < 0)
+        return -1;
     if (in->has_expires_at && in->expires_at <= (int64_t)time(NULL))
         return cs_err_invalid(e, "expires_at", "thời hạn phải ở tương lai",
                               "expires_at must be in the future");

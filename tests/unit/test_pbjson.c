@@ -318,6 +318,83 @@ static void test_path_overrides_body(void **state)
     pbjson_free(&m);
 }
 
+/* Issue 10 item 5: a points literal with more than two decimals is refused whatever the
+ * double it rounds to (0.99999999999999999999 is the double 1.0); the text decides. */
+static void test_points_exact_literal(void **state)
+{
+    (void) state;
+    s_expect_error("{\"points\":0.99999999999999999999}", "invalid_points", "points");
+    s_expect_error("{\"points\":1.0000000000000000001}", "invalid_points", "points");
+    s_expect_error("{\"points\":100.001e0}", "invalid_points", "points");
+    s_expect_error("{\"points\":1E-3}", "invalid_points", "points");
+    s_expect_error("{\"item\":{\"note\":\"1.999\",\"score\":2.000000000000000000001}}",
+                   "invalid_points", "item.score");
+    s_expect_error("{\"db\":0.333,\"marks\":[1.5,\"2\",2.999999999999999999999]}",
+                   "invalid_points", "marks[2]");
+    /* exact values are still accepted, also written with an exponent or trailing zeros;
+     * other numbers (a double field, numbers inside strings) are not concerned */
+    struct { const char *json; int64_t want; } ok[] = {
+        {"{\"points\":1.005e2}", 10050}, {"{\"points\":17.5000000}", 1750},
+        {"{\"points\":-0.10}", -10},     {"{\"points\":12.5E-1}", 125},
+        {"{\"text\":\"0.99999999999999999999 \\\" 1.001\",\"db\":3.14159,\"points\":1}", 100},
+    };
+    cs_err e;
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        Chiso__Gwtest__All *m = s_parse(ok[i].json, &e);
+        if (!m) {
+            print_error("%s: %s %s\n", ok[i].json, e.code, e.field);
+            fail();
+        }
+        assert_int_equal(m->points, ok[i].want);
+        pbjson_free((ProtobufCMessage **) &m);
+    }
+}
+
+/* Issue 10 item 5: every string field has a maximum length (shown in the schema); names
+ * with a bidi control or only white space are refused, from JSON and from text. */
+static void test_text_rules(void **state)
+{
+    (void) state;
+    char big[200];
+    memset(big, 0, sizeof big);
+    snprintf(big, sizeof big, "{\"item\":{\"leaf_code\":\"%065d\"}}", 0);
+    s_expect_error(big, "text_too_long", "item.leaf_code");
+    snprintf(big, sizeof big, "{\"item\":{\"leaf_code\":\"%064d\"}}", 0);
+    cs_err e;
+    Chiso__Gwtest__All *m = s_parse(big, &e);
+    assert_non_null(m);
+    pbjson_free((ProtobufCMessage **) &m);
+    /* 64 Vietnamese letters are 64 characters, not 128 bytes */
+    char viet[400] = "{\"item\":{\"leaf_code\":\"";
+    for (int i = 0; i < 64; i++)
+        strcat(viet, "ệ");
+    strcat(viet, "\"}}");
+    m = s_parse(viet, &e);
+    assert_non_null(m);
+    pbjson_free((ProtobufCMessage **) &m);
+
+    ProtobufCMessage *f = pbjson_new(&chiso__gwtest__fill__descriptor);
+    cs_err_clear(&e);
+    assert_int_equal(pbjson_set_text(f, "file_name", "hoadon\u202Efdp.exe", &e), -1);
+    assert_string_equal(e.code, "invalid_text");
+    assert_string_equal(e.field, "file_name");
+    assert_int_equal(pbjson_set_text(f, "file_name", "\u00A0 \u3000", &e), -1);
+    assert_string_equal(e.code, "invalid_text");
+    assert_int_equal(pbjson_set_text(f, "file_name", "Báo cáo 2025.pdf", &e), 0);
+    /* a code may be only spaces as far as the gateway goes (the service says "required") */
+    assert_int_equal(pbjson_set_text(f, "leaf_code", "  ", &e), 0);
+    pbjson_free(&f);
+
+    json_t *schemas = json_object();
+    json_decref(pbjson_schema_ref(&chiso__gwtest__fill__descriptor, schemas));
+    json_t *props = json_object_get(json_object_get(schemas, "chiso.gwtest.Fill"), "properties");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(props, "leaf_code"),
+                                                        "maxLength")), 64);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(props, "file_name"),
+                                                        "maxLength")), 255);
+    json_decref(schemas);
+}
+
 static void test_schema(void **state)
 {
     (void) state;
@@ -347,7 +424,7 @@ static void test_mutations(void **state)
         "{\"item\":{\"note\":\"ghi chú\"},\"flag\":true,\"db\":1e3,\"u64\":18}",
     };
     const char *codes[] = {"malformed_json", "invalid_utf8", "unknown_field", "wrong_type",
-                           "invalid_points"};
+                           "invalid_points", "text_too_long", "invalid_text"};
     const char alphabet[] = "{}[]\":,.-+0123456789eE truefalsnul\\\x80\xC3\xA1\xFF";
     uint32_t seed = 12345;
     int ok = 0, refused = 0;
@@ -413,6 +490,8 @@ int main(void)
         cmocka_unit_test(test_get_bytes),
         cmocka_unit_test(test_path_overrides_body),
         cmocka_unit_test(test_schema),
+        cmocka_unit_test(test_points_exact_literal),
+        cmocka_unit_test(test_text_rules),
         cmocka_unit_test(test_mutations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
