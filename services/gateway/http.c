@@ -185,6 +185,25 @@ static bool s_ctype_is(const char *ct, const char *want)
 /* ---------------------------------------------------------------------------------- */
 /* responses                                                                           */
 
+/* Headers on every answer (issue 10, item 4): the UI loads scripts and styles from its own
+ * origin only (no inline script or style: web/ must keep to that), is never framed, sends
+ * no Referer elsewhere; HSTS when the client reached us over TLS (a terminating proxy says
+ * so with X-Forwarded-Proto; browsers ignore HSTS on plain http anyway). */
+#define GW_CSP "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " \
+               "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; " \
+               "form-action 'self'; frame-ancestors 'none'"
+
+static void s_security_headers(struct MHD_Response *resp, struct MHD_Connection *c)
+{
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Content-Security-Policy", GW_CSP);
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    const char *proto = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-Proto");
+    if (proto && strcasecmp(proto, "https") == 0)
+        MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+}
+
 /* Queue a response with body (malloc'd, taken). */
 static enum MHD_Result s_send(s_req *r, struct MHD_Connection *c, int status,
                               const char *ctype, char *body, size_t len)
@@ -198,7 +217,7 @@ static enum MHD_Result s_send(s_req *r, struct MHD_Connection *c, int status,
     }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    s_security_headers(resp, c);
     if (status == 405 && r->allow[0])
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
     if (status == 401)
@@ -492,6 +511,26 @@ static enum MHD_Result s_builtin(s_req *r, struct MHD_Connection *c)
     if (strcmp(r->url, "/readyz") == 0)
         return s_readyz(r, c);
     if (strcmp(r->url, "/metrics") == 0) {
+        /* not public (issue 10, item 7): only with CHISO_METRICS_TOKEN as a Bearer token;
+         * without that setting the gateway does not serve it at all */
+        const char *want = cs_env("CHISO_METRICS_TOKEN", NULL);
+        if (!want) {
+            cs_err e;
+            cs_err_set(&e, 404, "route_not_found", NULL, "Không có %s", "No route %s", r->url);
+            return s_send_error(r, c, &e);
+        }
+        const char *auth = s_header(c, MHD_HTTP_HEADER_AUTHORIZATION);
+        const char *got = auth && strncasecmp(auth, "Bearer ", 7) == 0 ? auth + 7 : "";
+        unsigned char hw[crypto_hash_sha256_BYTES], hg[crypto_hash_sha256_BYTES];
+        crypto_hash_sha256(hw, (const unsigned char *) want, strlen(want));
+        crypto_hash_sha256(hg, (const unsigned char *) got, strlen(got));
+        if (sodium_memcmp(hw, hg, sizeof hw) != 0) {
+            cs_err e;
+            cs_err_set(&e, 401, "unauthenticated", NULL,
+                       "Cần mã truy cập số liệu (Authorization: Bearer)%s",
+                       "The metrics token is required (Authorization: Bearer)%s", "");
+            return s_send_error(r, c, &e);
+        }
         char *text = gw_metrics_render();
         return s_send(r, c, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text));
     }
@@ -547,7 +586,7 @@ static enum MHD_Result s_static(s_req *r, struct MHD_Connection *c)
             return MHD_NO;
         }
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, s_mime_of(real));
-        MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+        s_security_headers(resp, c);
         MHD_add_response_header(resp, "X-Request-Id", r->request_id);
         MHD_add_response_header(resp, "Cache-Control", "no-cache");
         enum MHD_Result ret = MHD_queue_response(c, 200, resp);
@@ -624,7 +663,7 @@ static enum MHD_Result s_download(s_req *r, struct MHD_Connection *c, const Prot
     s_disposition(name && *name ? name : sha, disp, sizeof disp);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type_ok ? type : "application/octet-stream");
     MHD_add_response_header(resp, "Content-Disposition", disp);
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    s_security_headers(resp, c);
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
     enum MHD_Result ret = MHD_queue_response(c, 200, resp);
     MHD_destroy_response(resp);
@@ -712,6 +751,18 @@ static enum MHD_Result s_query_iter(void *cls, enum MHD_ValueKind kind, const ch
         return MHD_NO;
     }
     return MHD_YES;
+}
+
+/* True when url (an Origin or a Referer: scheme://host[:port][/...]) names host (the Host
+ * header, host[:port]). */
+static bool s_same_origin(const char *url, const char *host)
+{
+    const char *p = url ? strstr(url, "://") : NULL;
+    if (!p || !host || !*host)
+        return false;
+    p += 3;
+    size_t n = strcspn(p, "/?#");
+    return n == strlen(host) && strncasecmp(p, host, n) == 0;
 }
 
 /* The caller's session token: Authorization: Bearer, else the chiso_session cookie. */
@@ -838,14 +889,16 @@ static enum MHD_Result s_api(s_req *r, struct MHD_Connection *c)
             s_unauthenticated(&e);
             goto fail;
         }
-        /* a cookie rides along on cross-site requests: a write from another origin is refused */
-        const char *origin = s_header(c, "Origin"), *host = s_header(c, MHD_HTTP_HEADER_HOST);
-        if (from_cookie && strcmp(r->method, "GET") != 0 && origin && host) {
-            const char *o = strstr(origin, "://");
-            if (!o || strcmp(o + 3, host) != 0) {
+        /* a cookie rides along on cross-site requests: a write must show it comes from our
+         * own page (Origin, or Referer when a browser sends no Origin); a write showing
+         * neither, or another origin, is refused */
+        if (from_cookie && strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
+            const char *origin = s_header(c, "Origin"), *referer = s_header(c, "Referer");
+            const char *from = origin ? origin : referer;
+            if (!s_same_origin(from, s_header(c, MHD_HTTP_HEADER_HOST))) {
                 cs_err_set(&e, 403, "cross_origin", NULL,
                            "Yêu cầu ghi từ nguồn khác (%s) bị từ chối",
-                           "A write from another origin (%s) is refused", origin);
+                           "A write from another origin (%s) is refused", from ? from : "-");
                 goto fail;
             }
         }

@@ -133,7 +133,7 @@ class TestGateway(unittest.TestCase):
         api("GET", "/api/v1/provinces/x", token=self.token)
         # a request is counted when its connection is done with it: allow a moment
         for _ in range(50):
-            st, body, h = api("GET", "/metrics")
+            st, body, h = api("GET", "/metrics", token=env("CHISO_METRICS_TOKEN"))
             text = body.decode("utf-8")
             if re.search(r'route="/api/v1/provinces/\{id\}",method="GET",status="400"', text):
                 break
