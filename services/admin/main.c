@@ -5,6 +5,9 @@
  *                                         sysadmin LOGIN sets the new password.
  *    chiso-admin backup DIR / restore DIR  see backup.h (CHISO_DB_SUPER, CHISO_VAR_DIR)
  *
+ *    chiso-admin audit-verify [PROVINCE_ID]  checks the audit trail's hash chains and
+ *                                         names the first broken row (adm_audit.h).
+ *
  *  Connects with CHISO_DB (the services' role): the transaction declares itself a system
  *  one (chiso.system), the only scope in which catalog.users admits rows without a
  *  province. */
@@ -15,6 +18,7 @@
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
+#include "adm_audit.h"
 #include "backup.h"
 #include "cs_config.h"
 
@@ -35,7 +39,8 @@ static bool s_login_valid(const char *s)
 static int s_usage(void)
 {
     fprintf(stderr, "usage: chiso-admin create-sysadmin LOGIN   (password on stdin)\n"
-                    "       chiso-admin backup DIR | restore DIR\n");
+                    "       chiso-admin backup DIR | restore DIR\n"
+                    "       chiso-admin audit-verify [PROVINCE_ID]\n");
     return 2;
 }
 
@@ -149,5 +154,7 @@ int main(int argc, char **argv)
         return adm_backup(argv[2]);
     if (argc == 3 && strcmp(argv[1], "restore") == 0)
         return adm_restore(argv[2]);
+    if ((argc == 2 || argc == 3) && strcmp(argv[1], "audit-verify") == 0)
+        return adm_audit_verify(argc == 3 ? argv[2] : NULL);
     return s_usage();
 }
