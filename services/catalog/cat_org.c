@@ -186,6 +186,15 @@ static int s_agency_exists(cs_call *c, long long agency_id)
     return 0;
 }
 
+/* Users a sysadmin may see and change: sysadmins, and the admins of provinces. */
+static bool s_sys_reaches(const Chiso__User *u)
+{
+    for (size_t i = 0; i < u->n_roles; i++)
+        if (!strcmp(u->roles[i], "province_admin") || !strcmp(u->roles[i], "sysadmin"))
+            return true;
+    return false;
+}
+
 int cat_CreateUser(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
     const Chiso__CreateUserRequest *rq = (const Chiso__CreateUserRequest *)in;
@@ -241,8 +250,9 @@ int cat_CreateUser(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **ou
         return -1;
     }
     Chiso__User *u = s_user(c, r, 0);
-    if (cs_call_audit(c, "user", u->id, "create", NULL,
-                      cat_json(c, "login", u->login, "roles", roles, NULL), NULL) < 0)
+    /* in the province's own trail, also when a sysadmin made its admin */
+    if (cs_call_audit_in(c, province, "user", u->id, "create", NULL,
+                         cat_json(c, "login", u->login, "roles", roles, NULL), NULL) < 0)
         return -1;
     *out = &u->base;
     return 0;
@@ -255,10 +265,14 @@ int cat_ListUsers(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out
         return cs_call_user(c) ? cs_err_forbidden(cs_call_err(c))
                                : cs_err_unauthenticated(cs_call_err(c));
     long long prov = rq->has_province_id ? rq->province_id : 0;
-    const char *p[] = {prov ? cs_call_int(c, prov) : NULL};
+    /* a sysadmin sees the sysadmins and the provinces' admins, no one inside a province */
+    bool by_sys = cat_is_sysadmin(c) && cs_call_province(c) == 0;
+    const char *p[] = {prov ? cs_call_int(c, prov) : NULL, cat_pbool(by_sys)};
     PGresult *r = cs_call_exec(c,
         "SELECT " USER_COLS " FROM catalog.users"
-        " WHERE ($1::bigint IS NULL OR province_id = $1) ORDER BY login", 1, p);
+        " WHERE ($1::bigint IS NULL OR province_id = $1)"
+        "   AND (NOT $2::boolean OR roles && '{sysadmin,province_admin}'::text[])"
+        " ORDER BY login", 2, p);
     if (!r)
         return -1;
     Chiso__UserList *o = CAT_NEW(c, Chiso__UserList, chiso__user_list__descriptor);
@@ -288,7 +302,10 @@ int cat_GetUser(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
         return -1;
     if (!cat_is_sysadmin(c) && !cat_reads_all(c) && rq->id != cs_call_user(c))
         return cs_err_forbidden(cs_call_err(c));
-    *out = &s_user(c, r, 0)->base;
+    Chiso__User *u = s_user(c, r, 0);
+    if (cat_is_sysadmin(c) && cs_call_province(c) == 0 && !s_sys_reaches(u))
+        return cs_err_not_found(cs_call_err(c), "user");
+    *out = &u->base;
     return 0;
 }
 
@@ -307,6 +324,13 @@ int cat_UpdateUser(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **ou
     for (size_t i = 0; i < before->n_roles; i++)
         if (strcmp(before->roles[i], "sysadmin") == 0)
             return cs_err_forbidden(e);
+    /* SPEC §1: nothing inside a province unless granted. The sysadmin reaches a province's
+     * admins, not its other users (no password reset of an editor, no viewer made admin). */
+    if (by_sys && !s_sys_reaches(before))
+        return cs_err_forbidden(e);
+    if (by_sys && rq->has_agency_id && rq->agency_id)
+        return cs_err_invalid(e, "agency_id", "quản trị tỉnh không gắn với cơ quan",
+                              "a province admin is not attached to an agency");
     long long agency = rq->has_agency_id ? rq->agency_id : before->agency_id;
     const char *roles = NULL;
     if (rq->n_roles > 0 && s_roles(c, rq->roles, rq->n_roles, by_sys, agency, &roles) < 0)
@@ -337,7 +361,7 @@ int cat_UpdateUser(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **ou
         if (!cs_call_exec(c, "SELECT catalog.session_revoke_user($1)", 1, pu))
             return -1;
     }
-    if (cs_call_audit(c, "user", u->id, "update",
+    if (cs_call_audit_in(c, u->has_province_id ? u->province_id : 0, "user", u->id, "update",
                       cat_json(c, "full_name", before->full_name,
                                "active", before->active ? "true" : "false", NULL),
                       cat_json(c, "full_name", u->full_name, "active", u->active ? "true" : "false",

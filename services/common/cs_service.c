@@ -213,12 +213,13 @@ const char *cs_call_int(cs_call *c, long long v)
     return cs_call_printf(c, "%lld", v);
 }
 
-int cs_call_audit(cs_call *c, const char *entity, long long entity_id, const char *action,
-                  const char *old_json, const char *new_json, const char *reason)
+static int s_audit(cs_call *c, long long province_id, const char *entity, long long entity_id,
+                   const char *action, const char *old_json, const char *new_json,
+                   const char *reason)
 {
     const Chiso__Context *x = cs_call_ctx(c);
     const char *p[10] = {
-        cs_call_int(c, cs_call_province(c)),
+        cs_call_int(c, province_id),
         cs_call_user(c) ? cs_call_int(c, cs_call_user(c)) : NULL,
         x->login,
         c->service,
@@ -238,6 +239,30 @@ int cs_call_audit(cs_call *c, const char *entity, long long entity_id, const cha
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11)",
         11, params, NULL);
     return 0;
+}
+
+int cs_call_audit(cs_call *c, const char *entity, long long entity_id, const char *action,
+                  const char *old_json, const char *new_json, const char *reason)
+{
+    return s_audit(c, cs_call_province(c), entity, entity_id, action, old_json, new_json, reason);
+}
+
+int cs_call_audit_in(cs_call *c, long long province_id, const char *entity, long long entity_id,
+                     const char *action, const char *old_json, const char *new_json,
+                     const char *reason)
+{
+    if (province_id == cs_call_province(c))
+        return cs_call_audit(c, entity, entity_id, action, old_json, new_json, reason);
+    /* the row policy admits the tenant's rows only: that province for this insert, then
+     * the caller's own again (its idempotency record is written under it at the end) */
+    const char *pp[] = {cs_call_int(c, province_id)};
+    if (!cs_call_exec(c, "SELECT set_config('chiso.province_id', $1, true)", 1, pp))
+        return -1;
+    int rc = s_audit(c, province_id, entity, entity_id, action, old_json, new_json, reason);
+    const char *pb[] = {cs_call_province(c) ? cs_call_int(c, cs_call_province(c)) : ""};
+    if (!cs_call_exec(c, "SELECT set_config('chiso.province_id', $1, true)", 1, pb))
+        return -1;
+    return rc;
 }
 
 /* --- one request ---------------------------------------------------------------------- */

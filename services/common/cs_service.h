@@ -83,5 +83,11 @@ const char *cs_call_int(cs_call *c, long long v);
  * next statement or the COMMIT, and if it cannot be written the call fails. 0 / -1. */
 int cs_call_audit(cs_call *c, const char *entity, long long entity_id, const char *action,
                   const char *old_json, const char *new_json, const char *reason);
+/* The same in the trail of another province than the caller's: a sysadmin's action on a
+ * province (its admins) is recorded in that province's trail, where its people see it. The
+ * tenant is that province for the insert only. 0 / -1. */
+int cs_call_audit_in(cs_call *c, long long province_id, const char *entity, long long entity_id,
+                     const char *action, const char *old_json, const char *new_json,
+                     const char *reason);
 
 #endif
