@@ -7,6 +7,7 @@
 #include "apr_access.h"
 #include "apr_handlers.h"
 #include "appraisal.pb-c.h"
+#include "cs_access.h"
 #include "cs_json.h"
 #include "cs_phase.h"
 #include "cs_text.h"
@@ -97,19 +98,24 @@ int apr_list_opinions(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
     if (cs_call_province(c) == 0)
         return cs_err_forbidden(cs_call_err(c));
     bool all = cs_call_has_role(c, "province_admin") || cs_call_has_role(c, "viewer") ||
-               cs_call_has_role(c, "leader") || cs_call_has_role(c, "appraiser");
-    bool specialist = cs_call_has_role(c, "specialist") && cs_call_agency(c) != 0;
-    if (!all && !specialist)
+               cs_call_has_role(c, "appraiser");
+    bool leader = !all && cs_call_has_role(c, "leader");
+    bool specialist = !all && !leader && cs_call_has_role(c, "specialist") && cs_call_agency(c) != 0;
+    if (!all && !leader && !specialist)
         return cs_err_forbidden(cs_call_err(c));
-    /* A specialist sees what was addressed to their agency, nothing else. */
+    /* A specialist sees what was addressed to their agency, a leader what concerns the
+     * agencies they oversee (SPEC §1), nothing else. */
     const char *p[] = {req->has_period_id ? cs_call_int(c, req->period_id) : NULL,
-                       all ? NULL : cs_call_int(c, cs_call_agency(c))};
+                       specialist ? cs_call_int(c, cs_call_agency(c)) : NULL,
+                       leader ? cs_call_int(c, cs_call_user(c)) : NULL};
     PGresult *r = cs_call_exec(c,
                                "SELECT " APR_OPINION_COLS " FROM appraisal.opinions"
                                " WHERE ($1::bigint IS NULL OR period_id = $1)"
                                "   AND ($2::bigint IS NULL OR specialist_agency_id = $2)"
+                               "   AND ($3::bigint IS NULL OR "
+                               CS_LEADER_OVERSEES_SQL("$3", "opinions.period_id", "opinions.agency_id") ")"
                                " ORDER BY id",
-                               2, p);
+                               3, p);
     if (!r)
         return -1;
     Chiso__Appraisal__Opinions *list = (void *)cs_call_msg(c, &chiso__appraisal__opinions__descriptor);

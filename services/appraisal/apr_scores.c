@@ -6,6 +6,7 @@
 #include "apr_access.h"
 #include "apr_handlers.h"
 #include "appraisal.pb-c.h"
+#include "cs_access.h"
 #include "cs_json.h"
 #include "cs_text.h"
 #include "cs_phase.h"
@@ -149,8 +150,12 @@ static int s_visibility(cs_call *c, long long period_id, long long agency_id, co
     *show_r2 = true;
     if (cs_call_province(c) == 0)
         return cs_err_forbidden(e), 0;
-    if (cs_call_has_role(c, "province_admin") || cs_call_has_role(c, "viewer") ||
-        cs_call_has_role(c, "leader"))
+    if (cs_call_has_role(c, "province_admin") || cs_call_has_role(c, "viewer"))
+        return 2;
+    int lead = cs_leader_oversees(c, period_id, agency_id);   /* SPEC §1: overseen agencies */
+    if (lead < 0)
+        return -1;
+    if (lead)
         return 2;
     bool own = cs_call_agency(c) == agency_id && agency_id != 0;
     if (!own && cs_call_has_role(c, "appraiser")) {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cs_access.h"
 #include "cs_json.h"
 #include "cs_pg.h"
 #include "cs_phase.h"
@@ -343,15 +344,21 @@ int leadership_list_scores(cs_call *c, const ProtobufCMessage *in_, ProtobufCMes
     cs_err *e = cs_call_err(c);
     if (cs_call_province(c) == 0)
         return cs_err_forbidden(e);
-    bool all = cs_call_has_role(c, "province_admin") || cs_call_has_role(c, "viewer")
-            || cs_call_has_role(c, "leader");
-    bool own = (cs_call_has_role(c, "agency_editor") || cs_call_has_role(c, "agency_head"))
-            && cs_call_agency(c) != 0 && cs_call_agency(c) == in->agency_id;
-    if (!all && !own)
+    /* Each leader's score is for the province's office and the leaders who oversee the
+     * agency (SPEC §1), not for the agency's own staff. */
+    bool all = cs_call_has_role(c, "province_admin") || cs_call_has_role(c, "viewer");
+    if (!all && !cs_call_has_role(c, "leader"))
         return cs_err_forbidden(e);
     if (s_need_id(c, in->has_period_id, in->period_id, "period_id") != 0
         || s_need_id(c, in->has_agency_id, in->agency_id, "agency_id") != 0)
         return -1;
+    if (!all) {
+        int lead = cs_leader_oversees(c, in->period_id, in->agency_id);
+        if (lead < 0)
+            return -1;
+        if (!lead)
+            return cs_err_forbidden(e);
+    }
     int year = 0;
     if (s_period(c, in->period_id, &year) != 0)
         return -1;

@@ -1,5 +1,7 @@
 #include "sub_access.h"
 
+#include "cs_access.h"
+
 #include <jansson.h>
 #include "submissions.pb-c.h"
 #include <stdio.h>
@@ -61,9 +63,12 @@ int sub_can_view(cs_call *c, long long period_id, long long agency_id, const cha
         return 0;
     if (cs_call_agency(c) == agency_id && agency_id != 0)
         return 1;
-    if (cs_call_has_role(c, "province_admin") || cs_call_has_role(c, "viewer") ||
-        cs_call_has_role(c, "leader"))
+    if (cs_call_has_role(c, "province_admin") || cs_call_has_role(c, "viewer"))
         return 1;
+    /* SPEC §1: a leader reads the agencies they oversee, not every agency */
+    int lead = cs_leader_oversees(c, period_id, agency_id);
+    if (lead != 0)
+        return lead;
     if (!cs_call_has_role(c, "appraiser"))
         return 0;
     const char *p[] = {cs_call_int(c, period_id), cs_call_int(c, cs_call_user(c)), group,

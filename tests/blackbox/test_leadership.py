@@ -122,11 +122,15 @@ class TestLeadership(unittest.TestCase):
         self.assertEqual(audit[0][0], "change")
         self.assertEqual((float(audit[0][1]), float(audit[0][2])), (4.25, 4.5))
         # who may read
-        for who in ("viewer", "leader1", "editor"):
+        for who in ("viewer", "leader1"):
             self.scores(a1, token=self.w[who]["token"])
-        assert_error(self, api("GET", f"/api/v1/periods/{self.pid}/agencies/{self.ag['A2']}"
-                                      "/leader-scores", token=self.w["editor"]["token"]),
-                     403, "forbidden")
+        # Each leader's score is not for the agency's own staff (SPEC §1), and a leader
+        # reads the agencies they oversee only.
+        for path_agency, who in ((a1, "editor"), (self.ag["A2"], "editor"),
+                                 (self.ag["A2"], "leader3")):
+            assert_error(self, api("GET", f"/api/v1/periods/{self.pid}/agencies/{path_agency}"
+                                          "/leader-scores", token=self.w[who]["token"]),
+                         403, "forbidden")
         assert_error(self, api("GET", f"/api/v1/periods/{self.pid}/agencies/{a1}/leader-scores",
                                token=self.w["surveyor"]["token"]), 403, "forbidden")
 

@@ -71,7 +71,10 @@ class World:
         self.specialist = new_user(self.p, ["specialist"], S)
         self.specialist_b = new_user(self.p, ["specialist"], B)
         self.viewer = new_user(self.p, ["viewer"])
-        self.leader = new_user(self.p, ["leader"])
+        self.leader = new_user(self.p, ["leader"])          # oversees agency A
+        self.leader_none = new_user(self.p, ["leader"])     # oversees no agency
+        ok(api("PUT", f"{P}/{self.period}/leaders/{self.leader['id']}/agencies",
+               {"agency_ids": [A]}, token=self.admin), "leader assignment")
         self.surveyor = new_user(self.p, ["surveyor"])
         self.opened = {}
 
@@ -152,9 +155,11 @@ class TestSelfScores(unittest.TestCase):
             st, body, _ = w.self_assessment(who)
             self.assertEqual(st, 200, body)
             self.assertEqual(len(body["leaves"]), len(NODES))
-        for who in (w.head_b, w.specialist, w.surveyor, w.appraiser_a):
+        for who in (w.head_b, w.specialist, w.surveyor, w.appraiser_a, w.leader_none):
             assert_error(self, w.self_assessment(who["token"], "B"
                                                  if who is w.appraiser_a else "A"), 403, "forbidden")
+        # A leader reads the agencies they oversee only (SPEC §1).
+        assert_error(self, w.self_assessment(w.leader["token"], "B"), 403, "forbidden")
         # An appraiser sees the agencies of the groups in their scope only.
         fresh = new_user(w.p, ["appraiser"])
         assert_error(self, w.self_assessment(fresh["token"]), 403, "forbidden")
@@ -422,7 +427,7 @@ class TestEvidence(unittest.TestCase):
             self.assertEqual(st, 200)
             self.assertEqual(data, PDF)
         # Another agency's users, an appraiser without scope: as if it did not exist.
-        for who in (w.editor_b, w.head_b, w.specialist, w.appraiser):
+        for who in (w.editor_b, w.head_b, w.specialist, w.appraiser, w.leader_none):
             assert_error(self, api("GET", f"/api/v1/evidence/{ev['id']}/download",
                                    token=who["token"]), 404, "not_found")
         # Appraisers: a scope covering the leaf for the agency's group, not just any scope.
