@@ -715,7 +715,7 @@ static enum MHD_Result s_raw(s_req *r, struct MHD_Connection *c, const ProtobufC
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
     if (cache && *cache)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    s_security_headers(resp, c);
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned) status, resp);
     MHD_destroy_response(resp);

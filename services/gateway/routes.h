@@ -29,8 +29,9 @@ enum {
                                If-None-Match is answered 304 without the bytes) and
                                `cache_control`. Exports, published snapshots, charts. */
     GW_THROTTLE = 1 << 9,   /* costly for an anonymous caller (login): a token bucket per
-                               client address (CHISO_LOGIN_RATE_MILLI/1000 per s, CHISO_LOGIN_BURST) answers
-                               429 + Retry-After before anything reaches a service */
+                               client address (CHISO_LOGIN_BURST, refilled at
+                               CHISO_LOGIN_RATE_MILLI/1000 per second) answers 429 +
+                               Retry-After before anything reaches a service */
 };
 
 typedef struct {
