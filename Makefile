@@ -135,5 +135,6 @@ clean:
 .SECONDARY:
 
 include tests/bench/bench.mk
+include tests/fuzz/fuzz.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -106,7 +106,8 @@ int cs_err_session_stale(cs_err *e)
 
 int cs_err_conflict(cs_err *e, const char *code, const char *vi, const char *en)
 {
-    return cs_err_set(e, 409, code ? code : "conflict", NULL, 
+    /* the texts are data, not formats (clang's -Wformat-security) */
+    return cs_err_set(e, 409, code ? code : "conflict", NULL, "%s%.0s", "%.0s%s",
                       vi ? vi : "Xung đột dữ liệu.", en ? en : "Conflict.");
 }
 
