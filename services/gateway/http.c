@@ -37,6 +37,13 @@
 #include "session_cache.h"
 #include "upload.h"
 
+/* Request line and headers: our own limits answer 414/431 in the JSON error shape; the
+ * connection's buffer (MHD_OPTION_CONNECTION_MEMORY_LIMIT) is well above them, so
+ * libmicrohttpd's own HTML refusals only come for requests far past them. */
+#define GW_URL_MAX (8 * 1024)
+#define GW_HEADERS_MAX (16 * 1024)
+#define GW_CONN_MEMORY (128 * 1024)
+
 /* Slack over CHISO_MAX_UPLOAD for a multipart body's part headers and boundaries. */
 #define MULTIPART_SLACK (64 * 1024)
 #define FORM_FIELDS_MAX (64 * 1024)
@@ -1041,6 +1048,14 @@ fail:
 /* ---------------------------------------------------------------------------------- */
 /* libmicrohttpd callbacks                                                             */
 
+static enum MHD_Result s_header_bytes(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    (void) kind;
+    *(size_t *) cls += strlen(key) + (value ? strlen(value) : 0) + 4;
+    return MHD_YES;
+}
+
 /* First call: classify the request, match the route, prepare the body's destination. */
 static enum MHD_Result s_begin(s_req *r, struct MHD_Connection *c)
 {
@@ -1054,6 +1069,23 @@ static enum MHD_Result s_begin(s_req *r, struct MHD_Connection *c)
         sodium_bin2hex(r->request_id, sizeof r->request_id, raw, sizeof raw);
     }
     r->lang = s_lang(s_header(c, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+
+    size_t hbytes = 0;
+    MHD_get_connection_values(c, MHD_HEADER_KIND, s_header_bytes, &hbytes);
+    if (strlen(r->url) > GW_URL_MAX || hbytes > GW_HEADERS_MAX) {
+        bool url = strlen(r->url) > GW_URL_MAX;
+        r->kind = K_API;                    /* logged and counted as an unmatched route */
+        r->match_rc = GW_MATCH_NO_PATH;
+        if (url)
+            cs_err_set(&e, 414, "uri_too_long", NULL, "Địa chỉ yêu cầu dài quá %d byte",
+                       "The request URI is longer than %d bytes", GW_URL_MAX);
+        else
+            cs_err_set(&e, 431, "headers_too_large", NULL,
+                       "Phần đầu yêu cầu (headers) dài quá %d byte",
+                       "The request headers are larger than %d bytes", GW_HEADERS_MAX);
+        s_fail(r, &e);
+        return s_send_error(r, c, &e);
+    }
 
     if (!strcmp(r->url, "/healthz") || !strcmp(r->url, "/readyz") ||
         !strcmp(r->url, "/metrics") || !strcmp(r->url, "/api/v1/openapi.json"))
@@ -1233,6 +1265,7 @@ gw_http *gw_http_new(const cs_config *cfg, void *zmq_ctx, cs_err *e)
                                  MHD_OPTION_THREAD_POOL_SIZE, threads,
                                  MHD_OPTION_NOTIFY_COMPLETED, s_completed, h,
                                  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) 120,
+                                 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) GW_CONN_MEMORY,
                                  MHD_OPTION_END);
     if (!h->daemon) {
         cs_err_set(e, 500, "listen_failed", NULL, "Không mở được cổng HTTP %d",

@@ -288,6 +288,18 @@ class TestHeadersOriginMetrics(unittest.TestCase):
                           token=t)
         self.assertEqual(st, 200, body)
 
+    def test_item6_server_refusals_in_json(self):
+        """A URI or headers too long: 414 / 431 in the JSON error shape, not HTML."""
+        r = api("GET", "/api/v1/agencies?x=" + "a" * 9000)
+        assert_error(self, r, 414, "uri_too_long")
+        r = api("GET", "/" + "b" * 9000)
+        assert_error(self, r, 414, "uri_too_long")
+        r = api("GET", "/api/v1/auth/me", headers={"X-Filler": "c" * 20000})
+        assert_error(self, r, 431, "headers_too_large")
+        self.assertIn("content-security-policy", r[2])
+        # the gateway still answers normally afterwards
+        self.assertEqual(api("GET", "/healthz")[0], 200)
+
     def test_item7_metrics_need_the_token(self):
         assert_error(self, api("GET", "/metrics"), 401, "unauthenticated")
         assert_error(self, api("GET", "/metrics", token="not-the-token"), 401, "unauthenticated")
