@@ -18,8 +18,14 @@ CREATE TABLE core.audit_chain_head (
     last_seq    bigint NOT NULL,
     last_hash   bytea NOT NULL
 );
--- Only the definer functions below touch it.
+-- Only the definer functions below touch it (owned by the superuser, which row-level
+-- security does not restrict); like every table with a province_id, it has the tenant
+-- policy, so no other role could read another province's head even if granted.
 REVOKE ALL ON core.audit_chain_head FROM PUBLIC;
+ALTER TABLE core.audit_chain_head ENABLE ROW LEVEL SECURITY;
+ALTER TABLE core.audit_chain_head FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant ON core.audit_chain_head USING (province_id = coalesce(core.tenant(), 0))
+    WITH CHECK (province_id = coalesce(core.tenant(), 0));
 
 -- The SHA-256 of an audit row's content: a JSON array of every column but id and the hash
 -- itself (JSON text escapes everything, so no two rows share a text; the instant in
