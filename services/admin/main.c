@@ -5,6 +5,9 @@
  *                                         sysadmin LOGIN sets the new password.
  *    chiso-admin backup DIR / restore DIR  see backup.h (CHISO_DB_SUPER, CHISO_VAR_DIR)
  *
+ *    chiso-admin portal-load [--province CODE] FILE
+ *                                         a portal feed file (see portal_load.h)
+ *
  *  Connects with CHISO_DB (the services' role): the transaction declares itself a system
  *  one (chiso.system), the only scope in which catalog.users admits rows without a
  *  province. */
@@ -17,6 +20,7 @@
 #include <unistd.h>
 #include "backup.h"
 #include "cs_config.h"
+#include "portal_load.h"
 
 #define PASSWORD_MIN 8
 
@@ -35,7 +39,8 @@ static bool s_login_valid(const char *s)
 static int s_usage(void)
 {
     fprintf(stderr, "usage: chiso-admin create-sysadmin LOGIN   (password on stdin)\n"
-                    "       chiso-admin backup DIR | restore DIR\n");
+                    "       chiso-admin backup DIR | restore DIR\n"
+                    "       chiso-admin portal-load [--province CODE] FILE   (766 *.json or dossier CSV)\n");
     return 2;
 }
 
@@ -149,5 +154,7 @@ int main(int argc, char **argv)
         return adm_backup(argv[2]);
     if (argc == 3 && strcmp(argv[1], "restore") == 0)
         return adm_restore(argv[2]);
+    if (argc >= 3 && strcmp(argv[1], "portal-load") == 0)
+        return admin_portal_load(argc, argv);
     return s_usage();
 }
