@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cs_csv.h"
 #include "cs_text.h"
 
 static const char *const s_titles[6] = {
@@ -323,118 +324,31 @@ bool cat_date_valid(const char *s)
 
 /* --- CSV ------------------------------------------------------------------------------ */
 
-typedef struct {
-    char *buf;
-    size_t len, cap;
-} s_str;
-
-static void s_put(s_str *s, char ch)
-{
-    if (s->len + 1 >= s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 32;
-        s->buf = realloc(s->buf, s->cap);
-        if (!s->buf)
-            abort();
-    }
-    s->buf[s->len++] = ch;
-    s->buf[s->len] = '\0';
-}
-
-static void s_field_end(cat_csv_row *row, s_str *f)
-{
-    row->f = realloc(row->f, (row->n + 1) * sizeof *row->f);
-    if (!row->f)
-        abort();
-    row->f[row->n++] = f->buf ? f->buf : strdup("");
-    if (!row->f[row->n - 1])
-        abort();
-    f->buf = NULL;
-    f->len = f->cap = 0;
-}
-
-static void s_row_end(cat_csv *csv, cat_csv_row *row)
-{
-    /* A blank line is no row at all. */
-    if (row->n == 1 && row->f[0][0] == '\0') {
-        free(row->f[0]);
-        free(row->f);
-    } else {
-        csv->rows = realloc(csv->rows, (csv->n + 1) * sizeof *csv->rows);
-        if (!csv->rows)
-            abort();
-        csv->rows[csv->n++] = *row;
-    }
-    memset(row, 0, sizeof *row);
-}
-
+/* The rows of the shared reader (cs_csv: BOM, separators, quotes, line numbers), kept whole:
+ * the agency import checks every line against the others before it writes. */
 cat_csv *cat_csv_parse(const char *text, cs_err *e)
 {
     cat_csv *csv = calloc(1, sizeof *csv);
     if (!csv)
         abort();
-    const char *p = text ? text : "";
-    if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
-        p += 3;
-    int line = 1;
-    cat_csv_row row = {.line = 1};
-    s_str f = {0};
-    bool any = false;     /* something on the current row */
-    while (*p) {
-        if (*p == '"' && f.len == 0 && !f.buf) {
-            int start = line;
-            p++;
-            for (;;) {
-                if (!*p) {
-                    free(f.buf);
-                    for (size_t i = 0; i < row.n; i++)
-                        free(row.f[i]);
-                    free(row.f);
-                    cat_csv_destroy(&csv);
-                    cs_err_set(e, 400, "csv_invalid", "csv",
-                               "Dòng %d: dấu ngoặc kép không được đóng.",
-                               "Line %d: unterminated quote.", start);
-                    return NULL;
-                }
-                if (*p == '"' && p[1] == '"') {
-                    s_put(&f, '"');
-                    p += 2;
-                } else if (*p == '"') {
-                    p++;
-                    break;
-                } else {
-                    if (*p == '\n')
-                        line++;
-                    s_put(&f, *p++);
-                }
-            }
-            if (!f.buf)
-                s_put(&f, '\0'), f.len = 0, f.buf[0] = '\0';
-            any = true;
-            continue;
-        }
-        if (*p == ',') {
-            s_field_end(&row, &f);
-            p++;
-            any = true;
-        } else if (*p == '\r' || *p == '\n') {
-            if (*p == '\r' && p[1] == '\n')
-                p++;
-            p++;
-            s_field_end(&row, &f);
-            s_row_end(csv, &row);
-            line++;
-            row.line = line;
-            any = false;
-        } else {
-            s_put(&f, *p++);
-            any = true;
-        }
+    cs_csv *rd = cs_csv_new_text(text ? text : "", text ? strlen(text) : 0);
+    int rc;
+    while ((rc = cs_csv_next(rd, e)) == 1) {
+        cat_csv_row row = {.line = (int)cs_csv_line(rd), .n = cs_csv_nfields(rd)};
+        row.f = calloc(row.n ? row.n : 1, sizeof *row.f);
+        if (!row.f)
+            abort();
+        for (size_t i = 0; i < row.n; i++)
+            if (!(row.f[i] = strdup(cs_csv_field(rd, i))))
+                abort();
+        csv->rows = realloc(csv->rows, (csv->n + 1) * sizeof *csv->rows);
+        if (!csv->rows)
+            abort();
+        csv->rows[csv->n++] = row;
     }
-    if (any || f.buf) {
-        s_field_end(&row, &f);
-        s_row_end(csv, &row);
-    }
-    free(f.buf);
+    cs_csv_destroy(&rd);
+    if (rc < 0)
+        cat_csv_destroy(&csv);
     return csv;
 }
 

@@ -161,35 +161,27 @@ int cs_csv_error(const cs_csv *self, cs_err *e, const char *code, const char *vi
     return s_err_line(e, self->rec_line, code, vi, en);
 }
 
-/* Decide the separator from the first line: the more frequent of ',' and ';' outside
- * quotes (a tie, or neither: ','). Looks ahead without consuming. */
+/* Decide the separator from the first line: whichever of ',' and ';' comes first outside
+ * quotes (neither: ','). Looks ahead without consuming. */
 static void s_detect(cs_csv *self)
 {
-    size_t commas = 0, semis = 0;
+    const char *p = self->text ? self->text + self->text_pos : NULL;
+    size_t n = self->text ? self->text_len - self->text_pos : 0;
+    if (!self->text) {
+        s_peek(self);   /* the first chunk (a header longer than 64 KiB is not expected) */
+        p = self->buf + self->buf_pos;
+        n = self->buf_len - self->buf_pos;
+    }
     bool q = false;
-    if (self->text) {
-        for (size_t i = self->text_pos; i < self->text_len && (q || self->text[i] != '\n'); i++) {
-            char ch = self->text[i];
-            if (ch == '"')
-                q = !q;
-            else if (!q && ch == ',')
-                commas++;
-            else if (!q && ch == ';')
-                semis++;
-        }
-    } else {
-        s_peek(self);   /* the first chunk; a header longer than a chunk is counted in part */
-        for (size_t i = self->buf_pos; i < self->buf_len && (q || self->buf[i] != '\n'); i++) {
-            char ch = self->buf[i];
-            if (ch == '"')
-                q = !q;
-            else if (!q && ch == ',')
-                commas++;
-            else if (!q && ch == ';')
-                semis++;
+    self->sep = ',';
+    for (size_t i = 0; i < n && (q || p[i] != '\n'); i++) {
+        if (p[i] == '"')
+            q = !q;
+        else if (!q && (p[i] == ',' || p[i] == ';')) {
+            self->sep = p[i];
+            return;
         }
     }
-    self->sep = semis > commas ? ';' : ',';
 }
 
 /* One physical record into rec/off. 1, 0 at the end (nothing read), -1. */
@@ -243,6 +235,8 @@ static int s_record(cs_csv *self, cs_err *e)
             after_quote = false;
             continue;
         }
+        if (after_quote && (ch == ' ' || ch == '\t'))
+            continue;
         if (after_quote)
             return s_err_line(e, self->rec_line, CS_CSV_INVALID,
                               "có ký tự sau dấu ngoặc kép đóng", "text after a closing quote");
@@ -298,6 +292,21 @@ size_t cs_csv_nfields(const cs_csv *self)
 const char *cs_csv_field(const cs_csv *self, size_t i)
 {
     return i < self->n ? self->rec + self->off[i] : "";
+}
+
+void cs_csv_trim(cs_csv *self)
+{
+    for (size_t i = 0; i < self->n; i++) {
+        char *f = self->rec + self->off[i];
+        size_t k = 0;
+        while (f[k] == ' ' || f[k] == '\t')
+            k++;
+        self->off[i] += k;
+        f += k;
+        size_t len = strlen(f);
+        while (len > 0 && (f[len - 1] == ' ' || f[len - 1] == '\t'))
+            f[--len] = '\0';
+    }
 }
 
 long cs_csv_line(const cs_csv *self)

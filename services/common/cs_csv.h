@@ -2,8 +2,9 @@
  *  responses, portal dossier counts).
  *
  *  RFC 4180 plus what spreadsheets produce: a UTF-8 BOM, comma or semicolon separators
- *  (decided on the first line: the one that occurs more often outside quotes), quoted fields
- *  with doubled quotes and embedded newlines, CRLF or LF, blank lines skipped. Reads from a
+ *  (decided on the first line: whichever of ',' and ';' comes first outside quotes — a
+ *  decimal-comma locale saves "1.1;17,5;ghi chú"), quoted fields with doubled quotes and
+ *  embedded newlines (spaces may follow the closing quote), CRLF or LF, blank lines skipped. Reads from a
  *  string or streams from a callback (a file of any size, one record held at a time).
  *  Every error is 400 with one of the CS_CSV_* codes and names the line it starts on
  *  (field "line N"), and numbers accept a decimal comma ("95,5").
@@ -22,10 +23,10 @@
 #include "cs_err.h"
 
 /* Error codes (e->code) of the CSV readers and the imports built on them. */
-#define CS_CSV_INVALID      "csv_invalid"       /* unterminated quote, text after a quote */
-#define CS_CSV_EMPTY        "csv_empty"         /* no header line */
-#define CS_CSV_HEADER       "csv_header"        /* a required column is missing or doubled */
-#define CS_CSV_FIELD_COUNT  "csv_field_count"   /* a row with another number of fields */
+#define CS_CSV_INVALID      "csv_invalid"       /* unterminated quote, text after a quote,
+                                                   another number of columns, a NUL byte */
+#define CS_CSV_EMPTY        "csv_empty"         /* no header line, or no data row */
+#define CS_CSV_HEADER       "csv_header"        /* the header is not the expected one */
 #define CS_CSV_BAD_NUMBER   "csv_bad_number"    /* not a number of the expected kind */
 #define CS_CSV_BAD_VALUE    "csv_bad_value"     /* a value the import does not accept */
 #define CS_CSV_TOO_LARGE    "csv_too_large"     /* a field or record past the limit */
@@ -45,6 +46,8 @@ size_t cs_csv_nfields(const cs_csv *self);
 const char *cs_csv_field(const cs_csv *self, size_t i);     /* "" past the end; trimmed of nothing */
 long cs_csv_line(const cs_csv *self);                        /* 1-based line the record starts on */
 char cs_csv_separator(const cs_csv *self);                   /* ',' or ';' (after the first next) */
+/* Cut spaces and tabs around every field of the current record (in place). */
+void cs_csv_trim(cs_csv *self);
 
 /* Set e to a 400 error about the current record: code, "line N" as the field, messages
  * prefixed "Dòng N: " / "Line N: ". Returns -1. */
