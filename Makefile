@@ -63,8 +63,12 @@ endef
 define service_bin_rules
 $(BUILD)/bin/chiso-$(1): $(BUILD)/obj/services/$(1)/main.o $(BUILD)/lib/libsvc_$(1).a $(LIBCHISO)
 	@mkdir -p $$(dir $$@)
-	$(CC) $(CFLAGS) $(LDFLAGS) $$^ $(LDLIBS) -o $$@
+	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--start-group $$^ -Wl,--end-group $(LDLIBS) -o $$@
 endef
+# chiso-admin runs the portal's ingest itself (portal-load FILE): it links the portal's
+# modules (the libraries are linked as one group, so their order does not matter).
+$(BUILD)/obj/services/admin/%.o: CFLAGS += -Iservices/portal
+$(BUILD)/bin/chiso-admin: $(BUILD)/lib/libsvc_portal.a
 $(foreach s,$(SVC_DIRS),$(eval $(call service_lib_rules,$(s))))
 $(foreach s,$(SERVICES),$(eval $(call service_bin_rules,$(s))))
 

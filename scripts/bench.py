@@ -8,6 +8,9 @@ as the superuser (loading is not what is measured). Then:
      inserts straight through libpq from 64 connections;
   2. full ranking compute for one province and for all 34 through the API, against one SQL
      aggregate over the same score rows;
+  3. portal ingest (scripts/bench_portal.py): 2 million dossier-count rows and the 766 index
+     of 34 x 130 agencies x 12 months through the feed API, against psql \\copy of the same rows;
+     the portal service's peak RSS (CHISO_BENCH_ROWS=portal runs this row alone);
 and the server-side CPU each operation cost (chiso processes and PostgreSQL, from /proc), and
 the peak resident memory of each chiso process during the save load and over the whole run.
 Every save changes a stored score; afterwards the audit trail and the stored values must show
@@ -27,6 +30,9 @@ import threading
 import time
 import urllib.error
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_portal  # noqa: E402
 
 URL = os.environ["CHISO_URL"]
 BIN = os.environ["CHISO_BIN"]
@@ -369,6 +375,37 @@ def processes():
     return f"{desc}, gateway {gateway} threads"
 
 
+def portal_ctx():
+    return {"say": say, "psql": psql, "api": lambda m, p, b, t: api(m, p, b, t), "login": login,
+            "url": URL, "bin": BIN, "db_app": DB_APP, "admin": ADMIN,
+            "run_dir": os.path.join(os.environ["CHISO_VAR_DIR"], "run")}
+
+
+def portal_only(t0, rows):
+    """CHISO_BENCH_ROWS=portal: only the portal-ingest row (on the same data set)."""
+    portal_lines, ok = bench_portal.run(portal_ctx())
+    lines = [
+        f"chiso bench (portal row only) — {time.strftime('%Y-%m-%d')}, {machine()}; {PROVINCES} provinces"
+        f" x {AGENCIES} agencies; PostgreSQL fsync on; {processes()}",
+        "",
+        "| measure | chiso | baseline (same run) | ratio |",
+        "|---|---|---|---|",
+        *portal_lines,
+        "",
+        f"Whole bench {time.time() - t0:.0f} s.",
+    ]
+    table = "\n".join(lines)
+    print(table)
+    out = os.environ.get("CHISO_BENCH_OUT")
+    if out:
+        with open(out, "w") as f:
+            f.write(table + "\n")
+    if not ok:
+        say("the portal batches were not all stored as sent")
+        return 1
+    return 0
+
+
 def main():
     t0 = time.time()
     say("loading 34 provinces x 130 agencies x 150 leaves")
@@ -377,6 +414,8 @@ def main():
                   " + (SELECT count(*) FROM surveys.leaf_points) + (SELECT count(*) FROM leadership.scores);")
     rows = int(counts.strip())
     say(f"{rows} score rows loaded in {time.time() - t0:.1f} s")
+    if os.environ.get("CHISO_BENCH_ROWS", "") == "portal":
+        return portal_only(t0, rows)
     provinces = [int(x) for x in psql("SELECT id FROM catalog.provinces WHERE code LIKE 'BN%' ORDER BY id;").split()]
     first = provinces[0]
     period = {int(p): int(i) for p, i in (l.split("|") for l in psql(
@@ -429,7 +468,10 @@ def main():
     agg_one = sql_timing_ms(AGGREGATE_SQL.replace("$P", f"ARRAY[{first}]::bigint[]"))
     agg_all = sql_timing_ms(AGGREGATE_SQL.replace("$P", f"ARRAY[{','.join(map(str, provinces))}]::bigint[]"))
 
+    say("portal ingest")
+    portal_lines, portal_ok = bench_portal.run(portal_ctx())
     verified = gw["errors"] == 0 and audited == SAVES and wrong == 0 and inserted == SAVES - pg["errors"]
+    verified = verified and portal_ok
     lines = [
         f"chiso bench — {time.strftime('%Y-%m-%d')}, {machine()}; {PROVINCES} provinces x {AGENCIES} agencies"
         f" x 150 leaves = {rows} score rows; PostgreSQL fsync on; {processes()}",
@@ -444,6 +486,9 @@ def main():
         f" | one SQL aggregate: {agg_one:.1f} ms | {one / agg_one:.1f}x the time |",
         f"| ranking compute, all {PROVINCES} provinces one after another | {all34:.0f} ms"
         f" | one SQL aggregate: {agg_all:.1f} ms | {all34 / agg_all:.1f}x the time |",
+        *portal_lines[:2],
+        "",
+        *portal_lines[3:],
         "",
         f"Saves checked in the database: {audited} score-update audit rows for {SAVES} saves, {wrong} leaves"
         f" whose stored score is not the last one sent, {gw['reconnects']} reconnects;"

@@ -7,6 +7,8 @@
  *
  *    chiso-admin audit-verify [PROVINCE_ID]  checks the audit trail's hash chains and
  *                                         names the first broken row (adm_audit.h).
+ *    chiso-admin portal-load [--province CODE] FILE
+ *                                         a portal feed file (see portal_load.h)
  *
  *  Connects with CHISO_DB (the services' role): the transaction declares itself a system
  *  one (chiso.system), the only scope in which catalog.users admits rows without a
@@ -21,6 +23,7 @@
 #include "adm_audit.h"
 #include "backup.h"
 #include "cs_config.h"
+#include "portal_load.h"
 
 #define PASSWORD_MIN 8
 
@@ -40,7 +43,8 @@ static int s_usage(void)
 {
     fprintf(stderr, "usage: chiso-admin create-sysadmin LOGIN   (password on stdin)\n"
                     "       chiso-admin backup DIR | restore DIR\n"
-                    "       chiso-admin audit-verify [PROVINCE_ID]\n");
+                    "       chiso-admin audit-verify [PROVINCE_ID]\n"
+                    "       chiso-admin portal-load [--province CODE] FILE   (766 *.json or dossier CSV)\n");
     return 2;
 }
 
@@ -156,5 +160,7 @@ int main(int argc, char **argv)
         return adm_restore(argv[2]);
     if ((argc == 2 || argc == 3) && strcmp(argv[1], "audit-verify") == 0)
         return adm_audit_verify(argc == 3 ? argv[2] : NULL);
+    if (argc >= 3 && strcmp(argv[1], "portal-load") == 0)
+        return admin_portal_load(argc, argv);
     return s_usage();
 }

@@ -4,6 +4,7 @@
 
 #include <string.h>
 #include "cat_util.h"
+#include "cs_csv.h"
 #include "cat_validate.h"
 
 #define AGENCY_COLS "id, code, name, group_code, active, province_id"
@@ -239,13 +240,13 @@ int cat_ImportAgencies(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
     int rc = -1;
     if (csv->n == 0 || csv->rows[0].n != 3 || strcmp(csv->rows[0].f[0], "group") != 0 ||
         strcmp(csv->rows[0].f[1], "code") != 0 || strcmp(csv->rows[0].f[2], "name") != 0) {
-        cs_err_set(e, 400, "csv_header", "csv",
+        cs_err_set(e, 400, CS_CSV_HEADER, "csv",
                    "Dòng %d: tiêu đề phải là «group,code,name».",
                    "Line %d: the header must be \"group,code,name\".", csv->n ? csv->rows[0].line : 1);
         goto done;
     }
     if (csv->n == 1) {
-        cs_err_set(e, 400, "csv_empty", "csv", "Tệp không có dòng dữ liệu nào.%s",
+        cs_err_set(e, 400, CS_CSV_EMPTY, "csv", "Tệp không có dòng dữ liệu nào.%s",
                    "The file has no data rows.%s", "");
         goto done;
     }
@@ -255,7 +256,7 @@ int cat_ImportAgencies(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
     for (size_t i = 1; i < csv->n; i++) {
         cat_csv_row *row = &csv->rows[i];
         if (row->n != 3) {
-            cs_err_set(e, 400, "csv_invalid", "csv", "Dòng %d: cần đúng 3 cột, có %zu.",
+            cs_err_set(e, 400, CS_CSV_INVALID, "csv", "Dòng %d: cần đúng 3 cột, có %zu.",
                        "Line %d: exactly 3 columns expected, found %zu.", row->line, row->n);
             goto done;
         }

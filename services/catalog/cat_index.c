@@ -2,11 +2,55 @@
  *  frozen once a period uses it (cat_period.c) and then never changes. */
 #include "catalog.h"
 
+#include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cat_util.h"
 #include "cat_validate.h"
 
 #define SET_COLS "id, code, name, group_code, year, frozen, extract(epoch FROM created_at)::bigint"
+
+/* An automatic source as stored (jsonb): {"metric", "formula", "bands": [{"min_pct",
+ * "points"}]} with min_pct and points in hundredths, as the ranking reads it. */
+static const char *s_auto_json(cs_call *c, const Chiso__AutoRule *r)
+{
+    if (!r)
+        return NULL;
+    json_t *bands = json_array();
+    for (size_t k = 0; k < r->n_bands; k++)
+        json_array_append_new(bands, json_pack("{s:I,s:I}", "min_pct",
+                                               (json_int_t)r->bands[k]->min_pct, "points",
+                                               (json_int_t)r->bands[k]->points));
+    json_t *o = json_pack("{s:s,s:s,s:o}", "metric", r->metric, "formula", r->formula,
+                          "bands", bands);
+    char *txt = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(o);
+    const char *out = cs_call_strdup(c, txt);
+    free(txt);
+    return out;
+}
+
+static Chiso__AutoRule *s_auto_msg(cs_call *c, const char *txt)
+{
+    json_t *o = txt ? json_loads(txt, 0, NULL) : NULL;
+    if (!o)
+        return NULL;
+    Chiso__AutoRule *r = CAT_NEW(c, Chiso__AutoRule, chiso__auto_rule__descriptor);
+    r->metric = cs_call_strdup(c, json_string_value(json_object_get(o, "metric")));
+    r->formula = cs_call_strdup(c, json_string_value(json_object_get(o, "formula")));
+    json_t *bands = json_object_get(o, "bands");
+    r->n_bands = json_array_size(bands);
+    r->bands = (Chiso__AutoBand **)cs_call_array(c, r->n_bands);
+    for (size_t k = 0; k < r->n_bands; k++) {
+        json_t *b = json_array_get(bands, k);
+        Chiso__AutoBand *m = CAT_NEW(c, Chiso__AutoBand, chiso__auto_band__descriptor);
+        CAT_SET(m, min_pct, json_integer_value(json_object_get(b, "min_pct")));
+        CAT_SET(m, points, json_integer_value(json_object_get(b, "points")));
+        r->bands[k] = m;
+    }
+    json_decref(o);
+    return r;
+}
 
 static Chiso__IndexSet *s_set_head(cs_call *c, PGresult *r, int i)
 {
@@ -49,7 +93,8 @@ static Chiso__IndexSet *s_load(cs_call *c, long long id)
     }
     r = cs_call_exec(c,
         "SELECT code, parent_code, content, title, max_points, guidance, evidence_required, step,"
-        "       auto_source, is_leaf FROM catalog.index_nodes WHERE index_set_id = $1"
+        "       auto_source, is_leaf, auto::text, required_min"
+        "  FROM catalog.index_nodes WHERE index_set_id = $1"
         " ORDER BY sort, id", 1, p);
     if (!r)
         return NULL;
@@ -69,6 +114,10 @@ static Chiso__IndexSet *s_load(cs_call *c, long long id)
         CAT_SET(n, step, cs_pg_ll(r, k, 7));
         n->auto_source = (char *)cat_val(c, r, k, 8);
         CAT_SET(n, is_leaf, cs_pg_bool(r, k, 9));
+        if (!PQgetisnull(r, k, 10))
+            n->auto_ = s_auto_msg(c, PQgetvalue(r, k, 10));
+        if (!PQgetisnull(r, k, 11))
+            CAT_SET(n, required_min, cs_pg_ll(r, k, 11));
         s->nodes[i] = n;
     }
     return s;
@@ -149,12 +198,14 @@ int cat_ImportIndexSet(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
                            cat_pbool(n->has_evidence_required && n->evidence_required),
                            cs_call_int(c, n->has_step ? n->step : CAT_DEFAULT_STEP),
                            n->auto_source && n->auto_source[0] ? n->auto_source : NULL,
-                           cs_call_int(c, (long long)i)};
+                           cs_call_int(c, (long long)i), s_auto_json(c, n->auto_),
+                           n->has_required_min ? cs_call_int(c, n->required_min) : NULL};
         if (!cs_call_exec(c, "INSERT INTO catalog.index_nodes (province_id, index_set_id, code,"
                              " parent_code, content, is_leaf, title, max_points, guidance,"
-                             " evidence_required, step, auto_source, sort)"
-                             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                          13, p))
+                             " evidence_required, step, auto_source, sort, auto, required_min)"
+                             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
+                             "         $14::jsonb, $15)",
+                          15, p))
             return -1;
     }
     if (cs_call_audit(c, "index_set", id, action, NULL,
@@ -235,9 +286,10 @@ int cat_CopyIndexSet(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **
             "  WHERE index_set_id = $1", 2, pc) ||
         !cs_call_exec(c,
             "INSERT INTO catalog.index_nodes (province_id, index_set_id, code, parent_code, content,"
-            " is_leaf, title, max_points, guidance, evidence_required, step, auto_source, sort)"
+            " is_leaf, title, max_points, guidance, evidence_required, step, auto_source, sort,"
+            " auto, required_min)"
             " SELECT province_id, $2, code, parent_code, content, is_leaf, title, max_points,"
-            "        guidance, evidence_required, step, auto_source, sort"
+            "        guidance, evidence_required, step, auto_source, sort, auto, required_min"
             "   FROM catalog.index_nodes WHERE index_set_id = $1", 2, pc))
         return -1;
     if (cs_call_audit(c, "index_set", id, "copy", NULL,

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cs_csv.h"
 #include "cs_text.h"
 
 static const char *const s_titles[6] = {
@@ -46,6 +47,82 @@ bool cat_index_is_leaf(const Chiso__IndexSet *s, size_t i)
 static void s_pts(char *buf, size_t n, long long v)
 {
     snprintf(buf, n, "%s%lld.%02lld", v < 0 ? "-" : "", llabs(v) / 100, llabs(v) % 100);
+}
+
+/* A metric or group code of the 766 feed: letters, digits, '.', '_', '-'; 1..64. */
+static bool s_metric_ok(const char *m)
+{
+    size_t n = m ? strlen(m) : 0;
+    if (n == 0 || n > 64)
+        return false;
+    for (; *m; m++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *m))
+            return false;
+    return true;
+}
+
+/* SPEC §12: an automatic source on a leaf of contents 1, 2 or 5 (the council may still
+ * score it), a known formula, bands only for "bands" and then with min_pct strictly
+ * descending within 0..100 and points within 0..max; required_min within 0..max. Every
+ * error names the leaf. */
+static int s_leaf_auto(const Chiso__IndexNode *n, cs_err *e)
+{
+    const char *code = n->code;
+    char a[32], b[32];
+    if (n->has_required_min) {
+        if (n->content == 6 || n->required_min < 0 || n->required_min > n->max_points) {
+            s_pts(a, sizeof a, n->required_min);
+            return cs_err_set(e, 400, "invalid_required_min", "nodes",
+                              "Tiêu chí «%s»: mức yêu cầu tối thiểu %s phải từ 0 đến điểm tối đa.",
+                              "The leaf \"%s\": required_min %s must be between 0 and max_points.",
+                              code, a);
+        }
+    }
+    const Chiso__AutoRule *r = n->auto_;
+    if (!r)
+        return 0;
+    if (n->content != 1 && n->content != 2 && n->content != 5)
+        return cs_err_set(e, 400, "invalid_auto", "nodes",
+                          "Tiêu chí «%s»: chỉ tiêu chí của nội dung 1, 2 hoặc 5 mới tính tự động được.",
+                          "The leaf \"%s\": only leaves of contents 1, 2 and 5 can be automatic.",
+                          code);
+    if (!s_metric_ok(r->metric))
+        return cs_err_set(e, 400, "invalid_auto", "nodes",
+                          "Tiêu chí «%s»: thiếu mã chỉ số 766 (metric) hoặc mã không hợp lệ.",
+                          "The leaf \"%s\": the 766 metric code is missing or invalid.", code);
+    const char *f = r->formula ? r->formula : "";
+    bool bands = strcmp(f, "bands") == 0;
+    if (!bands && strcmp(f, "ratio") != 0 && strcmp(f, "score") != 0)
+        return cs_err_set(e, 400, "unknown_formula", "nodes",
+                          "Tiêu chí «%s»: công thức «%s» không có (ratio, score hoặc bands).",
+                          "The leaf \"%s\": unknown formula \"%s\" (ratio, score or bands).",
+                          code, f);
+    if (!bands && r->n_bands > 0)
+        return cs_err_set(e, 400, "invalid_auto", "nodes",
+                          "Tiêu chí «%s»: chỉ công thức bands mới có các mức (bands).",
+                          "The leaf \"%s\": only the bands formula takes bands.", code);
+    if (bands && (r->n_bands == 0 || r->n_bands > 16))
+        return cs_err_set(e, 400, "invalid_bands", "nodes",
+                          "Tiêu chí «%s»: công thức bands cần từ 1 đến 16 mức.",
+                          "The leaf \"%s\": the bands formula needs 1 to 16 bands.", code);
+    for (size_t k = 0; k < r->n_bands; k++) {
+        const Chiso__AutoBand *bd = r->bands[k];
+        if (!bd->has_min_pct || !bd->has_points || bd->min_pct < 0 || bd->min_pct > 10000 ||
+            bd->points < 0 || bd->points > n->max_points)
+            return cs_err_set(e, 400, "invalid_bands", "nodes",
+                              "Tiêu chí «%s»: mức thứ %zu cần min_pct từ 0 đến 100 và điểm từ 0 đến điểm tối đa.",
+                              "The leaf \"%s\": band %zu needs min_pct 0 to 100 and points 0 to max_points.",
+                              code, k + 1);
+        if (k > 0 && bd->min_pct >= r->bands[k - 1]->min_pct) {
+            s_pts(a, sizeof a, bd->min_pct);
+            s_pts(b, sizeof b, r->bands[k - 1]->min_pct);
+            return cs_err_set(e, 400, "bands_not_descending", "nodes",
+                              "Tiêu chí «%s»: các mức phải giảm dần nghiêm ngặt (%s sau %s).",
+                              "The leaf \"%s\": bands must be strictly descending (%s after %s).",
+                              code, a, b);
+        }
+    }
+    return 0;
 }
 
 int cat_index_validate(const Chiso__IndexSet *s, cat_content out[6], cs_err *e)
@@ -151,8 +228,14 @@ int cat_index_validate(const Chiso__IndexSet *s, cat_content out[6], cs_err *e)
             return cs_err_set(e, 400, "invalid_step", "nodes",
                               "Tiêu chí «%s»: bước điểm phải lớn hơn 0.",
                               "The leaf \"%s\": the step must be greater than 0.", code);
-        if (!cat_index_is_leaf(s, i))
+        if (!cat_index_is_leaf(s, i)) {
+            if (n->auto_ || n->has_required_min)
+                return cs_err_set(e, 400, "invalid_auto", "nodes",
+                                  "Tiêu chí «%s» có tiêu chí con: chỉ tiêu chí lá mới có auto hoặc required_min.",
+                                  "The node \"%s\" has children: only leaves take auto or required_min.",
+                                  code);
             continue;
+        }
         if (!n->has_max_points || n->max_points <= 0)
             return cs_err_set(e, 400, "invalid_max", "nodes",
                               "Tiêu chí «%s»: điểm tối đa phải lớn hơn 0.",
@@ -166,6 +249,8 @@ int cat_index_validate(const Chiso__IndexSet *s, cat_content out[6], cs_err *e)
                               "The leaf \"%s\": max_points %s is not a multiple of the step %s.",
                               code, m, st);
         }
+        if (s_leaf_auto(n, e) < 0)
+            return -1;
         sum[n->content - 1] += n->max_points;
     }
 
@@ -239,118 +324,31 @@ bool cat_date_valid(const char *s)
 
 /* --- CSV ------------------------------------------------------------------------------ */
 
-typedef struct {
-    char *buf;
-    size_t len, cap;
-} s_str;
-
-static void s_put(s_str *s, char ch)
-{
-    if (s->len + 1 >= s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 32;
-        s->buf = realloc(s->buf, s->cap);
-        if (!s->buf)
-            abort();
-    }
-    s->buf[s->len++] = ch;
-    s->buf[s->len] = '\0';
-}
-
-static void s_field_end(cat_csv_row *row, s_str *f)
-{
-    row->f = realloc(row->f, (row->n + 1) * sizeof *row->f);
-    if (!row->f)
-        abort();
-    row->f[row->n++] = f->buf ? f->buf : strdup("");
-    if (!row->f[row->n - 1])
-        abort();
-    f->buf = NULL;
-    f->len = f->cap = 0;
-}
-
-static void s_row_end(cat_csv *csv, cat_csv_row *row)
-{
-    /* A blank line is no row at all. */
-    if (row->n == 1 && row->f[0][0] == '\0') {
-        free(row->f[0]);
-        free(row->f);
-    } else {
-        csv->rows = realloc(csv->rows, (csv->n + 1) * sizeof *csv->rows);
-        if (!csv->rows)
-            abort();
-        csv->rows[csv->n++] = *row;
-    }
-    memset(row, 0, sizeof *row);
-}
-
+/* The rows of the shared reader (cs_csv: BOM, separators, quotes, line numbers), kept whole:
+ * the agency import checks every line against the others before it writes. */
 cat_csv *cat_csv_parse(const char *text, cs_err *e)
 {
     cat_csv *csv = calloc(1, sizeof *csv);
     if (!csv)
         abort();
-    const char *p = text ? text : "";
-    if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
-        p += 3;
-    int line = 1;
-    cat_csv_row row = {.line = 1};
-    s_str f = {0};
-    bool any = false;     /* something on the current row */
-    while (*p) {
-        if (*p == '"' && f.len == 0 && !f.buf) {
-            int start = line;
-            p++;
-            for (;;) {
-                if (!*p) {
-                    free(f.buf);
-                    for (size_t i = 0; i < row.n; i++)
-                        free(row.f[i]);
-                    free(row.f);
-                    cat_csv_destroy(&csv);
-                    cs_err_set(e, 400, "csv_invalid", "csv",
-                               "Dòng %d: dấu ngoặc kép không được đóng.",
-                               "Line %d: unterminated quote.", start);
-                    return NULL;
-                }
-                if (*p == '"' && p[1] == '"') {
-                    s_put(&f, '"');
-                    p += 2;
-                } else if (*p == '"') {
-                    p++;
-                    break;
-                } else {
-                    if (*p == '\n')
-                        line++;
-                    s_put(&f, *p++);
-                }
-            }
-            if (!f.buf)
-                s_put(&f, '\0'), f.len = 0, f.buf[0] = '\0';
-            any = true;
-            continue;
-        }
-        if (*p == ',') {
-            s_field_end(&row, &f);
-            p++;
-            any = true;
-        } else if (*p == '\r' || *p == '\n') {
-            if (*p == '\r' && p[1] == '\n')
-                p++;
-            p++;
-            s_field_end(&row, &f);
-            s_row_end(csv, &row);
-            line++;
-            row.line = line;
-            any = false;
-        } else {
-            s_put(&f, *p++);
-            any = true;
-        }
+    cs_csv *rd = cs_csv_new_text(text ? text : "", text ? strlen(text) : 0);
+    int rc;
+    while ((rc = cs_csv_next(rd, e)) == 1) {
+        cat_csv_row row = {.line = (int)cs_csv_line(rd), .n = cs_csv_nfields(rd)};
+        row.f = calloc(row.n ? row.n : 1, sizeof *row.f);
+        if (!row.f)
+            abort();
+        for (size_t i = 0; i < row.n; i++)
+            if (!(row.f[i] = strdup(cs_csv_field(rd, i))))
+                abort();
+        csv->rows = realloc(csv->rows, (csv->n + 1) * sizeof *csv->rows);
+        if (!csv->rows)
+            abort();
+        csv->rows[csv->n++] = row;
     }
-    if (any || f.buf) {
-        s_field_end(&row, &f);
-        s_row_end(csv, &row);
-    }
-    free(f.buf);
+    cs_csv_destroy(&rd);
+    if (rc < 0)
+        cat_csv_destroy(&csv);
     return csv;
 }
 

@@ -39,7 +39,7 @@ int cs_leaf_get(cs_call *c, long long period_id, const char *group, const char *
     const char *p[] = {cs_call_int(c, period_id), group, code ? code : ""};
     PGresult *r = cs_call_exec(
         c,
-        "SELECT n.content, n.max_points, n.step, n.evidence_required"
+        "SELECT n.content, n.max_points, n.step, n.evidence_required, n.auto ->> 'metric'"
         "  FROM catalog.period_index_sets s"
         "  JOIN catalog.index_nodes n ON n.index_set_id = s.index_set_id AND n.is_leaf"
         " WHERE s.period_id = $1 AND s.group_code = $2 AND n.code = $3",
@@ -55,6 +55,8 @@ int cs_leaf_get(cs_call *c, long long period_id, const char *group, const char *
     leaf->content = atoi(PQgetvalue(r, 0, 0));
     leaf->max_points = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
     leaf->step = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
+    leaf->automatic = !PQgetisnull(r, 0, 4);
+    leaf->auto_metric = leaf->automatic ? cs_call_strdup(c, PQgetvalue(r, 0, 4)) : NULL;
     if (evidence_required)
         *evidence_required = PQgetvalue(r, 0, 3)[0] == 't';
     return 0;

@@ -15,6 +15,8 @@ typedef struct {
     int content;            /* 1..6 */
     int64_t max_points;     /* hundredths, > 0 */
     int64_t step;           /* hundredths, > 0 */
+    bool automatic;         /* SPEC §12: its value comes from the portal feed, not the agency */
+    const char *auto_metric;/* the 766 metric of an automatic leaf (arena), else NULL */
 } cs_leaf;
 
 /* 0 when v (hundredths) is in the leaf's range, 0 <= v <= max (content 6: -max <= v <= 0),

@@ -43,6 +43,7 @@ struct cs_call {
     size_t in_len;
     uint8_t *reply;         /* packed chiso.Reply of a success, from the arena */
     size_t reply_len;
+    long long tenant;       /* set by cs_call_set_tenant, for this transaction only */
 };
 
 static _Noreturn void s_oom(void)
@@ -130,6 +131,8 @@ const Chiso__Context *cs_call_ctx(const cs_call *c)
 
 long long cs_call_province(const cs_call *c)
 {
+    if (c->tenant > 0)
+        return c->tenant;
     const Chiso__Context *x = cs_call_ctx(c);
     return x->has_province_id && x->province_id > 0 ? x->province_id : 0;
 }
@@ -211,6 +214,20 @@ PGresult *const *cs_call_queue(cs_call *c, const char *sql, int nparams,
 const char *cs_call_int(cs_call *c, long long v)
 {
     return cs_call_printf(c, "%lld", v);
+}
+
+int cs_call_set_tenant(cs_call *c, long long province_id)
+{
+    /* Only a handler that declared it, on a call that came without a tenant: a caller with
+     * a session never moves to another province this way. */
+    if (!(c->handler->flags & CS_RPC_TENANT) || cs_call_ctx(c)->province_id > 0 ||
+        province_id <= 0)
+        return cs_err_internal(&c->err, "cs_call_set_tenant: not allowed for this call");
+    const char *p[1] = {cs_call_int(c, province_id)};
+    if (!cs_call_exec(c, "SELECT set_config('chiso.province_id', $1, true)", 1, p))
+        return -1;
+    c->tenant = province_id;
+    return 0;
 }
 
 static int s_audit(cs_call *c, long long province_id, const char *entity, long long entity_id,
@@ -368,9 +385,13 @@ static int s_tx_body(cs_db *db, void *arg, cs_err *e)
     (void)e;    /* == &c->err, cleared by cs_db_tx */
     c->reply = NULL;
     c->reply_len = 0;
+    c->tenant = 0;      /* a retried transaction starts without the tenant it set */
     const Chiso__Context *x = cs_call_ctx(c);
     const char *key = x->idempotency_key;
-    bool idem = (c->handler->flags & CS_RPC_WRITE) && key && *key;
+    /* A handler that sets its own tenant keeps its own idempotency (the key's row would be
+     * written before the tenant is known and read after). */
+    bool idem = (c->handler->flags & CS_RPC_WRITE) && !(c->handler->flags & CS_RPC_TENANT) &&
+                key && *key;
     const char *sha_hex = NULL;
     if (idem) {
         /* The request is its rpc and input body; the context (request id...) differs on

@@ -29,6 +29,10 @@ typedef int (*cs_rpc_fn)(cs_call *c, const ProtobufCMessage *in, ProtobufCMessag
 enum {
     CS_RPC_READ  = 0,       /* read-only transaction */
     CS_RPC_WRITE = 1 << 0,  /* read-write transaction, idempotency key honoured */
+    CS_RPC_TENANT = 1 << 1, /* a call that arrives without a tenant (a portal client's API
+                               key) and whose handler sets it with cs_call_set_tenant after
+                               its own check; the runtime's Idempotency-Key handling is off
+                               (the handler's data must make a repeat harmless) */
 };
 
 typedef struct {
@@ -76,6 +80,13 @@ PGresult *const *cs_call_queue(cs_call *c, const char *sql, int nparams,
                                const char *const *params);
 /* Text of a number for a query parameter, from the arena. */
 const char *cs_call_int(cs_call *c, long long v);
+
+/* Set the tenant (chiso.province_id) of the call's transaction after the handler checked
+ * the caller may act there: row-level security then applies to that province exactly as
+ * for a session's call, and cs_call_province() answers it. Only for CS_RPC_TENANT handlers
+ * on calls whose context has no province; may be called again to move to another province
+ * the caller may write (a national key). 0 / -1. */
+int cs_call_set_tenant(cs_call *c, long long province_id);
 
 /* Append to the audit trail (core.audit) in the call's transaction: who (from the
  * context), when (now), what (entity, its id, action), old and new values as JSON text

@@ -86,6 +86,7 @@ typedef struct {
     char file_name[260];
     int file_parts;
     json_t *form;                   /* multipart fields other than `file` */
+    char feed_type[128];            /* GW_FEED multipart: the `file` part's media type */
     size_t form_bytes;
     /* outcome, for the log line and the metrics */
     bool responded;
@@ -362,11 +363,84 @@ static enum MHD_Result s_post_iter(void *cls, enum MHD_ValueKind kind, const cha
     return MHD_YES;
 }
 
+/* Largest body of this request: a feed is a file, anything else a JSON document. */
+static int64_t s_body_cap(const s_req *r)
+{
+    bool feed = r->kind == K_API && r->match_rc == GW_MATCH_OK && (r->m.route->flags & GW_FEED);
+    return feed ? r->h->cfg->max_upload : r->h->cfg->max_body;
+}
+
+/* Append to r->body within the cap; false (and r failed with 413) past it. */
+static bool s_body_append(s_req *r, const char *data, size_t n)
+{
+    cs_err e;
+    int64_t cap = s_body_cap(r);
+    if ((int64_t) (r->body_len + n) > cap) {
+        s_body_too_large(&e, cap);
+        s_fail(r, &e);
+        return false;
+    }
+    if (r->body_len + n + 1 > r->body_cap) {
+        size_t bc = r->body_cap ? r->body_cap : 4096;
+        while (bc < r->body_len + n + 1)
+            bc *= 2;
+        char *grown = realloc(r->body, bc);
+        if (!grown)
+            abort();
+        r->body = grown;
+        r->body_cap = bc;
+    }
+    memcpy(r->body + r->body_len, data, n);
+    r->body_len += n;
+    r->body[r->body_len] = '\0';
+    return true;
+}
+
+/* GW_FEED multipart: the `file` part is the body; other parts are small text fields. */
+static enum MHD_Result s_feed_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *filename, const char *content_type,
+                                   const char *transfer_encoding, const char *data,
+                                   uint64_t off, size_t size)
+{
+    s_req *r = cls;
+    cs_err e;
+    if (r->failed)
+        return MHD_NO;
+    if (strcmp(key, "file") != 0)
+        return s_post_iter(cls, kind, key, filename, content_type, transfer_encoding, data,
+                           off, size);
+    (void) transfer_encoding;
+    if (off == 0 && ++r->file_parts == 1) {
+        const char *fn = filename ? filename : "";
+        if (*fn && gw_file_name_check(fn, strlen(fn), &e) != 0) {
+            s_fail(r, &e);
+            return MHD_NO;
+        }
+        snprintf(r->file_name, sizeof r->file_name, "%s", fn);
+        snprintf(r->feed_type, sizeof r->feed_type, "%s", content_type ? content_type : "");
+    } else if (off == 0) {
+        cs_err_set(&e, 400, "too_many_files", "file", "Chỉ được gửi một tệp mỗi lần%s",
+                   "Send one file per request%s", "");
+        s_fail(r, &e);
+        return MHD_NO;
+    }
+    return size == 0 || s_body_append(r, data, size) ? MHD_YES : MHD_NO;
+}
+
 static void s_take_body(s_req *r, const char *data, size_t n)
 {
     cs_err e;
     if (r->failed)
         return;                             /* read and dropped */
+    if (r->pp && !r->up) {                  /* a feed sent as multipart/form-data */
+        if (MHD_post_process(r->pp, data, n) != MHD_YES && !r->failed) {
+            cs_err_set(&e, 400, "malformed_multipart", NULL,
+                       "Nội dung multipart/form-data không hợp lệ%s",
+                       "Malformed multipart/form-data body%s", "");
+            s_fail(r, &e);
+        }
+        return;
+    }
     if (r->up) {
         if (r->pp) {
             if (MHD_post_process(r->pp, data, n) != MHD_YES && !r->failed) {
@@ -380,24 +454,7 @@ static void s_take_body(s_req *r, const char *data, size_t n)
         }
         return;
     }
-    if ((int64_t) (r->body_len + n) > r->h->cfg->max_body) {
-        s_body_too_large(&e, r->h->cfg->max_body);
-        s_fail(r, &e);
-        return;
-    }
-    if (r->body_len + n + 1 > r->body_cap) {
-        size_t cap = r->body_cap ? r->body_cap : 4096;
-        while (cap < r->body_len + n + 1)
-            cap *= 2;
-        char *grown = realloc(r->body, cap);
-        if (!grown)
-            abort();
-        r->body = grown;
-        r->body_cap = cap;
-    }
-    memcpy(r->body + r->body_len, data, n);
-    r->body_len += n;
-    r->body[r->body_len] = '\0';
+    s_body_append(r, data, n);
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -824,6 +881,45 @@ static void s_ctx_session(Chiso__Context *ctx, const Chiso__SessionInfo *si)
     ctx->login = si->login;
 }
 
+/* GW_FEED: the body (or the multipart `file` part, gathered into r->body by s_feed_iter)
+ * as is into `body`, with its media type. Only JSON and CSV: the portal sends nothing else. */
+static int s_feed_body(s_req *r, const char *ctype, ProtobufCMessage *in, cs_err *e)
+{
+    const char *type = r->form ? r->feed_type : ctype;
+    if (r->form && r->file_parts == 0)
+        return cs_err_set(e, 400, "missing_file", "file", "Thiếu tệp (trường \"file\")%s",
+                          "No file sent (field \"file\")%s", "");
+    if (r->body_len == 0)
+        return cs_err_set(e, 400, "empty_body", "body", "Nội dung gửi lên trống%s",
+                          "The body is empty%s", "");
+    const char *kind = s_ctype_is(type, "application/json") ? "application/json"
+                       : s_ctype_is(type, "text/csv")       ? "text/csv"
+                                                            : NULL;
+    /* a multipart part without a useful type: decided by the file name */
+    size_t fl = strlen(r->file_name);
+    if (!kind && r->form && fl > 5 && strcasecmp(r->file_name + fl - 5, ".json") == 0)
+        kind = "application/json";
+    if (!kind && r->form && fl > 4 && strcasecmp(r->file_name + fl - 4, ".csv") == 0)
+        kind = "text/csv";
+    if (!kind)
+        return cs_err_set(e, 415, "unsupported_media_type", NULL,
+                          "Cần Content-Type application/json hoặc text/csv (nhận được %s)",
+                          "Content-Type must be application/json or text/csv (got %s)",
+                          type ? type : "-");
+    size_t bad;
+    if (!pbjson_utf8_valid(r->body, r->body_len, &bad) || memchr(r->body, '\0', r->body_len))
+        return cs_err_set(e, 400, "invalid_utf8", "body",
+                          "Nội dung không phải UTF-8 hợp lệ (byte %zu)",
+                          "The body is not valid UTF-8 (at byte %zu)", bad);
+    if (pbjson_set_text(in, "body", r->body, e) != 0 ||
+        pbjson_set_text(in, "content_type", kind, e) != 0)
+        return -1;
+    if (r->form && r->file_name[0] && pbjson_field(in->descriptor, "file_name", -1) &&
+        pbjson_set_text(in, "file_name", r->file_name, e) != 0)
+        return -1;
+    return 0;
+}
+
 static enum MHD_Result s_api(s_req *r, struct MHD_Connection *c)
 {
     cs_err e;
@@ -922,6 +1018,10 @@ static enum MHD_Result s_api(s_req *r, struct MHD_Connection *c)
     }
     if (rt->flags & GW_UPLOAD) {
         in = pbjson_new(md->input);
+    } else if (rt->flags & GW_FEED) {
+        in = pbjson_new(md->input);
+        if (s_feed_body(r, ctype, in, &e) != 0)
+            goto fail;
     } else if (r->body_len > 0 && (rt->flags & GW_CSV)) {
         size_t bad;
         if (!s_ctype_is(ctype, "text/csv")) {
@@ -1098,10 +1198,11 @@ static enum MHD_Result s_begin(s_req *r, struct MHD_Connection *c)
         r->match_rc = gw_router_match(r->method, r->url, &r->m, r->allow, sizeof r->allow);
 
     bool upload = r->kind == K_API && r->match_rc == GW_MATCH_OK && (r->m.route->flags & GW_UPLOAD);
-    int64_t cap = upload ? r->h->cfg->max_upload : r->h->cfg->max_body;
+    bool feed = r->kind == K_API && r->match_rc == GW_MATCH_OK && (r->m.route->flags & GW_FEED);
+    int64_t cap = upload ? r->h->cfg->max_upload : s_body_cap(r);
     const char *cl = s_header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
     const char *ct = s_header(c, MHD_HTTP_HEADER_CONTENT_TYPE);
-    bool multipart = upload && s_ctype_is(ct, "multipart/form-data");
+    bool multipart = (upload || feed) && s_ctype_is(ct, "multipart/form-data");
     if (cl) {
         long long n = strtoll(cl, NULL, 10);
         if (n > cap + (multipart ? MULTIPART_SLACK : 0)) {
@@ -1116,6 +1217,16 @@ static enum MHD_Result s_begin(s_req *r, struct MHD_Connection *c)
             if (r->kind == K_API && r->match_rc != GW_MATCH_OK)
                 return MHD_YES;             /* 404/405 take precedence, answered at the end */
             return s_send_error(r, c, &e);
+        }
+    }
+    if (feed && multipart && strcmp(r->method, "GET") != 0) {
+        r->form = json_object();
+        r->pp = MHD_create_post_processor(c, 64 * 1024, s_feed_iter, r);
+        if (!r->pp) {
+            cs_err_set(&e, 400, "malformed_multipart", NULL,
+                       "Nội dung multipart/form-data không hợp lệ%s",
+                       "Malformed multipart/form-data body%s", "");
+            s_fail(r, &e);
         }
     }
     if (upload && strcmp(r->method, "GET") != 0) {

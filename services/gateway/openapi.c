@@ -16,6 +16,11 @@ bool gw_openapi_hidden_field(const gw_route *r, const char *name)
         return true;
     if ((r->flags & GW_CSV) && strcmp(name, "csv") == 0)
         return true;
+    if ((r->flags & GW_PORTAL) && strcmp(name, "api_key") == 0)
+        return true;
+    if ((r->flags & GW_FEED) && (!strcmp(name, "body") || !strcmp(name, "content_type") ||
+                                 !strcmp(name, "file_name")))
+        return true;
     return false;
 }
 
@@ -72,7 +77,7 @@ static void s_add_route(const gw_route *r, void *arg)
             bool in_path = s_is_path_param(r->path, f->name);
             bool in_query = !in_path && !gw_openapi_hidden_field(r, f->name) &&
                             f->type != PROTOBUF_C_TYPE_MESSAGE &&
-                            (!has_body || (r->flags & (GW_UPLOAD | GW_CSV)));
+                            (!has_body || (r->flags & (GW_UPLOAD | GW_CSV | GW_FEED)));
             if (!in_path && !in_query)
                 continue;
             json_t *schema = pbjson_field_schema(f, doc->schemas);
@@ -90,6 +95,12 @@ static void s_add_route(const gw_route *r, void *arg)
                                     "format", "binary", "multipart/form-data", "schema",
                                     "type", "object", "properties", "file", "type", "string",
                                     "format", "binary");
+            else if (r->flags & GW_FEED)
+                content = json_pack("{s:{s:{s:s}}, s:{s:{s:s}}, s:{s:{s:s, s:{s:{s:s, s:s}}}}}",
+                                    "application/json", "schema", "type", "object",
+                                    "text/csv", "schema", "type", "string",
+                                    "multipart/form-data", "schema", "type", "object",
+                                    "properties", "file", "type", "string", "format", "binary");
             else if (r->flags & GW_CSV)
                 content = json_pack("{s:{s:{s:s}}}", "text/csv", "schema", "type", "string");
             else

@@ -9,5 +9,6 @@ const gw_route *const gw_route_tables[] = {
     gw_routes_leadership,
     gw_routes_submissions,
     gw_routes_appraisal,
+    gw_routes_portal,
     NULL,
 };

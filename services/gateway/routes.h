@@ -28,6 +28,11 @@ enum {
                                `etag` (opaque, e.g. a SHA-256 hex: sent quoted; a matching
                                If-None-Match is answered 304 without the bytes) and
                                `cache_control`. Exports, published snapshots, charts. */
+    GW_FEED     = 1 << 6,   /* a data feed: a JSON or CSV body (or one multipart part
+                               named `file`) goes as is, UTF-8 checked, into the input's
+                               string field `body`, its media type into `content_type`
+                               (and a multipart file name into `file_name`); capped at
+                               CHISO_MAX_UPLOAD instead of CHISO_MAX_BODY */
     GW_THROTTLE = 1 << 9,   /* costly for an anonymous caller (login): a token bucket per
                                client address (CHISO_LOGIN_BURST, refilled at
                                CHISO_LOGIN_RATE_MILLI/1000 per second) answers 429 +

@@ -1,6 +1,7 @@
 /*  rank: see rank.h. Integer hundredths only; fractions compared by cross multiplication. */
 #include "rank.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cs_points.h"
@@ -19,6 +20,12 @@ int rank_leaf_effective(const rank_leaf_raw *raw, rank_leaf *out, cs_err *e)
     out->content = raw->content;
     out->max_points = raw->max_points;
     out->applicable = !raw->not_applicable;
+
+    out->code = raw->code;
+    out->has_required_min = raw->has_required_min;
+    out->required_min = raw->required_min;
+    if (raw->automatic && raw->auto_status == RANK_AUTO_NA)
+        out->applicable = false;    /* SPEC §12: N/A from the feed wins over everything */
 
     int64_t v = 0;
     bool have = false;
@@ -44,6 +51,11 @@ int rank_leaf_effective(const rank_leaf_raw *raw, rank_leaf *out, cs_err *e)
         } else if (raw->has_r1) {
             v = raw->r1;
             have = true;
+        } else if (raw->automatic) {
+            /* the computed value, or 0 when the feed lacks the metric */
+            out->not_appraised = true;
+            have = raw->auto_status == RANK_AUTO_COMPUTED;
+            v = have ? raw->auto_value : 0;
         } else {
             out->not_appraised = true;
             have = raw->has_self;
@@ -87,6 +99,7 @@ void rank_config_default(rank_config *cfg)
     cfg->n_cchc_bands = 4;
     cfg->quota_pct = 2000;
     cfg->quota_base = RANK_QUOTA_BASE_GOOD;
+    cfg->n_head_bands = rank_head_default(cfg->head_bands, RANK_MAX_BANDS);
 }
 
 static int s_check_bands(const rank_band *b, size_t n, const char *field, cs_err *e)
@@ -116,6 +129,23 @@ int rank_config_check(const rank_config *cfg, cs_err *e)
         return -1;
     if (s_check_bands(cfg->cchc_bands, cfg->n_cchc_bands, "cchc_bands", e) < 0)
         return -1;
+    size_t nh = cfg->n_head_bands;
+    if (nh == 0 || nh > RANK_MAX_BANDS)
+        return cs_err_invalid(e, "head_bands", "thang xếp loại người đứng đầu phải có từ 1 đến 8 mức",
+                              "the heads' rating needs 1 to 8 bands");
+    for (size_t i = 0; i < nh; i++) {
+        const rank_head_band *h = &cfg->head_bands[i];
+        if (h->code[0] == '\0' || h->min_pct < 0 || h->min_pct > 10000 ||
+            h->late_below_pct < 0 || h->late_below_pct > 10000)
+            return cs_err_invalid(e, "head_bands",
+                                  "mỗi mức xếp loại người đứng đầu cần mã và ngưỡng từ 0 đến 100",
+                                  "every band of the heads' rating needs a code and thresholds 0 to 100");
+    }
+    const rank_head_band *last = &cfg->head_bands[nh - 1];
+    if (last->min_pct != 0 || last->late_rule || last->required)
+        return cs_err_invalid(e, "head_bands",
+                              "mức cuối cùng của xếp loại người đứng đầu phải có ngưỡng 0 và không có điều kiện",
+                              "the last band of the heads' rating must have threshold 0 and no conditions");
     if (cfg->quota_pct < 0 || cfg->quota_pct > 10000)
         return cs_err_invalid(e, "quota_percent", "tỷ lệ xuất sắc phải từ 0 đến 100",
                               "the excellent quota must be between 0 and 100 percent");
@@ -179,6 +209,23 @@ void rank_agency_sums(const rank_config *cfg, const rank_agency *a, rank_result 
     r->cchc_den = mc;
     r->quality_pct = m > 0 ? cs_div_half_up(r->total * 10000, m) : 0;
     r->cchc_pct = mc > 0 ? cs_div_half_up(r->cchc_num * 10000, mc) : 0;
+
+    /* The heads' rating (SPEC §12): required leaves on their effective values (N/A leaves
+     * are not required), the late rate, R exactly. */
+    r->required_done = true;
+    char failed[96] = "";
+    for (size_t i = 0; i < a->n_leaves && r->required_done; i++) {
+        const rank_leaf *l = &a->leaves[i];
+        if (l->applicable && l->has_required_min && l->value < l->required_min) {
+            char v[32], mn[32];
+            r->required_done = false;
+            snprintf(failed, sizeof failed, "%.40s = %s < %s", l->code ? l->code : "?",
+                     cs_points_format(l->value, v), cs_points_format(l->required_min, mn));
+        }
+    }
+    r->late_state = rank_late(&a->dossiers, &r->late_pct);
+    rank_head_rate(cfg->head_bands, cfg->n_head_bands, r->cchc_num, r->cchc_den, &a->dossiers,
+                   r->required_done, failed[0] ? failed : NULL, r->head_rating, r->head_reason);
 }
 
 /* Q as a fraction with a positive denominator (an all-N/A agency has Q = 0). */

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "cs_err.h"
+#include "rank_auto.h"
+#include "rank_head.h"
 
 #define RANK_CONTENTS   6
 #define RANK_MAX_BANDS  8
@@ -29,6 +31,14 @@ typedef struct {
     int64_t self, r1, r2, survey;
     const int64_t *leader_scores;   /* content 4: one score per leader */
     size_t n_leader_scores;
+    const char *code;           /* borrowed; names the leaf in the head's rating reason */
+    /* SPEC §12: an automatic leaf takes auto_value (rank_auto_value) in place of the
+     * agency's own; N/A from the feed wins over everything, council values included. */
+    bool automatic;
+    rank_auto_status auto_status;
+    int64_t auto_value;
+    bool has_required_min;      /* the head's rating requires value >= required_min */
+    int64_t required_min;
 } rank_leaf_raw;
 
 /* The leaf as the ranking sees it. */
@@ -39,6 +49,9 @@ typedef struct {
     int64_t value;              /* effective value, hundredths (0 when N/A) */
     bool not_appraised;         /* contents 1, 2, 5, 6: the council never touched it */
     bool no_value;              /* nothing recorded at all: counts 0 */
+    const char *code;           /* borrowed from the raw leaf, may be NULL */
+    bool has_required_min;
+    int64_t required_min;
 } rank_leaf;
 
 /* Contents 1, 2, 5, 6: round 2, else round 1, else the self score, else 0. Content 3: the
@@ -74,10 +87,13 @@ typedef struct {
     size_t n_cchc_bands;
     int64_t quota_pct;                      /* hundredths of a percent: 2000 = 20 % */
     rank_quota_base quota_base;
+    rank_head_band head_bands[RANK_MAX_BANDS];  /* the heads' CCHC rating (seed 001) */
+    size_t n_head_bands;
 } rank_config;
 
 /* The defaults of seed 002 (Decision 02050/QĐ-UBND): contents 45/35/12/5/3, bands
- * 90 (excellent, not disciplined, quota) / 75 / 60 / 0, CCHC 80/70/50/0, quota 20 % of G. */
+ * 90 (excellent, not disciplined, quota) / 75 / 60 / 0, CCHC 80/70/50/0, quota 20 % of G;
+ * the heads' rating of seed 001 (rank_head_default). */
 void rank_config_default(rank_config *cfg);
 
 /* 0 / -1: bands must be non-empty, each band's bound 0..10000, the last band bound 0 (so
@@ -94,6 +110,7 @@ typedef struct {
     const rank_leaf *leaves;
     size_t n_leaves;
     const int64_t *content_max; /* [6] of its index set, or NULL: the configuration's */
+    rank_dossiers dossiers;     /* 766 dossier counts of the period (known = false: none) */
 } rank_agency;
 
 /* A leader's recorded order of tied agencies in a group (latest last). It applies to
@@ -125,6 +142,11 @@ typedef struct {
     char cchc_band[RANK_CODE_LEN];
     bool quota_candidate;       /* met a quota band's conditions */
     bool blocks_publication;    /* member of the pending tie the quota's cut falls inside */
+    rank_late_state late_state; /* late-dossier rate: unknown (null), n/a, or late_pct */
+    int64_t late_pct;           /* hundredths of a percent, half-up (display only) */
+    bool required_done;         /* every applicable required_min leaf reached */
+    char head_rating[RANK_HEAD_CODE_LEN];
+    char head_reason[RANK_HEAD_REASON_LEN]; /* which condition decided it */
 } rank_result;
 
 typedef struct {
@@ -150,8 +172,8 @@ int rank_compute(const rank_config *cfg, const rank_agency *agencies, size_t n,
                  rank_outcome **out, cs_err *e);
 void rank_outcome_destroy(rank_outcome **self_p);
 
-/* Sums of one agency (no ranking): contents, caps, T, M, R fraction and the percentages.
- * Fills those fields of r only. */
+/* Sums of one agency (no ranking): contents, caps, T, M, R fraction and the percentages,
+ * the late rate, required leaves and the head's rating. Fills those fields of r only. */
 void rank_agency_sums(const rank_config *cfg, const rank_agency *a, rank_result *r);
 
 /* Compare fractions a/b and c/d (b, d > 0): -1, 0, 1. Exact (128-bit). */

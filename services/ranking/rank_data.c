@@ -75,6 +75,41 @@ static int s_cfg_bands(const json_t *arr, const char *key, bool quality, rank_ba
     return 0;
 }
 
+/* The heads' rating scheme: [{"code", "min_pct", "late_below_pct", "required"}]; a band
+ * without late_below_pct has no late-rate condition. */
+static int s_cfg_head_bands(const json_t *arr, rank_config *cfg, cs_err *e)
+{
+    const char *key = "ranking.head_bands";
+    if (!json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > RANK_MAX_BANDS)
+        return cs_err_set(e, 400, "invalid_config", key,
+                          "Cấu hình kỳ đánh giá không hợp lệ: %s phải là danh sách từ 1 đến 8 mức.",
+                          "Invalid period configuration: %s must be a list of 1 to 8 bands.", key);
+    size_t i;
+    json_t *b;
+    json_array_foreach(arr, i, b) {
+        const char *code = json_string_value(json_object_get(b, "code"));
+        if (!code || !*code || strlen(code) >= RANK_HEAD_CODE_LEN)
+            return cs_err_set(e, 400, "invalid_config", key,
+                              "Cấu hình kỳ đánh giá không hợp lệ: mỗi mức của %s cần mã (tối đa 31 ký tự).",
+                              "Invalid period configuration: every band of %s needs a code (at most 31 characters).",
+                              key);
+        rank_head_band *h = &cfg->head_bands[i];
+        memset(h, 0, sizeof *h);
+        strcpy(h->code, code);
+        json_t *v;
+        if ((v = json_object_get(b, "min_pct")) && s_cfg_hundredths(v, key, &h->min_pct, e) < 0)
+            return -1;
+        if ((v = json_object_get(b, "late_below_pct"))) {
+            h->late_rule = true;
+            if (s_cfg_hundredths(v, key, &h->late_below_pct, e) < 0)
+                return -1;
+        }
+        h->required = json_is_true(json_object_get(b, "required"));
+    }
+    cfg->n_head_bands = json_array_size(arr);
+    return 0;
+}
+
 int rank_data_config(const json_t *config, rank_config *cfg, cs_err *e)
 {
     rank_config_default(cfg);
@@ -91,6 +126,8 @@ int rank_data_config(const json_t *config, rank_config *cfg, cs_err *e)
         return -1;
     if ((v = json_object_get(r, "cchc_bands")) &&
         s_cfg_bands(v, "ranking.cchc_bands", false, cfg->cchc_bands, &cfg->n_cchc_bands, e) < 0)
+        return -1;
+    if ((v = json_object_get(r, "head_bands")) && s_cfg_head_bands(v, cfg, e) < 0)
         return -1;
     if ((v = json_object_get(r, "quota_percent")) &&
         s_cfg_hundredths(v, "ranking.quota_percent", &cfg->quota_pct, e) < 0)
@@ -139,7 +176,51 @@ static bool s_opt(const json_t *o, const char *key, int64_t *out)
     return true;
 }
 
-static int s_leaf(const json_t *l, rank_leaf_info *li, rank_leaf *leaf, cs_err *e)
+/* The metric as the current 766 record has it (present = false when the feed lacks it). */
+static void s_metric(const json_t *metrics, const char *code, rank_auto_info *ai)
+{
+    const json_t *m = code ? json_object_get(metrics, code) : NULL;
+    rank_metric *out = &ai->m;
+    memset(out, 0, sizeof *out);
+    if (!json_is_object(m))
+        return;
+    out->present = true;
+    out->is_null = json_is_true(json_object_get(m, "null"));
+    out->has_numerator = s_opt(m, "num", &out->numerator);
+    out->has_denominator = s_opt(m, "den", &out->denominator);
+    ai->score = s_dup(json_object_get(m, "score"));
+    ai->max_score = s_dup(json_object_get(m, "max_score"));
+    /* stored as numeric by the ingest (non-negative, checked there) */
+    out->has_score = ai->score && rank_decimal_parse(ai->score, &out->score) == 0;
+    out->has_max_score = ai->max_score && rank_decimal_parse(ai->max_score, &out->max_score) == 0;
+}
+
+/* An automatic leaf's rule and value from the agency's current 766 record. */
+static int s_leaf_auto(const json_t *au, const json_t *portal, rank_leaf_info *li, cs_err *e)
+{
+    rank_auto_info *ai = calloc(1, sizeof *ai);
+    li->auto_info = ai;
+    ai->metric = s_dup(json_object_get(au, "metric"));
+    if (!ai->metric ||
+        rank_formula_parse(json_string_value(json_object_get(au, "formula")), &ai->rule.formula) < 0)
+        return s_bad_doc(e, "ranking document: automatic leaf without metric or formula");
+    const json_t *bands = json_object_get(au, "bands");
+    for (size_t k = 0; k < json_array_size(bands) && k < RANK_AUTO_MAX_BANDS; k++) {
+        const json_t *b = json_array_get(bands, k);
+        ai->rule.bands[k].min_pct = (int64_t)json_integer_value(json_object_get(b, "min_pct"));
+        ai->rule.bands[k].points = (int64_t)json_integer_value(json_object_get(b, "points"));
+        ai->rule.n_bands = k + 1;
+    }
+    ai->batch_id = (long long)json_integer_value(json_object_get(portal, "batch"));
+    s_metric(json_object_get(portal, "metrics"), ai->metric, ai);
+    rank_leaf_raw *r = &li->raw;
+    r->automatic = true;
+    r->auto_status = rank_auto_value(&ai->rule, r->max_points, &ai->m, &r->auto_value);
+    return 0;
+}
+
+static int s_leaf(const json_t *l, const json_t *portal, rank_leaf_info *li, rank_leaf *leaf,
+                  cs_err *e)
 {
     li->code = s_dup(json_object_get(l, "code"));
     li->title = s_dup(json_object_get(l, "title"));
@@ -167,6 +248,11 @@ static int s_leaf(const json_t *l, rank_leaf_info *li, rank_leaf *leaf, cs_err *
     }
     r->leader_scores = li->leaders;
     r->n_leader_scores = k;
+    r->code = li->code;
+    r->has_required_min = s_opt(l, "required_min", &r->required_min);
+    const json_t *au = json_object_get(l, "auto");
+    if (json_is_object(au) && s_leaf_auto(au, portal, li, e) < 0)
+        return -1;
     return rank_leaf_effective(r, leaf, e);
 }
 
@@ -193,9 +279,16 @@ static int s_agency(const json_t *a, rank_data_agency *da, const rank_config *cf
     da->n_leaves = json_array_size(leaves);
     da->info = calloc(da->n_leaves ? da->n_leaves : 1, sizeof *da->info);
     da->leaves = calloc(da->n_leaves ? da->n_leaves : 1, sizeof *da->leaves);
+    const json_t *portal = json_object_get(a, "portal");
     for (size_t i = 0; i < da->n_leaves; i++)
-        if (s_leaf(json_array_get(leaves, i), &da->info[i], &da->leaves[i], e) < 0)
+        if (s_leaf(json_array_get(leaves, i), portal, &da->info[i], &da->leaves[i], e) < 0)
             return -1;
+    const json_t *dos = json_object_get(a, "dossiers");
+    if (json_is_object(dos) && s_opt(dos, "on_time", &da->dossiers.on_time) &&
+        s_opt(dos, "late", &da->dossiers.late)) {
+        da->dossiers.known = true;
+        da->dossier_batch_id = (long long)json_integer_value(json_object_get(dos, "batch"));
+    }
     return 0;
 }
 
@@ -225,7 +318,8 @@ int rank_data_from_json(const char *json, rank_data **out, cs_err *e)
         rc = s_agency(json_array_get(ags, i), da, &d->cfg, e);
         d->inputs[i] = (rank_agency){.id = da->id, .code = da->code, .group = da->group,
                                      .disciplined = da->disciplined, .leaves = da->leaves,
-                                     .n_leaves = da->n_leaves, .content_max = da->content_max};
+                                     .n_leaves = da->n_leaves, .content_max = da->content_max,
+                                     .dossiers = da->dossiers};
     }
 
     const json_t *tbs = json_object_get(root, "tiebreaks");
@@ -270,6 +364,12 @@ void rank_data_destroy(rank_data **self_p)
             free(li->r1_comment);
             free(li->r2_comment);
             free(li->leaders);
+            if (li->auto_info) {
+                free(li->auto_info->metric);
+                free(li->auto_info->score);
+                free(li->auto_info->max_score);
+                free(li->auto_info);
+            }
         }
         free(a->info);
         free(a->leaves);

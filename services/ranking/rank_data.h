@@ -11,7 +11,11 @@
  *     "agencies": [{"id", "code", "name", "group", "disciplined", "content_max": {"1": 4500},
  *                   "leaves": [{"code", "content", "title", "max", "na", "na_reason",
  *                               "self", "note", "r1", "r1c", "r2", "r2c", "survey",
- *                               "leaders": [...]}]}]} */
+ *                               "leaders": [...], "auto": {"metric", "formula",
+ *                               "bands": [{"min_pct", "points"}]}, "required_min"}],
+ *                   "portal": {"batch", "metrics": {"<code>": {"null", "num", "den",
+ *                              "score", "max_score"}}},                 (current 766 record)
+ *                   "dossiers": {"batch", "on_time", "late"}}]}       (null: no counts) */
 #ifndef RANK_DATA_H
 #define RANK_DATA_H
 
@@ -21,10 +25,20 @@
 #include "cs_err.h"
 #include "rank.h"
 
+/* What stands behind an automatic leaf's value, for the scorecard (SPEC §12). */
+typedef struct {
+    char *metric;
+    rank_auto_rule rule;
+    rank_metric m;
+    char *score, *max_score;    /* the feed's decimals as text, NULL when null/absent */
+    long long batch_id;         /* 0: no portal data */
+} rank_auto_info;
+
 typedef struct {
     char *code, *title, *na_reason, *note, *r1_comment, *r2_comment;
     rank_leaf_raw raw;          /* leader_scores points into leaders */
     int64_t *leaders;
+    rank_auto_info *auto_info;  /* automatic leaves only, else NULL */
 } rank_leaf_info;
 
 typedef struct {
@@ -35,6 +49,8 @@ typedef struct {
     rank_leaf_info *info;       /* n_leaves */
     rank_leaf *leaves;          /* effective values, n_leaves */
     size_t n_leaves;
+    rank_dossiers dossiers;
+    long long dossier_batch_id; /* 0: no dossier data */
 } rank_data_agency;
 
 typedef struct {
@@ -56,6 +72,7 @@ void rank_data_destroy(rank_data **self_p);
 /* The period's configuration over the defaults of seed 002. Reads config["ranking"]:
  *   {"bands": [{"code", "min_pct", "not_disciplined", "quota", "good_or_better"}, ...],
  *    "cchc_bands": [{"code", "min_pct"}, ...],
+ *    "head_bands": [{"code", "min_pct", "late_below_pct", "required"}, ...],
  *    "quota_percent": 20, "quota_base": "good_or_better" | "group",
  *    "content_max": {"1": 45, ...}}
  * Percentages and points may have two decimals. Absent keys keep the defaults. 0 / -1 (400

@@ -238,12 +238,10 @@ static Chiso__Ranking__SnapshotInfo *s_snapshot_msg(cs_call *c, PGresult *r, int
     return m;
 }
 
-/* The head's rating waits for data (SPEC §12). The rating is computed with the results
- * (head_rating); until a period's results carry one, nothing is pending. */
+/* The head's rating waits for data (SPEC §12): rank_head gave it pending_data. */
 static bool s_head_pending(const rank_result *r)
 {
-    (void)r;
-    return false;
+    return strcmp(r->head_rating, RANK_HEAD_PENDING) == 0;
 }
 
 /* Agencies whose head's rating waits for data, as a JSON array of codes in the arena; *n

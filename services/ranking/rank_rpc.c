@@ -40,7 +40,8 @@ static const char SQL_LOAD[] =
     "      'na', COALESCE(na.not_applicable, false), 'na_reason', na.reason,"
     "      'self', s.score, 'note', s.note,"
     "      'r1', ap.r1, 'r1c', ap.r1c, 'r2', ap.r2, 'r2c', ap.r2c,"
-    "      'survey', sp.points, 'leaders', ls.scores) ORDER BY n.sort, n.code) AS leaves"
+    "      'survey', sp.points, 'leaders', ls.scores, 'auto', n.auto,"
+    "      'required_min', n.required_min) ORDER BY n.sort, n.code) AS leaves"
     "  FROM ag JOIN catalog.index_nodes n ON n.index_set_id = ag.index_set_id AND n.is_leaf"
     "  LEFT JOIN submissions.scores s ON s.period_id = $1 AND s.agency_id = ag.id"
     "       AND s.leaf_code = n.code"
@@ -57,6 +58,20 @@ static const char SQL_LOAD[] =
     "  SELECT DISTINCT pe.agency_id FROM catalog.people pe"
     "  JOIN catalog.discipline d ON d.person_id = pe.id"
     "  JOIN p ON EXTRACT(YEAR FROM d.decided_on) = p.year),"
+    /* The portal feed (SPEC §12): each agency's current 766 record and dossier counts for
+     * the period's year (portal.current_records: the newest batch covering it). */
+    " pm AS ("
+    "  SELECT cr.agency_id, max(cr.batch_id) AS batch, json_object_agg(m.code, json_build_object("
+    "      'null', m.is_null, 'num', m.numerator, 'den', m.denominator,"
+    "      'score', m.score::text, 'max_score', m.max_score::text)) AS metrics"
+    "  FROM p JOIN portal.current_records cr ON cr.kind = 'index766' AND cr.period = p.year::text"
+    "  JOIN portal.metrics m ON m.batch_id = cr.batch_id AND m.agency_id = cr.agency_id"
+    "       AND m.period = cr.period"
+    "  WHERE cr.agency_id IN (SELECT id FROM ag) GROUP BY cr.agency_id),"
+    " pd AS ("
+    "  SELECT d.agency_id, d.batch_id, d.on_time, d.late"
+    "  FROM p JOIN portal.current_dossiers d ON d.period = p.year::text"
+    "  WHERE d.agency_id IN (SELECT id FROM ag)),"
     " cm AS ("
     "  SELECT ic.index_set_id, json_object_agg(ic.content, ic.max_points) AS m"
     "  FROM catalog.index_contents ic"
@@ -72,8 +87,13 @@ static const char SQL_LOAD[] =
     "  'agencies', COALESCE((SELECT json_agg(json_build_object("
     "      'id', ag.id, 'code', ag.code, 'name', ag.name, 'group', ag.group_code,"
     "      'disciplined', disc.agency_id IS NOT NULL, 'content_max', cm.m,"
-    "      'leaves', COALESCE(lv.leaves, '[]'::json)) ORDER BY ag.group_code, ag.code)"
+    "      'leaves', COALESCE(lv.leaves, '[]'::json),"
+    "      'portal', json_build_object('batch', pm.batch, 'metrics', pm.metrics),"
+    "      'dossiers', CASE WHEN pd.agency_id IS NULL THEN NULL ELSE json_build_object("
+    "          'batch', pd.batch_id, 'on_time', pd.on_time, 'late', pd.late) END)"
+    "      ORDER BY ag.group_code, ag.code)"
     "    FROM ag LEFT JOIN lv ON lv.agency_id = ag.id"
+    "    LEFT JOIN pm ON pm.agency_id = ag.id LEFT JOIN pd ON pd.agency_id = ag.id"
     "    LEFT JOIN disc ON disc.agency_id = ag.id"
     "    LEFT JOIN cm ON cm.index_set_id = ag.index_set_id), '[]'::json))::text";
 
@@ -149,6 +169,15 @@ static Chiso__Ranking__AgencyResult *s_agency_msg(cs_call *c, const rank_data *d
     m->cchc_band = cs_call_strdup(c, r->cchc_band);
     m->has_disciplined = true;
     m->disciplined = r->disciplined;
+    m->late_state = (char *)(r->late_state == RANK_LATE_KNOWN ? "known"
+                             : r->late_state == RANK_LATE_NA  ? "n/a"
+                                                              : "unknown");
+    m->has_late_pct = r->late_state == RANK_LATE_KNOWN;
+    m->late_pct = r->late_pct;
+    m->head_rating = cs_call_strdup(c, r->head_rating);
+    m->head_reason = r->head_reason[0] ? cs_call_strdup(c, r->head_reason) : NULL;
+    m->has_required_done = true;
+    m->required_done = r->required_done;
     m->n_contents = RANK_CONTENTS;
     m->contents = (void *)cs_call_array(c, RANK_CONTENTS);
     for (int k = 0; k < RANK_CONTENTS; k++) {
@@ -330,6 +359,26 @@ static Chiso__Ranking__LeafLine *s_leaf_msg(cs_call *c, const rank_leaf_info *li
     m->not_appraised = l->not_appraised && l->applicable;
     m->has_no_value = true;
     m->no_value = l->no_value;
+    m->has_required_min = r->has_required_min;
+    m->required_min = r->required_min;
+    const rank_auto_info *ai = li->auto_info;
+    if (ai) {
+        m->auto_metric = cs_call_strdup(c, ai->metric);
+        m->auto_formula = (char *)rank_formula_name(ai->rule.formula);
+        m->auto_status = (char *)(r->auto_status == RANK_AUTO_COMPUTED ? "computed"
+                                  : r->auto_status == RANK_AUTO_NA     ? "not_applicable"
+                                                                       : "no_portal_data");
+        m->has_auto_numerator = ai->m.has_numerator;
+        m->auto_numerator = ai->m.numerator;
+        m->has_auto_denominator = ai->m.has_denominator;
+        m->auto_denominator = ai->m.denominator;
+        m->auto_score = cs_call_strdup(c, ai->score);
+        m->auto_max_score = cs_call_strdup(c, ai->max_score);
+        m->has_auto_batch_id = ai->m.present && ai->batch_id > 0;
+        m->auto_batch_id = ai->batch_id;
+        m->has_auto_value = true;
+        m->auto_value = r->auto_value;
+    }
     return m;
 }
 

@@ -22,12 +22,18 @@ static json_t *s_agency(const rank_data *d, const rank_result *r)
         snprintf(key, sizeof key, "%d", k + 1);
         json_object_set_new(contents, key, s_two(r->contents[k]));
     }
-    return json_pack("{s:s, s:s, s:i, s:b, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
+    /* late_pct as in the expected format: two decimals, "n/a" (nothing resolved) or null
+     * (no dossier data) */
+    json_t *late = r->late_state == RANK_LATE_KNOWN ? s_two(r->late_pct)
+                   : r->late_state == RANK_LATE_NA  ? json_string("n/a")
+                                                    : json_null();
+    return json_pack("{s:s, s:s, s:i, s:b, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:s}",
                      "code", da->code, "name", da->name ? da->name : "", "rank", r->rank,
                      "tie_pending", r->tie_pending, "total", s_two(r->total),
                      "max", s_two(r->max), "quality_pct", s_two(r->quality_pct),
                      "cchc_pct", s_two(r->cchc_pct), "contents", contents,
-                     "band", r->band, "cchc_band", r->cchc_band);
+                     "band", r->band, "cchc_band", r->cchc_band, "late_pct", late,
+                     "head_rating", r->head_rating);
 }
 
 json_t *rank_snapshot_groups(const rank_data *d, const rank_outcome *o)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cs_csv.h"
 #include "cs_points.h"
 
 bool sub_content_self_scored(int content)
@@ -46,178 +47,48 @@ struct sub_csv {
     size_t n, cap;
 };
 
-static int s_csv_error(cs_err *e, int line, const char *why_vi, const char *why_en)
-{
-    cs_err_set(e, 400, "invalid_csv", "csv", "Dòng %d: %s%.0s", "Line %d: %.0s%s", line, why_vi,
-               why_en);
-    cs_err_detail(e, "line %d", line);
-    return -1;
-}
-
-/* Split one record starting at *p into up to 3 fields (more is an error). Handles quoted
- * fields with "" escapes, which may span lines. Advances *p past the record and *line
- * past the lines it used. Returns the number of fields, or -1 on a malformed quote. */
-static int s_record(const char **p, char sep, char *fields[3], int *extra, int *line)
-{
-    const char *s = *p;
-    int nf = 0;
-    *extra = 0;
-    for (;;) {
-        size_t cap = 64, len = 0;
-        char *f = malloc(cap);
-        if (!f)
-            abort();
-        if (*s == '"') {
-            s++;
-            for (;;) {
-                if (*s == '\0') {
-                    free(f);
-                    goto malformed;
-                }
-                if (*s == '"') {
-                    if (s[1] == '"') {
-                        s += 2;
-                        if (len + 1 >= cap && !(f = realloc(f, cap *= 2)))
-                            abort();
-                        f[len++] = '"';
-                        continue;
-                    }
-                    s++;
-                    break;
-                }
-                if (*s == '\n')
-                    (*line)++;
-                if (len + 1 >= cap && !(f = realloc(f, cap *= 2)))
-                    abort();
-                f[len++] = *s++;
-            }
-            /* Only spaces may follow a closing quote before the separator. */
-            while (*s == ' ' || *s == '\t')
-                s++;
-            if (*s != sep && *s != '\n' && *s != '\r' && *s != '\0') {
-                free(f);
-                goto malformed;
-            }
-        } else {
-            while (*s && *s != sep && *s != '\n' && *s != '\r') {
-                if (len + 1 >= cap && !(f = realloc(f, cap *= 2)))
-                    abort();
-                f[len++] = *s++;
-            }
-        }
-        f[len] = '\0';
-        if (nf < 3)
-            fields[nf++] = f;
-        else {
-            free(f);
-            (*extra)++;
-        }
-        if (*s == sep) {
-            s++;
-            continue;
-        }
-        break;
-    }
-    if (*s == '\r')
-        s++;
-    if (*s == '\n')
-        s++;
-    *p = s;
-    return nf;
-malformed:
-    /* The fields taken so far are the caller's only on success. */
-    for (int i = 0; i < nf; i++) {
-        free(fields[i]);
-        fields[i] = NULL;
-    }
-    return -1;
-}
-
-static char *s_trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        s[--n] = '\0';
-    return s;
-}
-
-/* The separator of the file: ';' when the first line has a ';' outside quotes and no ','
- * before it (a spreadsheet export in a Vietnamese locale: "1.1;17,5;ghi chú"), else ','
- * (where a ';' can only be inside a note, after the first two commas). */
-static char s_separator(const char *s)
-{
-    bool q = false, comma = false;
-    for (; *s && (q || *s != '\n'); s++) {
-        if (*s == '"')
-            q = !q;
-        else if (!q && *s == ',')
-            comma = true;
-        else if (!q && *s == ';')
-            return comma ? ',' : ';';
-    }
-    return ',';
-}
-
+/* Rows "leaf_code,score,note" (an optional header naming leaf_code first) through the
+ * shared reader (cs_csv: BOM, ',' or ';' — "1.1;17,5;ghi chú" from a decimal-comma
+ * spreadsheet —, quotes, line numbers). */
 sub_csv *sub_csv_parse(const char *text, cs_err *e)
 {
     sub_csv *self = calloc(1, sizeof *self);
     if (!self)
         abort();
-    const char *p = text ? text : "";
-    if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
-        p += 3;
-    char sep = s_separator(p);
-    int line = 1;
-    while (*p) {
-        int start = line;
-        char *f[3] = {NULL, NULL, NULL};
-        int extra;
-        int nf = s_record(&p, sep, f, &extra, &line);
-        line++;
-        if (nf < 0) {
-            s_csv_error(e, start, "dấu ngoặc kép không đúng.", "malformed quotes.");
-            goto fail;
-        }
-        char *code = s_trim(f[0] ? f[0] : (char *)"");
-        bool blank = nf == 1 && code[0] == '\0';
-        bool header = self->n == 0 && start == 1 && strcasecmp(code, "leaf_code") == 0;
-        if (blank || header) {
-            for (int i = 0; i < 3; i++)
-                free(f[i]);
+    cs_csv *rd = cs_csv_new_text(text ? text : "", text ? strlen(text) : 0);
+    int rc;
+    bool first = true;
+    while ((rc = cs_csv_next(rd, e)) == 1) {
+        cs_csv_trim(rd);
+        size_t nf = cs_csv_nfields(rd);
+        const char *code = cs_csv_field(rd, 0);
+        if (first && strcasecmp(code, "leaf_code") == 0) {
+            first = false;
             continue;
         }
-        if (nf < 2 || extra > 0) {
-            for (int i = 0; i < 3; i++)
-                free(f[i]);
-            s_csv_error(e, start, "cần đúng các cột leaf_code,score,note.",
-                        "expected the columns leaf_code,score,note.");
+        first = false;
+        if (nf < 2 || nf > 3) {
+            cs_csv_error(rd, e, CS_CSV_INVALID, "cần đúng các cột leaf_code,score,note.",
+                         "expected the columns leaf_code,score,note.");
             goto fail;
         }
         if (code[0] == '\0') {
-            for (int i = 0; i < 3; i++)
-                free(f[i]);
-            s_csv_error(e, start, "thiếu mã chỉ số.", "the leaf code is missing.");
+            cs_csv_error(rd, e, CS_CSV_INVALID, "thiếu mã chỉ số.", "the leaf code is missing.");
             goto fail;
         }
-        sub_csv_row r = {.line = start};
-        char *score = s_trim(f[1]);
+        sub_csv_row r = {.line = (int)cs_csv_line(rd)};
+        const char *score = cs_csv_field(rd, 1);
         if (score[0] != '\0') {
             if (sub_parse_score(score, &r.score) != 0) {
-                for (int i = 0; i < 3; i++)
-                    free(f[i]);
-                s_csv_error(e, start, "điểm không phải là số hợp lệ (tối đa 2 chữ số thập phân).",
-                            "the score is not a valid number (at most 2 decimals).");
-                strcpy(e->code, "score_invalid");
+                cs_csv_error(rd, e, "score_invalid",
+                             "điểm không phải là số hợp lệ (tối đa 2 chữ số thập phân).",
+                             "the score is not a valid number (at most 2 decimals).");
                 goto fail;
             }
             r.has_score = true;
         }
         r.leaf_code = strdup(code);
-        r.note = strdup(f[2] ? s_trim(f[2]) : "");
-        for (int i = 0; i < 3; i++)
-            free(f[i]);
+        r.note = strdup(cs_csv_field(rd, 2));
         if (!r.leaf_code || !r.note)
             abort();
         if (self->n == self->cap) {
@@ -228,13 +99,17 @@ sub_csv *sub_csv_parse(const char *text, cs_err *e)
         }
         self->rows[self->n++] = r;
     }
+    if (rc < 0)
+        goto fail;
     if (self->n == 0) {
-        cs_err_set(e, 400, "invalid_csv", "csv", "%s%.0s", "%.0s%s", "Tệp CSV không có dòng điểm nào.",
+        cs_err_set(e, 400, CS_CSV_EMPTY, "csv", "%s%.0s", "%.0s%s", "Tệp CSV không có dòng điểm nào.",
                    "The CSV file has no score lines.");
         goto fail;
     }
+    cs_csv_destroy(&rd);
     return self;
 fail:
+    cs_csv_destroy(&rd);
     sub_csv_destroy(&self);
     return NULL;
 }

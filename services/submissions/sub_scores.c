@@ -37,7 +37,7 @@ static const char SQL_SAVE_ITEMS[] =
     "SELECT l.i, n.content, n.max_points, n.step,"
     "       EXISTS (SELECT 1 FROM appraisal.na_decisions d WHERE d.period_id = $1"
     "                  AND d.agency_id = $2 AND d.leaf_code = l.code AND d.not_applicable),"
-    "       s.id, s.score, s.note"
+    "       s.id, s.score, s.note, n.auto ->> 'metric'"
     "  FROM unnest($3::text[]) WITH ORDINALITY AS l(code, i)"
     "  LEFT JOIN (catalog.period_index_sets ps"
     "             JOIN catalog.index_nodes n ON n.index_set_id = ps.index_set_id AND n.is_leaf)"
@@ -152,6 +152,20 @@ static int s_save(cs_call *c, long long period_id, long long agency_id, s_item *
                        "Leaf %s belongs to content %d, which the agency does not score itself.",
                        it->leaf_code, leaf.content);
             return s_item_err(e, it);
+        }
+        leaf.automatic = !PQgetisnull(rows, k, 8);
+        leaf.auto_metric = leaf.automatic ? PQgetvalue(rows, k, 8) : NULL;
+        if (leaf.automatic && it->has_score) {
+            /* SPEC §12: the portal feed gives this value; the agency cannot enter one. */
+            cs_err_set(e, 409, "automatic_leaf", "score",
+                       "Chỉ số %s được tính tự động từ Cổng Dịch vụ công quốc gia (chỉ số %s); cơ quan không nhập điểm cho chỉ số này.",
+                       "Leaf %s is scored automatically from the national public service portal (metric %s); the agency cannot enter a value.",
+                       it->leaf_code, leaf.auto_metric);
+            char field[128];
+            snprintf(field, sizeof field, "%.60s%s", it->field,
+                     strncmp(it->field, "line ", 5) == 0 ? "" : ".score");
+            cs_err_prefix(e, it->where_vi, it->where_en, field);
+            return -1;
         }
         if (PQgetvalue(rows, k, 4)[0] == 't') {
             cs_err_set(e, 400, "leaf_not_applicable", "leaf_code",

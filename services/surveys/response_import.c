@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "cs_csv.h"
 #include "survey_import.h"
 
 #define MAX_COLUMNS 201
@@ -67,16 +68,8 @@ static void s_fail(response_import *self, cs_err *e, int line, const char *code,
         snprintf(self->listed + used, sizeof self->listed - used, "%s%d", used ? ", " : "", line);
 }
 
-static bool s_blank(const char *s)
-{
-    for (; *s; s++)
-        if (!isspace((unsigned char)*s))
-            return false;
-    return true;
-}
-
 /* The header: agency_code then q1..qN in order. */
-static bool s_header_ok(char **f, int n, int n_questions)
+static bool s_header_ok(const char **f, int n, int n_questions)
 {
     if (n != n_questions + 1 || strcasecmp(f[0], "agency_code") != 0)
         return false;
@@ -92,53 +85,42 @@ static bool s_header_ok(char **f, int n, int n_questions)
 int response_import_parse_csv(response_import *self, const char *text, size_t len, cs_err *e)
 {
     if (memchr(text, '\0', len))
-        return cs_err_set(e, 400, "csv_malformed", "csv",
+        return cs_err_set(e, 400, CS_CSV_INVALID, "csv",
                           "Tệp CSV chứa ký tự NUL", "The CSV file contains a NUL byte");
-    char *buf = malloc(len + 1);
-    char **f = malloc(MAX_COLUMNS * sizeof *f);
-    if (!buf || !f)
+    const char **f = malloc(MAX_COLUMNS * sizeof *f);
+    if (!f)
         abort();
-    memcpy(buf, text, len);
-    buf[len] = '\0';
-    char *p = buf;
-    if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
-        p += 3;
+    /* the shared reader: BOM, ',' or ';', quotes, line numbers */
+    cs_csv *rd = cs_csv_new_text(text, len);
     bool header_seen = false;
-    char sep = ',';
-    int line = 0;
-    int nq = self->n_questions;
-    while (*p) {
-        char *nl = strchr(p, '\n');
-        if (nl)
-            *nl = '\0';
-        line++;
-        char *cur = p;
-        p = nl ? nl + 1 : p + strlen(p);
-        size_t l = strlen(cur);
-        if (l && cur[l - 1] == '\r')
-            cur[--l] = '\0';
-        if (s_blank(cur))
+    int nq = self->n_questions, rc;
+    cs_err ce;
+    cs_err_clear(&ce);
+    while ((rc = cs_csv_next(rd, &ce)) == 1) {
+        cs_csv_trim(rd);
+        int n = (int)cs_csv_nfields(rd), line = (int)cs_csv_line(rd);
+        for (int i = 0; i < n && i < MAX_COLUMNS; i++)
+            f[i] = cs_csv_field(rd, (size_t)i);
+        if (n == 1 && !*f[0])
             continue;
+        if (n > MAX_COLUMNS)
+            n = MAX_COLUMNS + 1;
         if (!header_seen) {
-            if (strchr(cur, ';') && !strchr(cur, ','))
-                sep = ';';
-            int n = survey_csv_split(cur, sep, f, MAX_COLUMNS);
             if (!s_header_ok(f, n, nq)) {
                 char vi[160], en[160];
                 snprintf(vi, sizeof vi, "thiếu dòng tiêu đề \"agency_code,q1,...,q%d\"", nq);
                 snprintf(en, sizeof en, "the header line \"agency_code,q1,...,q%d\" is missing", nq);
-                s_fail(self, e, line, "csv_header_missing", vi, en);
+                s_fail(self, e, line, CS_CSV_HEADER, vi, en);
                 break;
             }
             header_seen = true;
             continue;
         }
-        int n = survey_csv_split(cur, sep, f, MAX_COLUMNS);
         if (n != nq + 1) {
             char vi[128], en[128];
-            snprintf(vi, sizeof vi, "cần %d cột, có %d", nq + 1, n < 0 ? 0 : n);
-            snprintf(en, sizeof en, "expected %d columns, got %d", nq + 1, n < 0 ? 0 : n);
-            s_fail(self, e, line, "csv_malformed", vi, en);
+            snprintf(vi, sizeof vi, "cần %d cột, có %d", nq + 1, n);
+            snprintf(en, sizeof en, "expected %d columns, got %d", nq + 1, n);
+            s_fail(self, e, line, CS_CSV_INVALID, vi, en);
             continue;
         }
         if (!*f[0]) {
@@ -178,14 +160,18 @@ int response_import_parse_csv(response_import *self, const char *text, size_t le
             abort();
         self->rows[self->n++] = (response_row){line, code, values};
     }
+    if (rc < 0)
+        s_fail(self, e, strncmp(ce.field, "line ", 5) == 0 ? atoi(ce.field + 5) : 1,
+               CS_CSV_INVALID, "dấu ngoặc kép không đóng hoặc sai vị trí",
+               "an unterminated or misplaced double quote");
+    cs_csv_destroy(&rd);
     free(f);
-    free(buf);
     if (!header_seen && self->n_errors == 0) {
         char vi[160], en[160];
         snprintf(vi, sizeof vi, "tệp rỗng: thiếu dòng tiêu đề \"agency_code,q1,...,q%d\"", nq);
         snprintf(en, sizeof en, "empty file: the header line \"agency_code,q1,...,q%d\" is missing",
                  nq);
-        s_fail(self, e, 1, "csv_header_missing", vi, en);
+        s_fail(self, e, 1, CS_CSV_HEADER, vi, en);
     }
     if (self->n_errors) {
         if (self->n_errors > 1) {

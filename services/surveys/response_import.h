@@ -24,7 +24,7 @@ typedef struct {
 response_import *response_import_new(int n_questions);
 void response_import_destroy(response_import **self_p);
 
-/* 0, or -1 with e set (400: csv_header_missing, csv_malformed, survey_missing_field,
+/* 0, or -1 with e set (400: csv_header, csv_invalid, survey_missing_field,
  * survey_answers_invalid, survey_empty). */
 int response_import_parse_csv(response_import *self, const char *text, size_t len, cs_err *e);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "cs_csv.h"
 #include "cs_points.h"
 
 /* How many error lines the detail lists after the first error. */
@@ -230,52 +231,6 @@ static void s_points_error(survey_import *self, cs_err *e, int line, const char 
 
 /* --- CSV ------------------------------------------------------------------------------ */
 
-int survey_csv_split(char *line, char sep, char **fields, int max)
-{
-    int n = 0;
-    char *p = line;
-    for (;;) {
-        while (*p == ' ' || *p == '\t')
-            p++;
-        char *start = p, *w = p;
-        if (*p == '"') {
-            p++;
-            for (;;) {
-                if (*p == '\0')
-                    return -1;
-                if (*p == '"') {
-                    if (p[1] == '"') {
-                        *w++ = '"';
-                        p += 2;
-                        continue;
-                    }
-                    p++;
-                    break;
-                }
-                *w++ = *p++;
-            }
-            while (*p == ' ' || *p == '\t')
-                p++;
-            if (*p != sep && *p != '\0')
-                return -1;
-        } else {
-            while (*p != sep && *p != '\0')
-                *w++ = *p++;
-            while (w > start && (w[-1] == ' ' || w[-1] == '\t'))
-                w--;
-        }
-        char end = *p;
-        *w = '\0';
-        if (n < max)
-            fields[n] = start;
-        n++;
-        if (end == '\0')
-            break;
-        p++;
-    }
-    return n > max ? max + 1 : n;
-}
-
 static bool s_all_digits(const char *s, size_t min, size_t max)
 {
     size_t n = strlen(s);
@@ -287,54 +242,35 @@ static bool s_all_digits(const char *s, size_t min, size_t max)
     return true;
 }
 
-static bool s_blank(const char *s)
+/* The line of a reader error ("line N" in its field). */
+static int s_csv_err_line(const cs_err *ce)
 {
-    for (; *s; s++)
-        if (!isspace((unsigned char)*s))
-            return false;
-    return true;
+    return strncmp(ce->field, "line ", 5) == 0 ? atoi(ce->field + 5) : 1;
 }
 
 int survey_import_parse_csv(survey_import *self, const char *text, size_t len, cs_err *e)
 {
     if (memchr(text, '\0', len))
-        return cs_err_set(e, 400, "csv_malformed", "csv",
+        return cs_err_set(e, 400, CS_CSV_INVALID, "csv",
                           "Tệp CSV chứa ký tự NUL", "The CSV file contains a NUL byte");
-    char *buf = malloc(len + 1);
-    if (!buf)
-        abort();
-    memcpy(buf, text, len);
-    buf[len] = '\0';
-    char *p = buf;
-    if (len >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB
-        && (unsigned char)p[2] == 0xBF)
-        p += 3;
-
+    /* the shared reader: BOM, ',' or ';' (a decimal-comma spreadsheet saves ';'), quotes */
+    cs_csv *rd = cs_csv_new_text(text, len);
     bool header_seen = false;
-    char sep = ',';
-    int line = 0;
-    while (*p) {
-        char *nl = strchr(p, '\n');
-        if (nl)
-            *nl = '\0';
-        line++;
-        char *cur = p;
-        p = nl ? nl + 1 : p + strlen(p);
-        size_t l = strlen(cur);
-        if (l && cur[l - 1] == '\r')
-            cur[--l] = '\0';
-        if (s_blank(cur))
-            continue;
-
-        char *f[4];
+    int rc;
+    cs_err ce;
+    cs_err_clear(&ce);
+    while ((rc = cs_csv_next(rd, &ce)) == 1) {
+        cs_csv_trim(rd);
+        int n = (int)cs_csv_nfields(rd), line = (int)cs_csv_line(rd);
+        const char *f[4];
+        for (int i = 0; i < 4; i++)
+            f[i] = cs_csv_field(rd, (size_t)i);
+        if (n == 1 && !*f[0])
+            continue;               /* a line of spaces only */
         if (!header_seen) {
-            /* Spreadsheets in a decimal-comma locale save ';'-separated CSV. */
-            if (strchr(cur, ';') && !strchr(cur, ','))
-                sep = ';';
-            int n = survey_csv_split(cur, sep, f, 4);
             if (n != 3 || strcasecmp(f[0], "agency_code") || strcasecmp(f[1], "leaf_code")
                 || strcasecmp(f[2], "points")) {
-                s_fail(self, e, line, 400, "csv_header_missing", NULL,
+                s_fail(self, e, line, 400, CS_CSV_HEADER, NULL,
                        "thiếu dòng tiêu đề \"agency_code,leaf_code,points\"",
                        "the header line \"agency_code,leaf_code,points\" is missing");
                 break;
@@ -342,27 +278,20 @@ int survey_import_parse_csv(survey_import *self, const char *text, size_t len, c
             header_seen = true;
             continue;
         }
-
-        int n = survey_csv_split(cur, sep, f, 4);
         char joined[64];
-        if (n == 4 && sep == ',' && s_all_digits(f[2], 1, 15) && s_all_digits(f[3], 1, 2)) {
+        if (n == 4 && cs_csv_separator(rd) == ',' && s_all_digits(f[2], 1, 15) &&
+            s_all_digits(f[3], 1, 2)) {
             /* An unquoted decimal comma ("A01,3.1,7,5"): the format has three columns, so
              * a fourth made only of one or two digits can only be the decimals. */
             snprintf(joined, sizeof joined, "%s.%s", f[2], f[3]);
             f[2] = joined;
             n = 3;
         }
-        if (n < 0) {
-            s_fail(self, e, line, 400, "csv_malformed", NULL,
-                   "dấu ngoặc kép không đóng hoặc sai vị trí",
-                   "an unterminated or misplaced double quote");
-            continue;
-        }
         if (n != 3) {
             char vi[128], en[128];
             snprintf(vi, sizeof vi, "cần 3 cột (agency_code,leaf_code,points), có %d", n);
             snprintf(en, sizeof en, "expected 3 columns (agency_code,leaf_code,points), got %d", n);
-            s_fail(self, e, line, 400, "csv_malformed", NULL, vi, en);
+            s_fail(self, e, line, 400, CS_CSV_INVALID, NULL, vi, en);
             continue;
         }
         if (!*f[0] || !*f[1]) {
@@ -379,9 +308,13 @@ int survey_import_parse_csv(survey_import *self, const char *text, size_t len, c
         }
         s_push(self, line, f[0], f[1], v);
     }
-    free(buf);
+    if (rc < 0)
+        s_fail(self, e, s_csv_err_line(&ce), 400, CS_CSV_INVALID, NULL,
+               "dấu ngoặc kép không đóng hoặc sai vị trí",
+               "an unterminated or misplaced double quote");
+    cs_csv_destroy(&rd);
     if (!header_seen && self->n_errors == 0)
-        s_fail(self, e, 1, 400, "csv_header_missing", NULL,
+        s_fail(self, e, 1, 400, CS_CSV_HEADER, NULL,
                "tệp rỗng: thiếu dòng tiêu đề \"agency_code,leaf_code,points\"",
                "empty file: the header line \"agency_code,leaf_code,points\" is missing");
     if (s_finish(self, e) != 0)

@@ -64,9 +64,4 @@ char *survey_import_canonical(const survey_import *self);
  * 0, or -1 with *why one of "empty", "na", "negative", "decimals", "number". */
 int survey_points_cell(const char *s, int64_t *out, const char **why);
 
-/* Split one CSV line in place into at most max fields (double quotes with "" escapes,
- * fields trimmed). Returns the field count, max + 1 when there are more, or -1 for a broken
- * quote. */
-int survey_csv_split(char *line, char sep, char **fields, int max);
-
 #endif

@@ -75,6 +75,7 @@ def _play(scenario):
     ld._round(2)
     ld.survey()
     ld.leadership()
+    ld.portal()
     return ld, ld.results()
 
 

@@ -157,6 +157,12 @@ class TestPublication(unittest.TestCase):
         self.assertEqual(st, 200, appr)
         self.assertTrue(appr["current"])
 
+        # 01-basic has no dossier counts: heads rated pending_data block publication
+        # unless the admin confirms them (with a reason).
+        self.assertTrue(any(a["head_rating"] == "pending_data"
+                            for g in self.results.values() for a in g["agencies"]))
+        assert_error(self, api("POST", f"/api/v1/periods/{pid}/publish", {}, token=ld.admin),
+                     409, "heads_pending_data")
         st, snap, _ = self._publish()
         self.assertEqual(st, 200, snap)
         self.assertEqual(snap["version"], 1)
@@ -212,7 +218,8 @@ class TestPublication(unittest.TestCase):
         assert_error(self, self._publish({"reason": "Đính chính"}), 409, "results_changed")
         st, _, _ = api("POST", f"/api/v1/periods/{pid}/compute", {}, token=ld.admin)
         self.assertEqual(st, 200)
-        assert_error(self, self._publish(), 400, "invalid_input")     # no reason
+        # no reason (01-basic has heads pending data: confirming them needs one too)
+        assert_error(self, self._publish({"confirm_pending_heads": True}), 400, "invalid_input")
         st, snap2, _ = self._publish({"reason": "Đính chính điểm tiêu chí 1.1 của STC"})
         self.assertEqual(st, 200, snap2)
         self.assertEqual(snap2["version"], 2)

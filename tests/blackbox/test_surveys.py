@@ -169,7 +169,7 @@ class TestSurveys(unittest.TestCase):
     def test_invalid_csv_refused_with_line(self):
         h = "agency_code,leaf_code,points\n"
         cases = [
-            ("A1,3.1,1\n", "csv_header_missing", 1),
+            ("A1,3.1,1\n", "csv_header", 1),
             (h + "A1,3.1,1\nZZ,3.1,1\n", "survey_unknown_agency", 3),
             (h + "A1,4.1,1\n", "survey_unknown_leaf", 2),            # content 4, not 3
             (h + "A1,3.1,1\nX1,3.2,1\n", "survey_unknown_leaf", 3),  # not in group 03's set
@@ -178,7 +178,7 @@ class TestSurveys(unittest.TestCase):
             (h + "A1,3.1,1.125\n", "survey_points_precision", 2),
             (h + "A1,3.1,N/A\n", "survey_points_na", 2),
             (h + "A1,3.1,abc\n", "survey_points_invalid", 2),
-            (h + "A1,3.1\n", "csv_malformed", 2),
+            (h + "A1,3.1\n", "csv_invalid", 2),
             (h + "A1,3.1,1\nA2,3.1,1\nA1,3.1,2\n", "survey_duplicate_row", 4),
         ]
         before = self.written()
@@ -409,7 +409,7 @@ class TestSurveyCollection(unittest.TestCase):
                               {"q": q["id"]})[0][0]
 
         for text, status, code, line in (
-                ("agency_code,q1\nA3,5\n", 400, "csv_header_missing", 1),
+                ("agency_code,q1\nA3,5\n", 400, "csv_header", 1),
                 ("agency_code,q1,q2\nA3,5,4\nA3,6,4\n", 400, "survey_answers_invalid", 3),
                 ("agency_code,q1,q2\nA3,5,4\nZZ,1,1\n", 400, "survey_unknown_agency", 3),
                 ("agency_code,q1,q2\nA3,5,4\nA3,5,4\nA3,5,4\nA3,5,4\n", 409,

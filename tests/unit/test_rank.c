@@ -54,6 +54,48 @@ static bool s_in(const json_t *arr, const char *code)
     return false;
 }
 
+/* A feed decimal (scenario number) through its shortest text. */
+static rank_decimal s_dec(const json_t *v)
+{
+    char *txt = json_dumps(v, JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+    rank_decimal d;
+    assert_int_equal(rank_decimal_parse(txt, &d), 0);
+    free(txt);
+    return d;
+}
+
+/* An automatic leaf's value from the scenario's portal metrics (SPEC §12). */
+static void s_auto(const json_t *au, const json_t *metrics, rank_leaf_raw *raw)
+{
+    rank_auto_rule rule;
+    memset(&rule, 0, sizeof rule);
+    assert_int_equal(rank_formula_parse(json_string_value(json_object_get(au, "formula")),
+                                        &rule.formula), 0);
+    json_t *bands = json_object_get(au, "bands");
+    for (size_t k = 0; k < json_array_size(bands); k++) {
+        rule.bands[k].min_pct = s_pts(json_array_get(json_array_get(bands, k), 0));
+        rule.bands[k].points = s_pts(json_array_get(json_array_get(bands, k), 1));
+        rule.n_bands = k + 1;
+    }
+    const char *metric = json_string_value(json_object_get(au, "metric"));
+    json_t *m = json_object_get(metrics, metric);
+    rank_metric rm;
+    memset(&rm, 0, sizeof rm);
+    rm.present = m != NULL;
+    rm.is_null = json_is_null(m);
+    json_t *v;
+    if ((v = json_object_get(m, "numerator")) && !json_is_null(v))
+        rm.has_numerator = true, rm.numerator = (int64_t)json_integer_value(v);
+    if ((v = json_object_get(m, "denominator")) && !json_is_null(v))
+        rm.has_denominator = true, rm.denominator = (int64_t)json_integer_value(v);
+    if ((v = json_object_get(m, "score")) && !json_is_null(v))
+        rm.has_score = true, rm.score = s_dec(v);
+    if ((v = json_object_get(m, "maxScore")) && !json_is_null(v))
+        rm.has_max_score = true, rm.max_score = s_dec(v);
+    raw->automatic = true;
+    raw->auto_status = rank_auto_value(&rule, raw->max_points, &rm, &raw->auto_value);
+}
+
 static void s_scenario_load(scenario *sc, const char *path)
 {
     memset(sc, 0, sizeof *sc);
@@ -91,6 +133,13 @@ static void s_scenario_load(scenario *sc, const char *path)
                 .not_applicable = s_in(na, code),
             };
             json_t *v;
+            raw.code = code;
+            if ((v = json_object_get(leaf, "required_min"))) {
+                raw.has_required_min = true;
+                raw.required_min = s_pts(v);
+            }
+            if ((v = json_object_get(leaf, "auto")))
+                s_auto(v, json_object_get(json_object_get(a, "portal"), "metrics"), &raw);
             if ((v = json_object_get(s, "self")))   { raw.has_self = true;   raw.self = s_pts(v); }
             if ((v = json_object_get(s, "r1")))     { raw.has_r1 = true;     raw.r1 = s_pts(v); }
             if ((v = json_object_get(s, "r2")))     { raw.has_r2 = true;     raw.r2 = s_pts(v); }
@@ -114,6 +163,12 @@ static void s_scenario_load(scenario *sc, const char *path)
             .leaves = sc->leaves[i],
             .n_leaves = nl,
         };
+        json_t *dos = json_object_get(json_object_get(a, "portal"), "dossiers");
+        if (json_is_object(dos))
+            sc->agencies[i].dossiers = (rank_dossiers){
+                .known = true,
+                .on_time = (int64_t)json_integer_value(json_object_get(dos, "on_time")),
+                .late = (int64_t)json_integer_value(json_object_get(dos, "late"))};
     }
 
     json_t *tbs = json_object_get(sc->root, "tiebreaks");
@@ -191,6 +246,12 @@ static json_t *s_outcome_json(const rank_outcome *o)
             json_object_set_new(ja, "contents", jc);
             json_object_set_new(ja, "band", json_string(r->band));
             json_object_set_new(ja, "cchc_band", json_string(r->cchc_band));
+            json_object_set_new(ja, "late_pct", r->late_state == RANK_LATE_KNOWN
+                                                    ? s_pts_json(r->late_pct)
+                                                : r->late_state == RANK_LATE_NA
+                                                    ? json_string("n/a")
+                                                    : json_null());
+            json_object_set_new(ja, "head_rating", json_string(r->head_rating));
             json_array_append_new(list, ja);
         }
         json_object_set_new(jg, "agencies", list);
@@ -256,7 +317,7 @@ static void test_examples(void **state)
         checked++;
     }
     closedir(d);
-    assert_true(checked >= 4);
+    assert_true(checked >= 5);
 }
 
 /* --- a small builder for boundary cases --------------------------------------------- */

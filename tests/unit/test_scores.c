@@ -138,19 +138,19 @@ static void test_csv_errors_name_the_line(void **state)
     assert_non_null(strstr(e.message_vi, "Dòng 3"));
     cs_err_clear(&e);
     assert_null(sub_csv_parse("1.1,2,a,extra\n", &e));
-    assert_string_equal(e.code, "invalid_csv");
+    assert_string_equal(e.code, "csv_invalid");
     assert_non_null(strstr(e.message_en, "Line 1"));
     cs_err_clear(&e);
     assert_null(sub_csv_parse("1.1,\"17,5\n", &e)); /* quote never closed */
-    assert_string_equal(e.code, "invalid_csv");
+    assert_string_equal(e.code, "csv_invalid");
     cs_err_clear(&e);
     assert_null(sub_csv_parse("leaf_code,score,note\n", &e));
-    assert_string_equal(e.code, "invalid_csv");
+    assert_string_equal(e.code, "csv_empty");
     cs_err_clear(&e);
     assert_null(sub_csv_parse("", &e));
     cs_err_clear(&e);
     assert_null(sub_csv_parse("1.1\n", &e)); /* no score column */
-    assert_string_equal(e.code, "invalid_csv");
+    assert_string_equal(e.code, "csv_invalid");
 }
 
 static void test_file_names(void **state)

@@ -101,8 +101,8 @@ static void test_refusals(void **state)
     char buf[256];
 #define BAD(rows, code, line) \
     (snprintf(buf, sizeof buf, "%s%s", h, rows), s_refused(buf, code, line))
-    s_refused("SNV,3.1,5\n", "csv_header_missing", 1);
-    s_refused("\n\nagency,leaf,points\nSNV,3.1,5\n", "csv_header_missing", 3);
+    s_refused("SNV,3.1,5\n", "csv_header", 1);
+    s_refused("\n\nagency,leaf,points\nSNV,3.1,5\n", "csv_header", 3);
     BAD("SNV,3.1,5\nXXX,3.1,5\n", "survey_unknown_agency", 3);
     BAD("SNV,1.1,5\n", "survey_unknown_leaf", 2);
     BAD("XA1,3.2,1\n", "survey_unknown_leaf", 2);          /* 3.2 is not in group 03's set */
@@ -116,16 +116,16 @@ static void test_refusals(void **state)
     BAD("SNV,3.1,1e2\n", "survey_points_invalid", 2);
     BAD("SNV,3.1,\n", "survey_missing_field", 2);
     BAD(",3.1,1\n", "survey_missing_field", 2);
-    BAD("SNV,3.1\n", "csv_malformed", 2);
-    BAD("SNV,3.1,1,2,3\n", "csv_malformed", 2);
-    BAD("SNV,\"3.1,1\n", "csv_malformed", 2);
+    BAD("SNV,3.1\n", "csv_invalid", 2);
+    BAD("SNV,3.1,1,2,3\n", "csv_invalid", 2);
+    BAD("SNV,\"3.1,1\n", "csv_invalid", 2);
     BAD("SNV,3.1,1\nSTC,3.1,2\nSNV,3.1,3\n", "survey_duplicate_row", 4);
 #undef BAD
     cs_err e;
     assert_int_equal(s_csv(h, NULL, &e), -1);
     assert_string_equal(e.code, "survey_empty");
     assert_int_equal(s_csv("", NULL, &e), -1);
-    assert_string_equal(e.code, "csv_header_missing");
+    assert_string_equal(e.code, "csv_header");
 }
 
 /* Every bad line is counted; the first one is the error, the others are listed. */
@@ -281,15 +281,15 @@ static void test_response_import(void **state)
     assert_int_equal(s_responses("Agency_Code;Q1\nA1;2\n", 1, NULL, &e), 0);
 
     struct { const char *csv; const char *code; const char *field; } bad[] = {
-        {"agency_code,q1\nA1,5\n", "csv_header_missing", "line 1"},          /* 2 questions */
-        {"agency_code,q2,q1\nA1,5,4\n", "csv_header_missing", "line 1"},
-        {"", "csv_header_missing", "line 1"},
+        {"agency_code,q1\nA1,5\n", "csv_header", "line 1"},          /* 2 questions */
+        {"agency_code,q2,q1\nA1,5,4\n", "csv_header", "line 1"},
+        {"", "csv_header", "line 1"},
         {"agency_code,q1,q2\n", "survey_empty", "csv"},
         {"agency_code,q1,q2\nA1,5,4\nA1,6,4\n", "survey_answers_invalid", "line 3"},
         {"agency_code,q1,q2\nA1,0,4\n", "survey_answers_invalid", "line 2"},
         {"agency_code,q1,q2\nA1,4.5,4\n", "survey_answers_invalid", "line 2"},
         {"agency_code,q1,q2\nA1,,4\n", "survey_answers_invalid", "line 2"},
-        {"agency_code,q1,q2\nA1,4\n", "csv_malformed", "line 2"},
+        {"agency_code,q1,q2\nA1,4\n", "csv_invalid", "line 2"},
         {"agency_code,q1,q2\n,4,4\n", "survey_missing_field", "line 2"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
