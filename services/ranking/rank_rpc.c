@@ -34,12 +34,18 @@ static const char SQL_LOAD[] =
     "         min(score) FILTER (WHERE round = 1) AS r1, min(comment) FILTER (WHERE round = 1) AS r1c,"
     "         min(score) FILTER (WHERE round = 2) AS r2, min(comment) FILTER (WHERE round = 2) AS r2c"
     "  FROM appraisal.scores WHERE period_id = $1 GROUP BY agency_id, leaf_code),"
+    /* An upheld appeal's new value (the latest per leaf) counts before the council's
+     * rounds: it takes round 2's place (SPEC §12; N/A still wins, in rank.c). */
+    " aq AS ("
+    "  SELECT DISTINCT ON (agency_id, leaf_code) agency_id, leaf_code, new_value"
+    "  FROM appraisal.appeal_items WHERE period_id = $1 AND decision = 'upheld'"
+    "  ORDER BY agency_id, leaf_code, answered_at DESC, id DESC),"
     " lv AS ("
     "  SELECT ag.id AS agency_id, json_agg(json_build_object("
     "      'code', n.code, 'content', n.content, 'title', n.title, 'max', n.max_points,"
     "      'na', COALESCE(na.not_applicable, false), 'na_reason', na.reason,"
     "      'self', s.score, 'note', s.note,"
-    "      'r1', ap.r1, 'r1c', ap.r1c, 'r2', ap.r2, 'r2c', ap.r2c,"
+    "      'r1', ap.r1, 'r1c', ap.r1c, 'r2', COALESCE(aq.new_value, ap.r2), 'r2c', ap.r2c,"
     "      'survey', sp.points, 'leaders', ls.scores) ORDER BY n.sort, n.code) AS leaves"
     "  FROM ag JOIN catalog.index_nodes n ON n.index_set_id = ag.index_set_id AND n.is_leaf"
     "  LEFT JOIN submissions.scores s ON s.period_id = $1 AND s.agency_id = ag.id"
@@ -50,6 +56,7 @@ static const char SQL_LOAD[] =
     "  LEFT JOIN surveys.leaf_points sp ON sp.period_id = $1 AND sp.agency_id = ag.id"
     "       AND sp.leaf_code = n.code"
     "  LEFT JOIN ls ON ls.agency_id = ag.id AND ls.leaf_code = n.code"
+    "  LEFT JOIN aq ON aq.agency_id = ag.id AND aq.leaf_code = n.code"
     "  GROUP BY ag.id),"
     /* An agency is disciplined when a discipline record of its head or a deputy is dated
      * in the period's year (docs/DESIGN.md §7). */
