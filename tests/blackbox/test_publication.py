@@ -195,6 +195,11 @@ class TestPublication(unittest.TestCase):
         self.assertEqual(per["latest_version"], 1)
         self.assertEqual([v["sha256"] for v in per["versions"]], [sha1])
 
+        # The configuration is editable until publication, not after.
+        assert_error(self, api("PUT", f"/api/v1/periods/{pid}/config",
+                               {"config": '{"ranking": {"quota_percent": 25}}'}, token=ld.admin),
+                     409, "period_published")
+
         # The database role cannot change or remove a snapshot.
         for sql in ("UPDATE ranking.snapshots SET reason = 'x' WHERE period_id = :'p'",
                     "DELETE FROM ranking.snapshots WHERE period_id = :'p'"):
