@@ -12,7 +12,14 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import api, assert_error, new_province, psql_super, unique  # noqa: E402
 
-NODES = [{"code": "1.1", "content": 1, "title": "Nhiệm vụ", "max_points": 45, "step": 0.25}]
+NODES = [
+    {"code": "1.1", "content": 1, "title": "Kết quả nhiệm vụ được giao", "max_points": 45, "step": 0.25},
+    {"code": "2.1", "content": 2, "title": "Cải cách thủ tục hành chính", "max_points": 35, "step": 0.25},
+    {"code": "3.1", "content": 3, "title": "Khảo sát sự hài lòng", "max_points": 12, "step": 0.01},
+    {"code": "4.1", "content": 4, "title": "Đánh giá của lãnh đạo tỉnh", "max_points": 5, "step": 0.25},
+    {"code": "5.1", "content": 5, "title": "Sáng kiến được công nhận", "max_points": 3, "step": 0.25},
+    {"code": "6.1", "content": 6, "title": "Vi phạm kỷ luật, kỷ cương", "max_points": 2, "step": 0.25},
+]
 
 
 class TestLifecycle(unittest.TestCase):
