@@ -60,8 +60,12 @@ $(BUILD)/lib/libsvc_$(1).a: $$($(1)_OBJ)
 	@mkdir -p $$(dir $$@)
 	rm -f $$@ && ar rcs $$@ $$^ $$(if $$^,,--)
 endef
+# A service may link another service's pure modules (SVC_USES_<name>): catalog checks a
+# period's ranking configuration with ranking's own parser (rank_data_config), so a bad one
+# is refused when it is set, by the same code that reads it.
+SVC_USES_catalog := ranking
 define service_bin_rules
-$(BUILD)/bin/chiso-$(1): $(BUILD)/obj/services/$(1)/main.o $(BUILD)/lib/libsvc_$(1).a $(LIBCHISO)
+$(BUILD)/bin/chiso-$(1): $(BUILD)/obj/services/$(1)/main.o $(BUILD)/lib/libsvc_$(1).a $(foreach u,$(SVC_USES_$(1)),$(BUILD)/lib/libsvc_$(u).a) $(LIBCHISO)
 	@mkdir -p $$(dir $$@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--start-group $$^ -Wl,--end-group $(LDLIBS) -o $$@
 endef

@@ -20,6 +20,11 @@ int apr_request_opinion(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage
 int apr_list_opinions(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 int apr_answer_opinion(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 
+/* apr_appeals.c: appeals after publication (SPEC §9, §12) */
+int apr_lodge_appeal(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
+int apr_list_appeals(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
+int apr_answer_appeal(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
+
 /* The columns of appraisal.opinions that apr_opinion_row reads, in its order. */
 #define APR_OPINION_COLS                                                                    \
     "id, period_id, agency_id, leaf_code, specialist_agency_id, question, asked_by,"        \

@@ -13,6 +13,9 @@ static const cs_rpc s_rpcs[] = {
     {"RequestOpinion", apr_request_opinion, CS_RPC_WRITE},
     {"ListOpinions", apr_list_opinions, CS_RPC_READ},
     {"AnswerOpinion", apr_answer_opinion, CS_RPC_WRITE},
+    {"LodgeAppeal", apr_lodge_appeal, CS_RPC_WRITE},
+    {"ListAppeals", apr_list_appeals, CS_RPC_READ},
+    {"AnswerAppeal", apr_answer_appeal, CS_RPC_WRITE},
 };
 
 int main(void)

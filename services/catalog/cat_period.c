@@ -3,8 +3,10 @@
 #include "catalog.h"
 
 #include <string.h>
+#include <jansson.h>
 #include "cat_util.h"
 #include "cs_phase.h"
+#include "../ranking/rank_data.h"   /* rank_data_config: SVC_USES_catalog */
 
 #define PERIOD_COLS "id, code, name, year, config::text, extract(epoch FROM created_at)::bigint"
 #define PHASE_COLS "period_id, phase, extract(epoch FROM opens_at)::bigint," \
@@ -59,6 +61,57 @@ static PGresult *s_period_get(cs_call *c, long long id)
     return r;
 }
 
+/* A configuration must be a JSON object that ranking can read: checked when it is set (a
+ * quota of 120 % is a 400 here, not an error when results are read), by ranking's own
+ * parser (rank_data_config, linked in: SVC_USES_catalog in the Makefile). */
+static int s_check_config(cs_call *c, const char *config)
+{
+    cs_err *e = cs_call_err(c);
+    json_error_t je;
+    json_t *j = json_loads(config, JSON_REJECT_DUPLICATES, &je);
+    if (!j)
+        return cs_err_set(e, 400, "invalid_config", "config", "Cấu hình không phải JSON hợp lệ.%s",
+                          "The configuration is not valid JSON.%s", "");
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return cs_err_set(e, 400, "invalid_config", "config",
+                          "Cấu hình phải là một đối tượng JSON.%s",
+                          "The configuration must be a JSON object.%s", "");
+    }
+    rank_config cfg;
+    int rc = rank_data_config(j, &cfg, e);
+    json_decref(j);
+    return rc;
+}
+
+/* The default schedule of seed 002 (Decision 02050/QĐ-UBND) for a period of year y, in the
+ * province's time zone. Which phase runs when is the decree's; the opening of the
+ * self-assessment and survey (1/11) and the appeal window (to 15/01) are this system's
+ * defaults. */
+static int s_default_phases(cs_call *c, long long period_id, int year)
+{
+    static const struct { const char *phase; int m1, d1, m2, d2; } sched[] = {
+        {"self_assessment", 11, 1, 12, 15}, {"survey", 11, 1, 12, 15},
+        {"appraisal_1", 12, 15, 12, 19}, {"explanation", 12, 19, 12, 21},
+        {"appraisal_2", 12, 21, 12, 25}, {"leadership", 12, 15, 12, 25},
+        {"publication", 12, 25, 12, 31}, {"appeal", 12, 31, 13, 15},
+    };
+    for (size_t i = 0; i < sizeof sched / sizeof sched[0]; i++) {
+        bool next = sched[i].m2 == 13;
+        const char *p[9] = {cs_call_int(c, cs_call_province(c)), cs_call_int(c, period_id),
+                            sched[i].phase, cs_call_int(c, year), cs_call_int(c, sched[i].m1),
+                            cs_call_int(c, sched[i].d1), cs_call_int(c, next ? year + 1 : year),
+                            cs_call_int(c, next ? 1 : sched[i].m2), cs_call_int(c, sched[i].d2)};
+        if (!cs_call_exec(c,
+                "INSERT INTO catalog.phases (province_id, period_id, phase, opens_at, closes_at)"
+                " SELECT $1, $2, $3, make_timestamptz($4::int, $5::int, $6::int, 0, 0, 0, pr.time_zone),"
+                "        make_timestamptz($7::int, $8::int, $9::int, 0, 0, 0, pr.time_zone)"
+                "   FROM catalog.provinces pr WHERE pr.id = $1", 9, p))
+            return -1;
+    }
+    return 0;
+}
+
 int cat_CreatePeriod(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
     const Chiso__Period *rq = (const Chiso__Period *)in;
@@ -85,6 +138,8 @@ int cat_CreatePeriod(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **
         return cs_err_set(e, 400, "invalid_config", "config",
                           "Cấu hình phải là một đối tượng JSON.%s",
                           "The configuration must be a JSON object.%s", "");
+    if (s_check_config(c, config) < 0)
+        return -1;
     const char *p[] = {cs_call_int(c, cs_call_province(c)), rq->code, rq->name,
                        cs_call_int(c, rq->year), config};
     r = cs_call_exec(c, "INSERT INTO catalog.periods (province_id, code, name, year, config)"
@@ -99,6 +154,59 @@ int cat_CreatePeriod(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **
     if (cs_call_audit(c, "period", o->id, "create", NULL,
                       cat_json(c, "code", o->code, "name", o->name, "config", o->config, NULL),
                       NULL) < 0)
+        return -1;
+    if (rq->has_default_phases && rq->default_phases) {
+        if (s_default_phases(c, o->id, rq->year) < 0)
+            return -1;
+        const char *pp[] = {cs_call_int(c, o->id)};
+        r = cs_call_exec(c, "SELECT " PHASE_COLS " FROM catalog.phases WHERE period_id = $1"
+                            " ORDER BY opens_at, phase", 1, pp);
+        if (!r)
+            return -1;
+        o->n_phases = (size_t)PQntuples(r);
+        o->phases = (Chiso__Phase **)cs_call_array(c, o->n_phases);
+        for (size_t i = 0; i < o->n_phases; i++)
+            o->phases[i] = s_phase(c, r, (int)i);
+        if (cs_call_audit(c, "period", o->id, "default_phases", NULL,
+                          cat_json(c, "year", cs_call_int(c, rq->year), NULL), NULL) < 0)
+            return -1;
+    }
+    *out = &o->base;
+    return 0;
+}
+
+int cat_SetPeriodConfig(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+    const Chiso__SetPeriodConfigRequest *rq = (const Chiso__SetPeriodConfigRequest *)in;
+    cs_err *e = cs_call_err(c);
+    if (cat_need_padmin(c) < 0)
+        return -1;
+    PGresult *r = s_period_get(c, rq->period_id);
+    if (!r)
+        return -1;
+    const char *old = cat_val(c, r, 0, 4);
+    const char *config = rq->config && rq->config[0] ? rq->config : "{}";
+    if (s_check_config(c, config) < 0)
+        return -1;
+    const char *p[] = {cs_call_int(c, rq->period_id), config};
+    /* Editable until publication: a published snapshot was computed with this one. */
+    r = cs_call_exec(c, "SELECT EXISTS (SELECT 1 FROM ranking.snapshots WHERE period_id = $1)",
+                     1, p);
+    if (!r)
+        return -1;
+    if (cs_pg_bool(r, 0, 0))
+        return cs_err_conflict(e, "period_published",
+                               "Kết quả kỳ đánh giá đã được công bố: không thể sửa cấu hình.",
+                               "The period's results are published: its configuration cannot change.");
+    r = cs_call_exec(c, "UPDATE catalog.periods SET config = $2::jsonb WHERE id = $1"
+                        " RETURNING " PERIOD_COLS, 2, p);
+    if (!r)
+        return -1;
+    if (PQntuples(r) == 0)
+        return cs_err_not_found(e, "period");
+    Chiso__Period *o = s_period(c, r, 0);
+    if (cs_call_audit(c, "period", o->id, "set_config", cat_json(c, "config", old, NULL),
+                      cat_json(c, "config", o->config, NULL), NULL) < 0)
         return -1;
     *out = &o->base;
     return 0;
@@ -192,6 +300,16 @@ int cat_SetPeriodIndexSet(cs_call *c, const ProtobufCMessage *in, ProtobufCMessa
     if (!r)
         return -1;
     const char *old = PQntuples(r) ? cat_val(c, r, 0, 0) : NULL;
+    /* The group -> index set mapping is locked once the self-assessment has opened: the
+     * agencies are scoring against it. */
+    r = cs_call_exec(c, "SELECT 1 FROM catalog.phases WHERE period_id = $1"
+                        " AND phase = 'self_assessment' AND opens_at <= now()", 1, pold);
+    if (!r)
+        return -1;
+    if (PQntuples(r) > 0)
+        return cs_err_conflict(e, "index_sets_locked",
+                               "Giai đoạn tự đánh giá đã mở: không thể đổi bộ chỉ số của nhóm.",
+                               "The self-assessment has opened: a group's index set cannot change.");
     const char *p[] = {cs_call_int(c, cs_call_province(c)), pid, rq->group_code,
                        cs_call_int(c, rq->index_set_id)};
     if (!cs_call_exec(c,

@@ -48,6 +48,7 @@ CAT_RPC(ListPeriods);
 CAT_RPC(GetPeriod);
 CAT_RPC(SetPeriodIndexSet);
 CAT_RPC(SetPhase);
+CAT_RPC(SetPeriodConfig);
 CAT_RPC(ListPhases);
 CAT_RPC(GrantExtension);
 CAT_RPC(ListAudit);

@@ -43,6 +43,7 @@ int main(void)
         {"GetPeriod", cat_GetPeriod, CS_RPC_READ},
         {"SetPeriodIndexSet", cat_SetPeriodIndexSet, CS_RPC_WRITE},
         {"SetPhase", cat_SetPhase, CS_RPC_WRITE},
+        {"SetPeriodConfig", cat_SetPeriodConfig, CS_RPC_WRITE},
         {"ListPhases", cat_ListPhases, CS_RPC_READ},
         {"GrantExtension", cat_GrantExtension, CS_RPC_WRITE},
         {"ListAudit", cat_ListAudit, CS_RPC_READ},

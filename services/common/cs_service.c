@@ -211,6 +211,12 @@ PGresult *const *cs_call_queue(cs_call *c, const char *sql, int nparams,
     return slot;
 }
 
+void cs_call_generic_plans(cs_call *c)
+{
+    cs_db_queue(c->db, "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)", 0,
+                NULL, NULL);
+}
+
 const char *cs_call_int(cs_call *c, long long v)
 {
     return cs_call_printf(c, "%lld", v);

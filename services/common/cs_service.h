@@ -78,6 +78,13 @@ PGresult *cs_call_exec(cs_call *c, const char *sql, int nparams, const char *con
  * it goes with, and so the call. */
 PGresult *const *cs_call_queue(cs_call *c, const char *sql, int nparams,
                                const char *const *params);
+/* For the rest of the call's transaction, prepared statements run their generic plan
+ * (plan_cache_mode = force_generic_plan, local to the transaction): planned once per
+ * connection instead of at every execution. For hot statements by key whose plan does not
+ * depend on the values, which the server otherwise keeps re-planning when it estimates
+ * them badly (measured: the score save's reads over unnest($3) were planned every time).
+ * Queued, so it costs no round trip. */
+void cs_call_generic_plans(cs_call *c);
 /* Text of a number for a query parameter, from the arena. */
 const char *cs_call_int(cs_call *c, long long v);
 

@@ -22,5 +22,12 @@ const gw_route gw_routes_appraisal[] = {
      "Opinion requests (specialists: those addressed to their agency)"},
     {"PUT", "/api/v1/opinions/{id}/answer", A_SVC, "AnswerOpinion", GW_AUTH,
      "Answer an opinion request (specialist of the addressed agency)"},
+    {"POST", A_AG "/appeals", A_SVC, "LodgeAppeal", GW_AUTH,
+     "Lodge an appeal on named leaves with reasons, after publication (agency_head; phase appeal)"},
+    {"GET", "/api/v1/periods/{period_id}/appeals", A_SVC, "ListAppeals", GW_AUTH,
+     "Appeals of the period with each leaf's answer and evidence (an agency: its own)"},
+    {"PUT", "/api/v1/appeals/{appeal_id}/items/{leaf_code}/answer", A_SVC, "AnswerAppeal", GW_AUTH,
+     "Answer one leaf of an appeal: upheld with new_value, or rejected with an answer "
+     "(council member in scope, province_admin)"},
     {NULL, NULL, NULL, NULL, NULL, 0, NULL},
 };

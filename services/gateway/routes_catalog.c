@@ -51,7 +51,10 @@ const gw_route gw_routes_catalog[] = {
      "Copy an index set under a new code (province_admin)"},
 
     {"POST", "/api/v1/periods", CAT, "CreatePeriod", GW_AUTH,
-     "Create a period with its configuration (province_admin)"},
+     "Create a period with its configuration, checked as ranking reads it; default_phases: "
+     "the seed-002 schedule (province_admin)"},
+    {"PUT", "/api/v1/periods/{period_id}/config", CAT, "SetPeriodConfig", GW_AUTH,
+     "Replace the period's configuration; 400 invalid_config, 409 period_published (province_admin)"},
     {"GET", "/api/v1/periods", CAT, "ListPeriods", GW_AUTH, "Periods"},
     {"GET", "/api/v1/periods/{id}", CAT, "GetPeriod", GW_AUTH,
      "One period with its index sets and phases"},

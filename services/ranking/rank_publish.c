@@ -286,6 +286,25 @@ static int s_approval_for(cs_call *c, long long period_id, long long comp, int v
     return 0;
 }
 
+/* The next version waits until every appeal item is answered: 409 naming the agencies. */
+static int s_refuse_open_appeals(cs_call *c, long long period_id)
+{
+    const char *p[1] = {cs_call_int(c, period_id)};
+    PGresult *r = cs_call_exec(c,
+        "SELECT string_agg(DISTINCT g.code || ' ' || i.leaf_code, ', ')"
+        "  FROM appraisal.appeal_items i JOIN catalog.agencies g ON g.id = i.agency_id"
+        " WHERE i.period_id = $1 AND i.decision IS NULL", 1, p);
+    if (!r)
+        return -1;
+    if (PQgetisnull(r, 0, 0))
+        return 0;
+    cs_err_set(cs_call_err(c), 409, "appeals_pending", NULL,
+               "Chưa thể công bố: còn khiếu nại chưa được trả lời (%s).",
+               "Cannot publish: appeals await their answers (%s).", PQgetvalue(r, 0, 0));
+    cs_err_detail(cs_call_err(c), "%s", PQgetvalue(r, 0, 0));
+    return -1;
+}
+
 int rank_rpc_publish(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
     const Chiso__Ranking__PublishRequest *req = (const void *)in;
@@ -307,6 +326,9 @@ int rank_rpc_publish(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **
     if (s_latest_computation(c, req->period_id, &comp, &summary) < 0)
         return -1;
     if (s_approval_for(c, req->period_id, comp, t.version, req->reason, &approval) < 0)
+        return -1;
+
+    if (s_refuse_open_appeals(c, req->period_id) < 0)
         return -1;
 
     rank_data *d;

@@ -34,12 +34,18 @@ static const char SQL_LOAD[] =
     "         min(score) FILTER (WHERE round = 1) AS r1, min(comment) FILTER (WHERE round = 1) AS r1c,"
     "         min(score) FILTER (WHERE round = 2) AS r2, min(comment) FILTER (WHERE round = 2) AS r2c"
     "  FROM appraisal.scores WHERE period_id = $1 GROUP BY agency_id, leaf_code),"
+    /* An upheld appeal's new value (the latest per leaf) counts before the council's
+     * rounds: it takes round 2's place (SPEC §12; N/A still wins, in rank.c). */
+    " aq AS ("
+    "  SELECT DISTINCT ON (agency_id, leaf_code) agency_id, leaf_code, new_value"
+    "  FROM appraisal.appeal_items WHERE period_id = $1 AND decision = 'upheld'"
+    "  ORDER BY agency_id, leaf_code, answered_at DESC, id DESC),"
     " lv AS ("
     "  SELECT ag.id AS agency_id, json_agg(json_build_object("
     "      'code', n.code, 'content', n.content, 'title', n.title, 'max', n.max_points,"
     "      'na', COALESCE(na.not_applicable, false), 'na_reason', na.reason,"
     "      'self', s.score, 'note', s.note,"
-    "      'r1', ap.r1, 'r1c', ap.r1c, 'r2', ap.r2, 'r2c', ap.r2c,"
+    "      'r1', ap.r1, 'r1c', ap.r1c, 'r2', COALESCE(aq.new_value, ap.r2), 'r2c', ap.r2c,"
     "      'survey', sp.points, 'leaders', ls.scores, 'auto', n.auto,"
     "      'required_min', n.required_min) ORDER BY n.sort, n.code) AS leaves"
     "  FROM ag JOIN catalog.index_nodes n ON n.index_set_id = ag.index_set_id AND n.is_leaf"
@@ -51,6 +57,7 @@ static const char SQL_LOAD[] =
     "  LEFT JOIN surveys.leaf_points sp ON sp.period_id = $1 AND sp.agency_id = ag.id"
     "       AND sp.leaf_code = n.code"
     "  LEFT JOIN ls ON ls.agency_id = ag.id AND ls.leaf_code = n.code"
+    "  LEFT JOIN aq ON aq.agency_id = ag.id AND aq.leaf_code = n.code"
     "  GROUP BY ag.id),"
     /* An agency is disciplined when a discipline record of its head or a deputy is dated
      * in the period's year (docs/DESIGN.md §7). */
@@ -382,6 +389,55 @@ static Chiso__Ranking__LeafLine *s_leaf_msg(cs_call *c, const rank_leaf_info *li
     return m;
 }
 
+/* What an agency's own users may see of its scorecard before publication (SPEC §12): its
+ * self-assessment, the council's round 1 from the explanation phase on and round 2 once
+ * appraisal round 2 has closed (as appraisal's GetAppraisal, §4) — never its rank, band,
+ * sums or anything computed from others. After publication, everything. */
+typedef struct {
+    bool published, r1, r2;
+} s_agency_view;
+
+static int s_agency_view_of(cs_call *c, long long period_id, s_agency_view *v)
+{
+    const char *p[1] = {cs_call_int(c, period_id)};
+    PGresult *r = cs_call_exec(c,
+        "SELECT EXISTS (SELECT 1 FROM ranking.snapshots WHERE period_id = $1),"
+        "       coalesce(bool_or(phase = 'explanation' AND opens_at <= now()), false),"
+        "       coalesce(bool_or(phase = 'appraisal_2' AND closes_at <= now()), false)"
+        "  FROM catalog.phases WHERE period_id = $1", 1, p);
+    if (!r)
+        return -1;
+    v->published = PQgetvalue(r, 0, 0)[0] == 't';
+    v->r1 = v->published || PQgetvalue(r, 0, 1)[0] == 't';
+    v->r2 = v->published || PQgetvalue(r, 0, 2)[0] == 't';
+    return 0;
+}
+
+/* Strip what the agency may not see yet from a scorecard built in full. */
+static void s_agency_redact(Chiso__Ranking__Scorecard *sc, const s_agency_view *v)
+{
+    if (v->published)
+        return;
+    sc->result = NULL;
+    sc->has_good_or_better = sc->has_excellent_quota = false;
+    sc->has_publication_blocked_by_tie = false;
+    sc->n_shortcomings = 0;
+    for (size_t k = 0; k < sc->n_leaves; k++) {
+        Chiso__Ranking__LeafLine *l = sc->leaves[k];
+        if (!v->r1) {
+            l->has_round1 = false;
+            l->round1_comment = NULL;
+        }
+        if (!v->r2) {
+            l->has_round2 = false;
+            l->round2_comment = NULL;
+        }
+        l->has_survey = false;
+        l->n_leader_scores = 0;
+        l->has_effective = l->has_not_appraised = l->has_no_value = false;
+    }
+}
+
 int rank_rpc_scorecard(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
     const Chiso__Ranking__ScorecardRequest *req = (const void *)in;
@@ -393,8 +449,12 @@ int rank_rpc_scorecard(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
         return cs_err_invalid(cs_call_err(c), "agency_id", "thiếu mã cơ quan",
                               "agency_id is required");
     /* An agency's own users see their own scorecard; the province's overseers see all. */
-    if (!s_sees_province(c) && cs_call_agency(c) != req->agency_id)
+    bool overseer = s_sees_province(c);
+    if (!overseer && cs_call_agency(c) != req->agency_id)
         return cs_err_forbidden(cs_call_err(c));
+    s_agency_view view = {true, true, true};
+    if (!overseer && s_agency_view_of(c, req->period_id, &view) < 0)
+        return -1;
     rank_data *d;
     rank_outcome *o;
     if (rank_rpc_load(c, req->period_id, NULL, req->agency_id, &d, &o) < 0)
@@ -459,6 +519,7 @@ int rank_rpc_scorecard(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
         sc->shortcomings[sc->n_shortcomings++] = sh;
     }
     s_free(&d, &o);
+    s_agency_redact(sc, &view);
     *out = (ProtobufCMessage *)sc;
     return 0;
 }

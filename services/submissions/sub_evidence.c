@@ -9,6 +9,28 @@
 #include "sub_handlers.h"
 #include "submissions.pb-c.h"
 
+/* 1 when the appeal phase is open for the agency and the leaf is under an unanswered
+ * appeal item, 0 when not, -1 on a database error. */
+static int s_appeal_window(cs_call *c, long long period_id, long long agency_id,
+                           const char *leaf_code)
+{
+    cs_err *e = cs_call_err(c);
+    if (cs_phase_require(c, period_id, agency_id, "appeal") != 0) {
+        if (e->status == 409 || e->status == 404) {
+            cs_err_clear(e);
+            return 0;
+        }
+        return -1;
+    }
+    const char *p[] = {cs_call_int(c, period_id), cs_call_int(c, agency_id), leaf_code};
+    PGresult *r = cs_call_exec(c,
+        "SELECT 1 FROM appraisal.appeal_items WHERE period_id = $1 AND agency_id = $2"
+        " AND leaf_code = $3 AND decision IS NULL", 3, p);
+    if (!r)
+        return -1;
+    return PQntuples(r) > 0;
+}
+
 /* Evidence may be added while the self-assessment is open and not submitted, or, as
  * supplementary evidence, in the explanation window for a leaf whose round-1 score is
  * lower than the self score. Sets *supplementary. On refusal the error names the
@@ -28,8 +50,18 @@ static int s_evidence_window(cs_call *c, long long period_id, long long agency_i
     if (cs_phase_require(c, period_id, agency_id, "explanation") != 0) {
         if (e->status != 409)
             return -1;
-        *e = first;
-        return -1;
+        cs_err_clear(e);
+        /* After publication: evidence for a leaf under an appeal not answered yet, while the
+         * appeal window is open (appraisal.appeal_items, SPEC §12). */
+        int appeal = s_appeal_window(c, period_id, agency_id, leaf_code);
+        if (appeal < 0)
+            return -1;
+        if (appeal == 0) {
+            *e = first;
+            return -1;
+        }
+        *supplementary = true;
+        return 0;
     }
     int lowered = sub_leaf_lowered(c, period_id, agency_id, leaf_code);
     if (lowered < 0)

@@ -115,6 +115,7 @@ static int s_save(cs_call *c, long long period_id, long long agency_id, s_item *
     if (sub_require_actor(c, agency_id, false) != 0)
         return -1;
     const char *p[] = {cs_call_int(c, period_id), cs_call_int(c, agency_id), s_codes(c, items, n)};
+    cs_call_generic_plans(c);
     PGresult *const *head = cs_call_queue(c, SQL_SAVE_HEAD, 2, p);
     PGresult *rows = cs_call_exec(c, SQL_SAVE_ITEMS, 3, p);
     if (!rows || !*head)

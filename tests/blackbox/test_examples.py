@@ -95,7 +95,20 @@ class TestRankingApi(unittest.TestCase):
 
     def test_scorecard_content(self):
         stp = self.ld.agency_ids["STP"]
-        st, sc, _ = self._get(f"/agencies/{stp}/scorecard", self.ld.heads["STP"])
+        # Before publication the agency sees its own values and the council's rounds (both
+        # closed by now), never its rank, band, sums or shortcomings (SPEC §12).
+        st, own, _ = self._get(f"/agencies/{stp}/scorecard", self.ld.heads["STP"])
+        self.assertEqual(st, 200, own)
+        self.assertNotIn("result", own)
+        self.assertNotIn("excellent_quota", own)
+        self.assertFalse(own.get("shortcomings"))
+        mine = {l["leaf_code"]: l for l in own["leaves"]}
+        self.assertEqual(mine["1.1"]["self"], 15)
+        self.assertEqual(mine["6.1"]["round1"], -1)
+        self.assertNotIn("effective", mine["1.1"])
+        self.assertNotIn("survey", mine["3.2"])
+        self.assertFalse(mine["4.1"].get("leader_scores"))
+        st, sc, _ = self._get(f"/agencies/{stp}/scorecard", self.ld.admin)
         self.assertEqual(st, 200, sc)
         self.assertEqual(sc["agency_code"], "STP")
         self.assertEqual(sc["result"]["rank"], 7)

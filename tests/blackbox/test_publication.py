@@ -69,6 +69,12 @@ def raw_get(path, headers=None):
         conn.close()
 
 
+def _browser():
+    import shutil
+    return bool((shutil.which("chromium") or shutil.which("chromium-browser"))
+                and shutil.which("chromedriver"))
+
+
 def _play(name, scenario=None):
     mod = _load_module()
     ld = mod.Loader(mod.Api(env("CHISO_URL")), scenario or _scenario(name), 2025)
@@ -195,6 +201,11 @@ class TestPublication(unittest.TestCase):
         self.assertEqual(per["latest_version"], 1)
         self.assertEqual([v["sha256"] for v in per["versions"]], [sha1])
 
+        # The configuration is editable until publication, not after.
+        assert_error(self, api("PUT", f"/api/v1/periods/{pid}/config",
+                               {"config": '{"ranking": {"quota_percent": 25}}'}, token=ld.admin),
+                     409, "period_published")
+
         # The database role cannot change or remove a snapshot.
         for sql in ("UPDATE ranking.snapshots SET reason = 'x' WHERE period_id = :'p'",
                     "DELETE FROM ranking.snapshots WHERE period_id = :'p'"):
@@ -242,6 +253,41 @@ class TestPublication(unittest.TestCase):
                          ["approve", "publish", "publish"])
         self.assertIn(["ranking.snapshot", "publish", "Đính chính điểm tiêu chí 1.1 của STC"],
                       acts)
+
+    @unittest.skipUnless(_browser(), "chromium and chromium-driver are not installed")
+    def test_3_public_page(self):
+        """The public page in a real browser at a phone's width (390 px): the ranking of
+        the latest version, the hash checked in the page, and what changed from version 1
+        (test_1_cycle published versions 1 and 2)."""
+        from test_webui import WebDriver
+        wd = WebDriver()
+        try:
+            wd.cmd("POST", "/window/rect", {"width": 390, "height": 844})
+            base = env("CHISO_URL").rstrip("/")
+            wd.get(f"{base}/public.html?p={self.code}&k={self.pid}&v=2")
+            wd.wait_text("#msg", lambda s: "phiên bản 2" in s, timeout=20)
+            self.assertEqual(wd.attribute("#check", "data-verified"), "yes")
+            self.assertIn("trùng khớp", wd.text("#check"))
+            st, lst, _ = api("GET", f"/api/v1/periods/{self.pid}/snapshots", token=self.ld.admin)
+            self.assertEqual(wd.text("#sha"), lst["snapshots"][1]["sha256"])
+            self.assertIn("sha256sum", wd.text("#cmd"))
+            row = wd.text('#groups tr[data-agency="SXD"]')
+            self.assertIn("Hoàn thành xuất sắc nhiệm vụ", row)
+            self.assertIn("99,75", row)
+            changed = wd.text("#change-list")
+            self.assertIn("STC", changed)
+            self.assertIn("39,50 → 34,00", changed)
+            # Nothing wider than the phone: no sideways scrolling.
+            self.assertLessEqual(wd.js("return window.innerWidth"), 390)
+            width = wd.js("return document.documentElement.scrollWidth")
+            self.assertLessEqual(width, 390)
+            # Version 1 has no earlier version to compare with.
+            wd.get(f"{base}/public.html?p={self.code}&k={self.pid}&v=1")
+            wd.wait_text("#msg", lambda s: "phiên bản 1" in s, timeout=20)
+            self.assertEqual(wd.attribute("#check", "data-verified"), "yes")
+            self.assertFalse(wd.js("return document.querySelector('#changes').hidden") is False)
+        finally:
+            wd.quit()
 
     def test_2_other_province(self):
         other = new_province()
