@@ -1170,10 +1170,12 @@ static enum MHD_Result s_begin(s_req *r, struct MHD_Connection *c)
     }
     r->lang = s_lang(s_header(c, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
 
-    size_t hbytes = 0;
+    /* libmicrohttpd hands over the path without its query: the URI's length is both */
+    size_t hbytes = 0, ubytes = strlen(r->url);
     MHD_get_connection_values(c, MHD_HEADER_KIND, s_header_bytes, &hbytes);
-    if (strlen(r->url) > GW_URL_MAX || hbytes > GW_HEADERS_MAX) {
-        bool url = strlen(r->url) > GW_URL_MAX;
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, s_header_bytes, &ubytes);
+    if (ubytes > GW_URL_MAX || hbytes > GW_HEADERS_MAX) {
+        bool url = ubytes > GW_URL_MAX;
         r->kind = K_API;                    /* logged and counted as an unmatched route */
         r->match_rc = GW_MATCH_NO_PATH;
         if (url)

@@ -35,6 +35,9 @@ static const s_rule s_rules[] = {
     {"guidance", 20000}, {"config", 65536},
     /* a CSV upload: the body's own cap (CHISO_MAX_BODY) is the real bound */
     {"csv", 64 * 1024 * 1024},
+    /* a portal feed (GW_FEED): the upload cap (CHISO_MAX_UPLOAD) is the real bound */
+    {"body", (size_t) 1 << 31},
+    {"old_value", 65536}, {"new_value", 65536},
 };
 
 static const char *const s_names[] = {

@@ -207,9 +207,12 @@ class TestRankingApi(unittest.TestCase):
         st, per, _ = api("POST", "/api/v1/periods", {
             "code": "KSAI", "name": "Kỳ cấu hình sai", "year": 2025,
             "config": json.dumps({"ranking": {"quota_percent": 120}})}, token=self.ld.admin)
-        self.assertEqual(st, 200, per)
-        resp = api("GET", f"/api/v1/periods/{per['id']}/results", token=self.ld.admin)
-        assert_error(self, resp, 400, "invalid_config")
+        # refused when set (not when results are read), and nothing is created
+        self.assertEqual(st, 400, per)
+        self.assertEqual(per["error"]["code"], "invalid_config")
+        st, body, _ = api("GET", "/api/v1/periods", token=self.ld.admin)
+        self.assertEqual(st, 200, body)
+        self.assertFalse([p for p in body.get("items", []) if p.get("code") == "KSAI"], body)
         # Unknown period: 404.
         assert_error(self, api("GET", "/api/v1/periods/999999999/results", token=self.ld.admin),
                      404, "not_found")

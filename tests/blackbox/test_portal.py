@@ -378,11 +378,18 @@ class TestAutomaticLeaves(unittest.TestCase):
         self.assertEqual(leaf["effective"], 34.3)
         self.assertEqual(sc["result"]["head_rating"], "excellent")
         st, sc2, _ = api("GET", f"/api/v1/periods/{ld.period}/agencies/{x2}/scorecard",
-                         token=ld.heads["X2"])
+                         token=ld.admin)
         self.assertEqual(st, 200, sc2)
         leaf2 = [l for l in sc2["leaves"] if l["leaf_code"] == "2.1"][0]
         self.assertEqual(leaf2["auto_status"], "no_portal_data")
         self.assertEqual(leaf2["effective"], 30)          # the council's round 1 counts
+        # the agency's head sees the source, but no derived value before publication
+        st, sch, _ = api("GET", f"/api/v1/periods/{ld.period}/agencies/{x2}/scorecard",
+                         token=ld.heads["X2"])
+        self.assertEqual(st, 200, sch)
+        leafh = [l for l in sch["leaves"] if l["leaf_code"] == "2.1"][0]
+        self.assertEqual(leafh["auto_status"], "no_portal_data")
+        self.assertNotIn("effective", leafh)
         self.assertEqual(leaf2.get("auto_value", 0), 0)
         self.assertNotIn("auto_batch_id", leaf2)
         one = [l for l in sc2["leaves"] if l["leaf_code"] == "1.1"][0]
