@@ -1,0 +1,160 @@
+/*  Who is asking. See auth.h. */
+#include "auth.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include "call.h"
+
+/* True when url (an Origin or a Referer: scheme://host[:port][/...]) names host (the Host
+ * header, host[:port]). */
+static bool s_same_origin(const char *url, const char *host)
+{
+    const char *p = url ? strstr(url, "://") : NULL;
+    if (!p || !host || !*host)
+        return false;
+    p += 3;
+    size_t n = strcspn(p, "/?#");
+    return n == strlen(host) && strncasecmp(p, host, n) == 0;
+}
+
+/* The caller's session token: Authorization: Bearer, else the chiso_session cookie. */
+static const char *s_token(struct MHD_Connection *c, bool *from_cookie)
+{
+    const char *auth = gw_req_header(c, MHD_HTTP_HEADER_AUTHORIZATION);
+    *from_cookie = false;
+    if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+        auth += 7;
+        while (*auth == ' ')
+            auth++;
+        return *auth ? auth : NULL;
+    }
+    const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "chiso_session");
+    if (cookie && *cookie) {
+        *from_cookie = true;
+        return cookie;
+    }
+    return NULL;
+}
+
+/* gw_sessions_fetch_fn: the catalog's ResolveSession. */
+static int s_fetch_session(void *arg, const char *token, Chiso__SessionInfo **si, cs_err *e)
+{
+    gw_req *r = arg;
+    Chiso__ResolveSessionRequest rs = CHISO__RESOLVE_SESSION_REQUEST__INIT;
+    rs.session_token = (char *) token;
+    Chiso__Context anon = CHISO__CONTEXT__INIT;
+    anon.request_id = r->request_id;
+    anon.lang = (char *) r->lang;
+    return gw_call(r->h, "catalog", "ResolveSession", &anon, &rs.base,
+                   &chiso__session_info__descriptor, true, (ProtobufCMessage **) si, e);
+}
+
+static void s_ctx_session(Chiso__Context *ctx, const Chiso__SessionInfo *si)
+{
+    ctx->has_user_id = 1;
+    ctx->user_id = si->user_id;
+    ctx->has_province_id = 1;
+    ctx->province_id = si->has_province_id ? si->province_id : 0;
+    ctx->has_agency_id = 1;
+    ctx->agency_id = si->has_agency_id ? si->agency_id : 0;
+    ctx->n_roles = si->n_roles;
+    ctx->roles = si->roles;
+    ctx->login = si->login;
+}
+
+/* GW_THROTTLE: a token from the address's bucket before anything costly. 0 / -1 (429). */
+static int s_throttle(gw_req *r, const char *client_ip, cs_err *e)
+{
+    int wait = 0;
+    if (gw_ratelimit_take(r->h->throttle, client_ip, gw_req_now(), &wait) == 0)
+        return 0;
+    cs_err_set(e, 429, "rate_limited", NULL,
+               "Quá nhiều yêu cầu từ địa chỉ này; vui lòng thử lại sau %d giây.",
+               "Too many requests from this address; please try again in %d seconds.", wait);
+    e->retry_after = wait;
+    return -1;
+}
+
+/* A session is needed: resolve it. A cookie rides along on cross-site requests: a write
+ * must show it comes from our own page (Origin, or Referer when a browser sends no
+ * Origin); a write showing neither, or another origin, is refused. */
+static int s_session(gw_caller *a, gw_req *r, struct MHD_Connection *c, bool from_cookie,
+                     cs_err *e)
+{
+    if (!a->token)
+        return cs_err_set(e, 401, "unauthenticated", NULL,
+                          "Cần đăng nhập (phiên không hợp lệ hoặc đã hết hạn)%s",
+                          "Authentication required (session missing, invalid or expired)%s", "");
+    if (from_cookie && !gw_req_reads(r)) {
+        const char *origin = gw_req_header(c, "Origin"), *referer = gw_req_header(c, "Referer");
+        const char *from = origin ? origin : referer;
+        if (!s_same_origin(from, gw_req_header(c, MHD_HTTP_HEADER_HOST)))
+            return cs_err_set(e, 403, "cross_origin", NULL,
+                              "Yêu cầu ghi từ nguồn khác (%s) bị từ chối",
+                              "A write from another origin (%s) is refused", from ? from : "-");
+    }
+    if (gw_sessions_resolve(r->h->sessions, a->token, false, s_fetch_session, r, a->sha,
+                            &a->si, e) != 0)
+        return -1;
+    a->ctx.has_session_sha256 = 1;
+    a->ctx.session_sha256 = (ProtobufCBinaryData){sizeof a->sha, a->sha};
+    s_ctx_session(&a->ctx, a->si);
+    return 0;
+}
+
+int gw_caller_resolve(gw_caller *a, gw_req *r, struct MHD_Connection *c, const gw_route *rt,
+                      cs_err *e)
+{
+    *a = (gw_caller){.ctx = CHISO__CONTEXT__INIT};
+    gw_req_client_ip(c, a->client_ip, sizeof a->client_ip);
+    if ((rt->flags & GW_THROTTLE) && s_throttle(r, a->client_ip, e) != 0)
+        return -1;
+    a->ctx.request_id = r->request_id;
+    a->ctx.lang = (char *) r->lang;
+    a->ctx.client_ip = a->client_ip;
+    const char *idem = gw_req_header(c, "Idempotency-Key");
+    if (idem) {
+        if (!gw_req_token_ok(idem, 128))
+            return cs_err_set(e, 400, "bad_idempotency_key", "Idempotency-Key",
+                              "Idempotency-Key không hợp lệ (1-128 ký tự chữ, số, - _ . :)%s",
+                              "Invalid Idempotency-Key (1-128 letters, digits, - _ . :)%s", "");
+        a->ctx.idempotency_key = (char *) idem;
+    }
+    bool from_cookie = false;
+    a->token = s_token(c, &from_cookie);
+    if (rt->flags & GW_PORTAL) {
+        const char *key = gw_req_header(c, "X-API-Key");
+        if (!key || !*key)
+            return cs_err_set(e, 401, "unauthenticated", "X-API-Key",
+                              "Thiếu khóa API (X-API-Key)%s", "Missing API key (X-API-Key)%s", "");
+        a->api_key = key;
+    } else if (!(rt->flags & GW_PUBLIC)) {
+        return s_session(a, r, c, from_cookie, e);
+    }
+    return 0;
+}
+
+int gw_caller_refresh(gw_caller *a, gw_req *r, cs_err *e)
+{
+    chiso__session_info__free_unpacked(a->si, NULL);
+    a->si = NULL;
+    if (gw_sessions_resolve(r->h->sessions, a->token, true, s_fetch_session, r, a->sha,
+                            &a->si, e) != 0)
+        return -1;
+    s_ctx_session(&a->ctx, a->si);
+    return 0;
+}
+
+void gw_caller_forget(gw_caller *a, gw_req *r)
+{
+    if (a->si)
+        gw_sessions_drop(r->h->sessions, a->sha);
+}
+
+void gw_caller_release(gw_caller *a)
+{
+    if (a->si)
+        chiso__session_info__free_unpacked(a->si, NULL);
+    a->si = NULL;
+}

@@ -1,0 +1,162 @@
+/*  Route -> rpc -> reply. See dispatch.h. */
+#include "dispatch.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "auth.h"
+#include "call.h"
+#include "cs_err.h"
+#include "etag.h"
+#include "input.h"
+#include "pbjson.h"
+#include "reply.h"
+
+/* GW_DOWNLOAD: the rpc authorised the read and named the file; it is streamed from the
+ * store under its original name. */
+static enum MHD_Result s_download(gw_req *r, struct MHD_Connection *c, const ProtobufCMessage *out)
+{
+    cs_err e;
+    const char *sha = pbjson_get_string(out, "file_sha256");
+    const char *type = pbjson_get_string(out, "file_type");
+    const char *name = pbjson_get_string(out, "file_name");
+    char path[1200], disp[1400];
+    struct stat st;
+    int fd = -1;
+    if (gw_store_path(r->h->cfg->var_dir, sha, path, sizeof path) != 0 ||
+        (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
+        if (fd >= 0)
+            close(fd);
+        cs_err_set(&e, 404, "file_not_found", NULL, "Tệp minh chứng không còn trong kho%s",
+                   "The evidence file is missing from the store%s", "");
+        return gw_reply_error(r, c, &e);
+    }
+    struct MHD_Response *resp = MHD_create_response_from_fd((uint64_t) st.st_size, fd);
+    if (!resp) {
+        close(fd);
+        return MHD_NO;
+    }
+    /* the type was decided from the content at upload; still, only a plain MIME token */
+    gw_reply_disposition(name && *name ? name : sha, disp, sizeof disp);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            gw_reply_mime_ok(type) ? type : "application/octet-stream");
+    MHD_add_response_header(resp, "Content-Disposition", disp);
+    return gw_reply_queue(r, c, 200, resp);
+}
+
+/* GW_RAW: the rpc's bytes as they are (see routes.h); a matching If-None-Match is 304. */
+static enum MHD_Result s_raw(gw_req *r, struct MHD_Connection *c, const ProtobufCMessage *out)
+{
+    size_t len = 0;
+    const uint8_t *bytes = pbjson_get_bytes(out, "content", &len);
+    const char *type = pbjson_get_string(out, "content_type");
+    const char *name = pbjson_get_string(out, "file_name");
+    const char *tag = pbjson_get_string(out, "etag");
+    const char *cache = pbjson_get_string(out, "cache_control");
+    if (tag && !*tag)
+        tag = NULL;
+    if (!bytes || !gw_reply_mime_ok(type) || (tag && !gw_etag_valid(tag)) ||
+        (cache && (strlen(cache) >= 128 || strpbrk(cache, "\r\n")))) {
+        cs_err e;
+        cs_err_internal(&e, "GW_RAW reply without content, with a bad content_type, etag or cache_control");
+        cs_err_detail(&e, "%s %s", r->method, r->url);
+        return gw_reply_error(r, c, &e);
+    }
+    int status = 200;
+    struct MHD_Response *resp;
+    if (tag && gw_etag_none_match(gw_req_header(c, MHD_HTTP_HEADER_IF_NONE_MATCH), tag)) {
+        status = 304;
+        resp = MHD_create_response_from_buffer(0, (void *) "", MHD_RESPMEM_PERSISTENT);
+    } else {
+        resp = MHD_create_response_from_buffer(len, (void *) bytes, MHD_RESPMEM_MUST_COPY);
+    }
+    if (!resp)
+        return MHD_NO;
+    if (status == 200) {
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+        if (name && *name) {
+            char disp[1400];
+            gw_reply_disposition(name, disp, sizeof disp);
+            MHD_add_response_header(resp, "Content-Disposition", disp);
+        }
+    }
+    if (tag) {
+        char etag[140];
+        snprintf(etag, sizeof etag, "\"%s\"", tag);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+    }
+    if (cache && *cache)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+    return gw_reply_queue(r, c, status, resp);
+}
+
+/* The route's rpc, or NULL with e: 404, 405, or a table naming an rpc that is not there. */
+static const ProtobufCMethodDescriptor *s_rpc(const gw_req *r, cs_err *e)
+{
+    if (r->match_rc == GW_MATCH_NO_PATH) {
+        cs_err_set(e, 404, "route_not_found", NULL, "Không có API %s %s",
+                   "No API route %s %s", r->method, r->url);
+        return NULL;
+    }
+    if (r->match_rc == GW_MATCH_BAD_METHOD) {
+        cs_err_set(e, 405, "method_not_allowed", NULL,
+                   "Phương thức %s không được hỗ trợ ở %s", "Method %s is not allowed on %s",
+                   r->method, r->url);
+        return NULL;
+    }
+    const gw_route *rt = r->m.route;
+    const ProtobufCMethodDescriptor *md =
+        rt->desc ? protobuf_c_service_descriptor_get_method_by_name(rt->desc, rt->rpc) : NULL;
+    if (!md) {
+        cs_err_internal(e, "route names an rpc its service does not have");
+        cs_err_detail(e, "%s %s -> %s.%s", rt->method, rt->path, rt->service, rt->rpc);
+    }
+    return md;
+}
+
+/* The call; a kept session that went stale is refused before anything ran, so it is
+ * asked again at the catalog and the call runs once more with what it says now. */
+static int s_call(gw_req *r, const ProtobufCMethodDescriptor *md, gw_caller *a,
+                  const ProtobufCMessage *in, ProtobufCMessage **out, cs_err *e)
+{
+    const gw_route *rt = r->m.route;
+    bool retry = strcmp(r->method, "GET") == 0 || a->ctx.idempotency_key != NULL;
+    int rc = gw_call(r->h, rt->service, rt->rpc, &a->ctx, in, md->output, retry, out, e);
+    if (rc != 0 && a->si && strcmp(e->code, CS_ERR_SESSION_STALE) == 0) {
+        if (gw_caller_refresh(a, r, e) != 0)
+            return -1;
+        rc = gw_call(r->h, rt->service, rt->rpc, &a->ctx, in, md->output, retry, out, e);
+    }
+    if (rc == 0 && strcmp(rt->rpc, "Logout") == 0 && strcmp(rt->service, "catalog") == 0)
+        gw_caller_forget(a, r);
+    return rc;
+}
+
+enum MHD_Result gw_dispatch(gw_req *r, struct MHD_Connection *c)
+{
+    cs_err e;
+    cs_err_clear(&e);
+    const ProtobufCMethodDescriptor *md = s_rpc(r, &e);
+    if (!md)
+        return gw_reply_error(r, c, &e);
+    const gw_route *rt = r->m.route;
+    ProtobufCMessage *in = NULL, *out = NULL;
+    gw_caller a;
+    enum MHD_Result ret;
+    /* the caller first: an anonymous caller learns nothing about the input */
+    if (gw_caller_resolve(&a, r, c, rt, &e) != 0 || gw_input_build(r, c, md, &a, &in, &e) != 0 ||
+        s_call(r, md, &a, in, &out, &e) != 0)
+        ret = gw_reply_error(r, c, &e);
+    else if (rt->flags & GW_DOWNLOAD)
+        ret = s_download(r, c, out);
+    else if (rt->flags & GW_RAW)
+        ret = s_raw(r, c, out);
+    else
+        ret = gw_reply_json(r, c, 200, pbjson_to_json(out));
+    pbjson_free(&out);
+    pbjson_free(&in);
+    gw_caller_release(&a);
+    return ret;
+}
