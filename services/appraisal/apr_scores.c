@@ -203,8 +203,7 @@ int apr_get_appraisal(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
         "SELECT n.code, n.content, n.max_points, s.score,"
         "       a1.score, a1.comment, a1.appraiser_id, a2.score, a2.comment, a2.appraiser_id,"
         "       coalesce(d.not_applicable, false), d.reason, x.text, pr.reason"
-        "  FROM catalog.period_index_sets ps"
-        "  JOIN catalog.index_nodes n ON n.index_set_id = ps.index_set_id AND n.is_leaf"
+        "  FROM catalog.period_leaves n"
         "  LEFT JOIN submissions.scores s ON s.period_id = $1 AND s.agency_id = $2 AND s.leaf_code = n.code"
         "  LEFT JOIN appraisal.scores a1 ON a1.period_id = $1 AND a1.agency_id = $2"
         "       AND a1.leaf_code = n.code AND a1.round = 1"
@@ -214,8 +213,8 @@ int apr_get_appraisal(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
         "  LEFT JOIN submissions.explanations x ON x.period_id = $1 AND x.agency_id = $2 AND x.leaf_code = n.code"
         "  LEFT JOIN submissions.na_proposals pr ON pr.period_id = $1 AND pr.agency_id = $2"
         "       AND pr.leaf_code = n.code"
-        " WHERE ps.period_id = $1 AND ps.group_code = $3"
-        " ORDER BY n.sort, n.id",
+        " WHERE n.period_id = $1 AND n.group_code = $3"
+        " ORDER BY n.sort, n.node_id",
         3, p);
     if (!r)
         return -1;

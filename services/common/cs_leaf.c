@@ -40,9 +40,8 @@ int cs_leaf_get(cs_call *c, long long period_id, const char *group, const char *
     PGresult *r = cs_call_exec(
         c,
         "SELECT n.content, n.max_points, n.step, n.evidence_required, n.auto ->> 'metric'"
-        "  FROM catalog.period_index_sets s"
-        "  JOIN catalog.index_nodes n ON n.index_set_id = s.index_set_id AND n.is_leaf"
-        " WHERE s.period_id = $1 AND s.group_code = $2 AND n.code = $3",
+        "  FROM catalog.period_leaves n"
+        " WHERE n.period_id = $1 AND n.group_code = $2 AND n.code = $3",
         3, p);
     if (!r)
         return -1;

@@ -43,22 +43,42 @@ bad:
                       key);
 }
 
+/* 0 when `arr` is a list of 1 to RANK_MAX_BANDS bands; else 400 naming the key. */
+static int s_cfg_band_list(const json_t *arr, const char *key, cs_err *e)
+{
+    if (json_is_array(arr) && json_array_size(arr) > 0 && json_array_size(arr) <= RANK_MAX_BANDS)
+        return 0;
+    return cs_err_set(e, 400, "invalid_config", key,
+                      "Cấu hình kỳ đánh giá không hợp lệ: %s phải là danh sách từ 1 đến 8 mức.",
+                      "Invalid period configuration: %s must be a list of 1 to 8 bands.", key);
+}
+
+/* A band's code (1 to 31 bytes), or NULL with 400 naming the key. Quality bands and heads'
+ * bands share the bound. */
+_Static_assert(RANK_CODE_LEN == RANK_HEAD_CODE_LEN, "band codes share one length bound");
+static const char *s_cfg_band_code(const json_t *band, const char *key, cs_err *e)
+{
+    const char *code = json_string_value(json_object_get(band, "code"));
+    if (code && *code && strlen(code) < RANK_CODE_LEN)
+        return code;
+    cs_err_set(e, 400, "invalid_config", key,
+               "Cấu hình kỳ đánh giá không hợp lệ: mỗi mức của %s cần mã (tối đa 31 ký tự).",
+               "Invalid period configuration: every band of %s needs a code (at most 31 characters).",
+               key);
+    return NULL;
+}
+
 static int s_cfg_bands(const json_t *arr, const char *key, bool quality, rank_band *bands,
                        size_t *n, cs_err *e)
 {
-    if (!json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > RANK_MAX_BANDS)
-        return cs_err_set(e, 400, "invalid_config", key,
-                          "Cấu hình kỳ đánh giá không hợp lệ: %s phải là danh sách từ 1 đến 8 mức.",
-                          "Invalid period configuration: %s must be a list of 1 to 8 bands.", key);
+    if (s_cfg_band_list(arr, key, e) != 0)
+        return -1;
     size_t i;
     json_t *b;
     json_array_foreach(arr, i, b) {
-        const char *code = json_string_value(json_object_get(b, "code"));
-        if (!code || !*code || strlen(code) >= RANK_CODE_LEN)
-            return cs_err_set(e, 400, "invalid_config", key,
-                              "Cấu hình kỳ đánh giá không hợp lệ: mỗi mức của %s cần mã (tối đa 31 ký tự).",
-                              "Invalid period configuration: every band of %s needs a code (at most 31 characters).",
-                              key);
+        const char *code = s_cfg_band_code(b, key, e);
+        if (!code)
+            return -1;
         rank_band *out = &bands[i];
         memset(out, 0, sizeof *out);
         strcpy(out->code, code);
@@ -80,19 +100,14 @@ static int s_cfg_bands(const json_t *arr, const char *key, bool quality, rank_ba
 static int s_cfg_head_bands(const json_t *arr, rank_config *cfg, cs_err *e)
 {
     const char *key = "ranking.head_bands";
-    if (!json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > RANK_MAX_BANDS)
-        return cs_err_set(e, 400, "invalid_config", key,
-                          "Cấu hình kỳ đánh giá không hợp lệ: %s phải là danh sách từ 1 đến 8 mức.",
-                          "Invalid period configuration: %s must be a list of 1 to 8 bands.", key);
+    if (s_cfg_band_list(arr, key, e) != 0)
+        return -1;
     size_t i;
     json_t *b;
     json_array_foreach(arr, i, b) {
-        const char *code = json_string_value(json_object_get(b, "code"));
-        if (!code || !*code || strlen(code) >= RANK_HEAD_CODE_LEN)
-            return cs_err_set(e, 400, "invalid_config", key,
-                              "Cấu hình kỳ đánh giá không hợp lệ: mỗi mức của %s cần mã (tối đa 31 ký tự).",
-                              "Invalid period configuration: every band of %s needs a code (at most 31 characters).",
-                              key);
+        const char *code = s_cfg_band_code(b, key, e);
+        if (!code)
+            return -1;
         rank_head_band *h = &cfg->head_bands[i];
         memset(h, 0, sizeof *h);
         strcpy(h->code, code);

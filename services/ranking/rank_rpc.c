@@ -48,7 +48,7 @@ static const char SQL_LOAD[] =
     "      'r1', ap.r1, 'r1c', ap.r1c, 'r2', COALESCE(aq.new_value, ap.r2), 'r2c', ap.r2c,"
     "      'survey', sp.points, 'leaders', ls.scores, 'auto', n.auto,"
     "      'required_min', n.required_min) ORDER BY n.sort, n.code) AS leaves"
-    "  FROM ag JOIN catalog.index_nodes n ON n.index_set_id = ag.index_set_id AND n.is_leaf"
+    "  FROM ag JOIN catalog.period_leaves n ON n.period_id = $1 AND n.group_code = ag.group_code"
     "  LEFT JOIN submissions.scores s ON s.period_id = $1 AND s.agency_id = ag.id"
     "       AND s.leaf_code = n.code"
     "  LEFT JOIN ap ON ap.agency_id = ag.id AND ap.leaf_code = n.code"

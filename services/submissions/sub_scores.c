@@ -39,10 +39,8 @@ static const char SQL_SAVE_ITEMS[] =
     "                  AND d.agency_id = $2 AND d.leaf_code = l.code AND d.not_applicable),"
     "       s.id, s.score, s.note, n.auto ->> 'metric'"
     "  FROM unnest($3::text[]) WITH ORDINALITY AS l(code, i)"
-    "  LEFT JOIN (catalog.period_index_sets ps"
-    "             JOIN catalog.index_nodes n ON n.index_set_id = ps.index_set_id AND n.is_leaf)"
-    "    ON ps.period_id = $1 AND n.code = l.code"
-    "   AND ps.group_code = (SELECT group_code FROM catalog.agencies WHERE id = $2)"
+    "  LEFT JOIN catalog.period_leaves n ON n.period_id = $1 AND n.code = l.code"
+    "   AND n.group_code = (SELECT group_code FROM catalog.agencies WHERE id = $2)"
     "  LEFT JOIN LATERAL (SELECT sc.id, sc.score, sc.note FROM submissions.scores sc"
     "                      WHERE sc.period_id = $1 AND sc.agency_id = $2"
     "                        AND sc.leaf_code = l.code FOR UPDATE) s ON true"
@@ -326,8 +324,7 @@ int sub_get_self_assessment(cs_call *c, const ProtobufCMessage *in, ProtobufCMes
         c,
         "SELECT n.code, n.content, n.title, n.max_points, n.step, s.score, s.note,"
         "       coalesce(d.not_applicable, false), pr.reason, x.text, n.evidence_required"
-        "  FROM catalog.period_index_sets ps"
-        "  JOIN catalog.index_nodes n ON n.index_set_id = ps.index_set_id AND n.is_leaf"
+        "  FROM catalog.period_leaves n"
         "  LEFT JOIN submissions.scores s ON s.period_id = $1 AND s.agency_id = $2"
         "       AND s.leaf_code = n.code"
         "  LEFT JOIN appraisal.na_decisions d ON d.period_id = $1 AND d.agency_id = $2"
@@ -336,8 +333,8 @@ int sub_get_self_assessment(cs_call *c, const ProtobufCMessage *in, ProtobufCMes
         "       AND pr.leaf_code = n.code"
         "  LEFT JOIN submissions.explanations x ON x.period_id = $1 AND x.agency_id = $2"
         "       AND x.leaf_code = n.code"
-        " WHERE ps.period_id = $1 AND ps.group_code = $3"
-        " ORDER BY n.sort, n.id",
+        " WHERE n.period_id = $1 AND n.group_code = $3"
+        " ORDER BY n.sort, n.node_id",
         3, p);
     if (!r)
         return -1;

@@ -130,13 +130,11 @@ int sub_submit(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
     const char *p[] = {cs_call_int(c, req->period_id), cs_call_int(c, req->agency_id), group};
     PGresult *r = cs_call_exec(
         c,
-        "SELECT string_agg(n.code, ', ' ORDER BY n.sort, n.id)"
-        "  FROM catalog.period_index_sets ps"
-        "  JOIN catalog.index_nodes n ON n.index_set_id = ps.index_set_id AND n.is_leaf"
-        "   AND n.evidence_required"
+        "SELECT string_agg(n.code, ', ' ORDER BY n.sort, n.node_id)"
+        "  FROM catalog.period_leaves n"
         "  JOIN submissions.scores s ON s.period_id = $1 AND s.agency_id = $2"
         "   AND s.leaf_code = n.code AND s.score IS NOT NULL AND s.score <> 0"
-        " WHERE ps.period_id = $1 AND ps.group_code = $3"
+        " WHERE n.period_id = $1 AND n.group_code = $3 AND n.evidence_required"
         "   AND NOT EXISTS (SELECT 1 FROM submissions.evidence v WHERE v.period_id = $1"
         "                   AND v.agency_id = $2 AND v.leaf_code = n.code)"
         "   AND NOT EXISTS (SELECT 1 FROM appraisal.na_decisions d WHERE d.period_id = $1"

@@ -134,11 +134,9 @@ int surveys_create_questionnaire(cs_call *c, const ProtobufCMessage *in_, Protob
                                   "thiếu nội dung câu hỏi", "the question text is missing");
         const char *pl[] = {prov, pid, q->leaf_code ? q->leaf_code : ""};
         PGresult *r = cs_call_exec(c,
-            "SELECT 1 FROM catalog.period_index_sets pis"
-            "  JOIN catalog.index_nodes n ON n.index_set_id = pis.index_set_id"
-            "       AND n.province_id = pis.province_id"
-            " WHERE pis.province_id = $1 AND pis.period_id = $2 AND n.code = $3"
-            "   AND n.content = 3 AND n.is_leaf LIMIT 1", 3, pl);
+            "SELECT 1 FROM catalog.period_leaves n"
+            " WHERE n.province_id = $1 AND n.period_id = $2 AND n.code = $3"
+            "   AND n.content = 3 LIMIT 1", 3, pl);
         if (!r)
             return -1;
         if (PQntuples(r) == 0)

@@ -39,11 +39,9 @@ int surveys_load_ref(cs_call *c, long long period_id, survey_ref *ref)
 
     const char *p2[] = {prov, pid};
     r = cs_call_exec(c,
-        "SELECT pis.group_code, n.code, n.max_points"
-        "  FROM catalog.period_index_sets pis"
-        "  JOIN catalog.index_nodes n ON n.index_set_id = pis.index_set_id"
-        "       AND n.province_id = pis.province_id"
-        " WHERE pis.province_id = $1 AND pis.period_id = $2 AND n.content = 3 AND n.is_leaf",
+        "SELECT n.group_code, n.code, n.max_points"
+        "  FROM catalog.period_leaves n"
+        " WHERE n.province_id = $1 AND n.period_id = $2 AND n.content = 3",
         2, p2);
     if (!r)
         return -1;
