@@ -259,17 +259,6 @@ int apr_answer_appeal(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
     if (!req->has_appeal_id || req->appeal_id <= 0 || cs_text_blank(req->leaf_code))
         return cs_err_invalid(e, "leaf_code", "thiếu khiếu nại hoặc mã chỉ số",
                               "appeal_id and leaf_code are required");
-    bool upheld = req->decision && strcmp(req->decision, S_UPHELD) == 0;
-    bool rejected = req->decision && strcmp(req->decision, S_REJECTED) == 0;
-    if (!upheld && !rejected)
-        return cs_err_invalid(e, "decision", "quyết định phải là upheld hoặc rejected",
-                              "decision must be upheld or rejected");
-    if (upheld && !req->has_new_value)
-        return cs_err_invalid(e, "new_value", "chấp nhận khiếu nại cần điểm mới",
-                              "an upheld appeal needs the new value");
-    if (rejected && (req->has_new_value || cs_text_blank(req->answer)))
-        return cs_err_invalid(e, "answer", "bác khiếu nại cần lý do (và không có điểm mới)",
-                              "a rejected appeal needs a reason (and no new value)");
     const char *p[2] = {cs_call_int(c, req->appeal_id), req->leaf_code};
     PGresult *r = cs_call_exec(c,
         "SELECT a.period_id, a.agency_id, i.decision IS NOT NULL, i.id"
@@ -287,6 +276,18 @@ int apr_answer_appeal(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
     if (!cs_call_has_role(c, "province_admin") &&
         apr_require_scope(c, period, agency, group, req->leaf_code) != 0)
         return -1;
+    /* the answer itself is read once the caller may give it */
+    bool upheld = req->decision && strcmp(req->decision, S_UPHELD) == 0;
+    bool rejected = req->decision && strcmp(req->decision, S_REJECTED) == 0;
+    if (!upheld && !rejected)
+        return cs_err_invalid(e, "decision", "quyết định phải là upheld hoặc rejected",
+                              "decision must be upheld or rejected");
+    if (upheld && !req->has_new_value)
+        return cs_err_invalid(e, "new_value", "chấp nhận khiếu nại cần điểm mới",
+                              "an upheld appeal needs the new value");
+    if (rejected && (req->has_new_value || cs_text_blank(req->answer)))
+        return cs_err_invalid(e, "answer", "bác khiếu nại cần lý do (và không có điểm mới)",
+                              "a rejected appeal needs a reason (and no new value)");
     if (cs_pg_bool(r, 0, 2))
         return cs_err_conflict(e, "already_answered", "Chỉ số này của khiếu nại đã được trả lời.",
                                "This leaf of the appeal has already been answered.");

@@ -56,7 +56,8 @@ int apr_request_opinion(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage
     if (!cs_call_has_role(c, "appraiser") || cs_call_province(c) == 0)
         return cs_err_forbidden(e);
     if (cs_leaf_agency_group(c, req->agency_id, &group) != 0 ||
-        cs_phase_period_exists(c, req->period_id) != 0)
+        cs_phase_period_exists(c, req->period_id) != 0 ||
+        apr_require_scope(c, req->period_id, req->agency_id, group, NULL) != 0)
         return -1;
     if (cs_leaf_get(c, req->period_id, group, req->leaf_code, "leaf_code", &leaf, NULL) != 0)
         return -1;

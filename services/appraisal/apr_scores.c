@@ -35,12 +35,10 @@ int apr_appraise(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
                               "the appraisal round must be 1 or 2");
     if (cs_leaf_agency_group(c, req->agency_id, &group) != 0)
         return -1;
-    /* Conflict of interest before anything else about the agency. */
-    if (apr_require_scope(c, req->period_id, req->agency_id, group, NULL) != 0) {
-        if (e->status != 403 || strcmp(e->code, "conflict_of_interest") == 0)
-            return -1;
-        cs_err_clear(e); /* not_in_scope: each item says which leaf */
-    }
+    /* Conflict of interest, and a scope in the agency's group at all, before anything else
+     * about the agency (each item's own leaf is checked below). */
+    if (apr_require_scope(c, req->period_id, req->agency_id, group, NULL) != 0)
+        return -1;
     if (cs_phase_require(c, req->period_id, req->agency_id,
                          req->round == 1 ? "appraisal_1" : "appraisal_2") != 0)
         return -1;
@@ -294,6 +292,9 @@ int apr_decide_na(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out
         return cs_err_forbidden(e);
     if (cs_leaf_agency_group(c, req->agency_id, &group) != 0 ||
         cs_phase_period_exists(c, req->period_id) != 0)
+        return -1;
+    /* a council member without a scope in the group is refused before its input is read */
+    if (!admin && apr_require_scope(c, req->period_id, req->agency_id, group, NULL) != 0)
         return -1;
     if (cs_leaf_get(c, req->period_id, group, req->leaf_code, "leaf_code", &leaf, NULL) != 0)
         return -1;

@@ -23,17 +23,10 @@ int leadership_save_score(cs_call *c, const ProtobufCMessage *in_, ProtobufCMess
     if (leadership_need_id(c, in->has_period_id, in->period_id, "period_id") != 0
         || leadership_need_id(c, in->has_agency_id, in->agency_id, "agency_id") != 0)
         return -1;
-    if (cs_text_blank(in->leaf_code))
-        return cs_err_invalid(e, "leaf_code", "thiếu mã tiêu chí", "leaf_code is required");
-    if (!in->has_score)
-        return cs_err_invalid(e, "score", "thiếu điểm", "score is required");
-
-    if (cs_phase_require(c, in->period_id, in->agency_id, "leadership") != 0)
+    /* Authorisation before the input's details: a leader not assigned to the agency learns
+     * nothing of leaves, scores or phases (another province's period does not exist). */
+    if (cs_phase_period_exists(c, in->period_id) != 0)
         return -1;
-    const char *group = leadership_agency_group(c, in->agency_id);
-    if (!group)
-        return -1;
-
     const char *prov = cs_call_int(c, cs_call_province(c));
     const char *pid = cs_call_int(c, in->period_id);
     const char *aid = cs_call_int(c, in->agency_id);
@@ -49,6 +42,17 @@ int leadership_save_score(cs_call *c, const ProtobufCMessage *in_, ProtobufCMess
                           "Lãnh đạo không được phân công phụ trách cơ quan %lld trong kỳ này",
                           "The leader is not assigned to agency %lld in this period",
                           (long long)in->agency_id);
+    if (cs_text_blank(in->leaf_code))
+        return cs_err_invalid(e, "leaf_code", "thiếu mã tiêu chí", "leaf_code is required");
+    if (!in->has_score)
+        return cs_err_invalid(e, "score", "thiếu điểm", "score is required");
+
+    if (cs_phase_require(c, in->period_id, in->agency_id, "leadership") != 0)
+        return -1;
+    const char *group = leadership_agency_group(c, in->agency_id);
+    if (!group)
+        return -1;
+
 
     const char *pl[] = {prov, pid, group, in->leaf_code};
     r = cs_call_exec(c,

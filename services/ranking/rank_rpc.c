@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "cs_access.h"
 #include "rank.h"
 #include "rank_data.h"
 #include "ranking.pb-c.h"
@@ -438,6 +439,21 @@ static void s_agency_redact(Chiso__Ranking__Scorecard *sc, const s_agency_view *
     }
 }
 
+/* A leader reads every agency's figures (the results it approves), but the agency's own
+ * words and the council's only for the agencies it oversees (SPEC §1): the self-assessment
+ * notes and the rounds' comments are the self-assessment and appraisal records, which
+ * submissions and appraisal show a leader of those agencies only. */
+static void s_leader_redact(Chiso__Ranking__Scorecard *sc)
+{
+    for (size_t k = 0; k < sc->n_leaves; k++) {
+        Chiso__Ranking__LeafLine *l = sc->leaves[k];
+        l->self_note = NULL;
+        l->round1_comment = l->round2_comment = NULL;
+    }
+    for (size_t k = 0; k < sc->n_shortcomings; k++)
+        sc->shortcomings[k]->comment = NULL;
+}
+
 int rank_rpc_scorecard(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
     const Chiso__Ranking__ScorecardRequest *req = (const void *)in;
@@ -455,6 +471,14 @@ int rank_rpc_scorecard(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
     s_agency_view view = {true, true, true};
     if (!overseer && s_agency_view_of(c, req->period_id, &view) < 0)
         return -1;
+    bool words = !overseer || cs_call_has_role(c, "province_admin") ||
+                 cs_call_has_role(c, "viewer");
+    if (!words) {
+        int lead = cs_leader_oversees(c, req->period_id, req->agency_id);
+        if (lead < 0)
+            return -1;
+        words = lead > 0;
+    }
     rank_data *d;
     rank_outcome *o;
     if (rank_rpc_load(c, req->period_id, NULL, req->agency_id, &d, &o) < 0)
@@ -520,6 +544,8 @@ int rank_rpc_scorecard(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
     }
     s_free(&d, &o);
     s_agency_redact(sc, &view);
+    if (!words)
+        s_leader_redact(sc);
     *out = (ProtobufCMessage *)sc;
     return 0;
 }

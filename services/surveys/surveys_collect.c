@@ -96,6 +96,9 @@ int surveys_create_questionnaire(cs_call *c, const ProtobufCMessage *in_, Protob
         return cs_err_forbidden(e);
     if (!in->has_period_id || in->period_id <= 0)
         return cs_err_invalid(e, "period_id", "thiếu kỳ đánh giá", "period_id is required");
+    /* the period first: another province's period does not exist, whatever the body says */
+    if (cs_phase_period_exists(c, in->period_id) != 0)
+        return -1;
     if (cs_text_blank(in->code))
         return cs_err_invalid(e, "code", "thiếu mã phiếu khảo sát", "code is required");
     if (cs_text_blank(in->title))
@@ -122,8 +125,6 @@ int surveys_create_questionnaire(cs_call *c, const ProtobufCMessage *in_, Protob
     if (in->n_questions == 0 || in->n_questions > MAX_QUESTIONS)
         return cs_err_invalid(e, "questions", "cần từ 1 đến 200 câu hỏi",
                               "between 1 and 200 questions are needed");
-    if (cs_phase_period_exists(c, in->period_id) != 0)
-        return -1;
 
     const char *prov = cs_call_int(c, cs_call_province(c));
     const char *pid = cs_call_int(c, in->period_id);
