@@ -21,9 +21,9 @@
 #include "request.h"
 #include "static.h"
 
-/* Request line and headers: our own limits answer 414/431 in the JSON error shape; the
- * connection's buffer (MHD_OPTION_CONNECTION_MEMORY_LIMIT) is well above them, so
- * libmicrohttpd's own HTML refusals only come for requests far past them. */
+/* Request line and headers: our own limits answer 414/431 with the limit in the message;
+ * the connection's buffer (MHD_OPTION_CONNECTION_MEMORY_LIMIT) is well above them, and
+ * past it libmicrohttpd refuses by itself (put in the same JSON shape by refusal.c). */
 #define GW_URL_MAX (8 * 1024)
 #define GW_HEADERS_MAX (16 * 1024)
 #define GW_CONN_MEMORY (128 * 1024)

@@ -23,7 +23,7 @@ static void s_security_headers(struct MHD_Response *resp, struct MHD_Connection 
     MHD_add_response_header(resp, "Content-Security-Policy", GW_CSP);
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-    const char *proto = gw_req_header(c, "X-Forwarded-Proto");
+    const char *proto = c ? gw_req_header(c, "X-Forwarded-Proto") : NULL;
     if (proto && strcasecmp(proto, "https") == 0)
         MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 }
@@ -120,6 +120,25 @@ enum MHD_Result gw_reply_error(gw_req *r, struct MHD_Connection *c, const cs_err
     if (status == 500 && e->detail[0])
         cs_log_error("request %s: %s", r->request_id, e->detail);
     return gw_reply_json(r, c, status, s_error_body(e, r->lang));
+}
+
+struct MHD_Response *gw_reply_refusal(const cs_err *e, const char *request_id)
+{
+    json_t *j = s_error_body(e, "vi");
+    char *text = pbjson_dumps(j);
+    json_decref(j);
+    if (!text)
+        return NULL;
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(text);
+        return NULL;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
+    MHD_add_response_header(resp, "X-Request-Id", request_id);
+    s_security_headers(resp, NULL);
+    return resp;
 }
 
 enum MHD_Result gw_reply_read_only(gw_req *r, struct MHD_Connection *c)

@@ -18,6 +18,9 @@ enum MHD_Result gw_reply_json(gw_req *r, struct MHD_Connection *c, int status, j
 /* e as {"error": {"code", "message", "message_vi", "message_en", "field", "detail"}};
  * a refused upload's temporary file is gone by the time the client reads it. */
 enum MHD_Result gw_reply_error(gw_req *r, struct MHD_Connection *c, const cs_err *e);
+/* A response (not queued) carrying e in the JSON shape and the security headers, for
+ * refusals made outside a request's handler (refusal.h). NULL when out of memory. */
+struct MHD_Response *gw_reply_refusal(const cs_err *e, const char *request_id);
 /* 405 for a resource that is only read (GET, HEAD). */
 enum MHD_Result gw_reply_read_only(gw_req *r, struct MHD_Connection *c);
 

@@ -11,6 +11,7 @@
  *    dispatch.c  route -> input message -> rpc -> reply (JSON, GW_DOWNLOAD, GW_RAW)
  *    call.c      the broker call (one cs_client per pool thread)
  *    reply.c     answers: the headers every answer carries, the JSON error shape
+ *    refusal.c   libmicrohttpd's own refusals, put in the same JSON shape
  *    static.c    the web UI's files and the built-in endpoints */
 #ifndef GW_REQUEST_H
 #define GW_REQUEST_H
