@@ -43,7 +43,7 @@ PASSWORD = os.environ["CHISO_ADMIN_PASSWORD"]
 CLIENTS = 64
 # Every client sends the same number of saves (its own agency's), so round up to a multiple.
 SAVES = -(-int(os.environ.get("CHISO_BENCH_SAVES", "20000")) // CLIENTS) * CLIENTS
-PROVINCES, AGENCIES, EDITORS = 34, 130, CLIENTS
+PROVINCES, AGENCIES, EDITORS = int(os.environ.get("CHISO_BENCH_PROVINCES", "34")), 130, CLIENTS
 # Each editor saves the leaves 1.1 ... 1.25 of its agency in turn (content 1 leaves: maximum
 # 0.75 points, step 0.05).
 SAVE_LEAVES, LEAF_MAX, LEAF_STEP = 25, 75, 5

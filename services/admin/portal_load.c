@@ -10,18 +10,6 @@
 #include "cs_err.h"
 #include "portal_ingest.h"
 
-static ssize_t s_read(void *arg, char *buf, size_t n)
-{
-    FILE *f = arg;
-    size_t k = fread(buf, 1, n, f);
-    return k == 0 && ferror(f) ? -1 : (ssize_t)k;
-}
-
-static int s_rewind(void *arg)
-{
-    return fseek((FILE *)arg, 0, SEEK_SET);
-}
-
 static int s_exec(PGconn *db, const char *sql, int n, const char *const *p, cs_err *e)
 {
     PGresult *r = PQexecParams(db, sql, n, NULL, p, NULL, NULL, 0);
@@ -38,7 +26,8 @@ static int s_load(PGconn *db, FILE *f, const char *path, const char *province, c
 {
     size_t pl = strlen(path);
     bool json = pl > 5 && strcasecmp(path + pl - 5, ".json") == 0;
-    portal_src src = {s_read, s_rewind, f};
+    portal_src src;
+    portal_src_file(&src, f);
     portal_meta m = {0};
     m.kind = json ? PORTAL_KIND_INDEX : PORTAL_KIND_DOSSIERS;
     m.content_type = json ? "application/json" : "text/csv";

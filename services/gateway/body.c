@@ -67,6 +67,24 @@ static bool s_body_append(gw_req *r, const char *data, size_t n)
     return true;
 }
 
+/* GW_FEED: the body (or the multipart `file` part) into the feed file, within the cap;
+ * false (and r failed with 413 body_too_large) past it. */
+static bool s_feed_write(gw_req *r, const char *data, size_t n)
+{
+    cs_err e;
+    int64_t cap = s_body_cap(r);
+    if (gw_upload_size(r->up) + (int64_t) n > cap) {
+        gw_body_too_large(&e, cap);
+        gw_body_fail(r, &e);
+        return false;
+    }
+    if (gw_upload_write(r->up, data, n, &e) != 0) {
+        gw_body_fail(r, &e);
+        return false;
+    }
+    return true;
+}
+
 /* The first chunk of a `file` part: one file per request; its name is data, checked (a
  * feed's file may come without one, an evidence file may not). 0 / -1 with r failed. */
 static int s_file_part(gw_req *r, const char *filename, const char *content_type, bool feed)
@@ -150,7 +168,7 @@ static enum MHD_Result s_feed_iter(void *cls, enum MHD_ValueKind kind, const cha
         return s_form_field(r, key, data, size);
     if (off == 0 && s_file_part(r, filename, content_type, true) != 0)
         return MHD_NO;
-    return size == 0 || s_body_append(r, data, size) ? MHD_YES : MHD_NO;
+    return size == 0 || s_feed_write(r, data, size) ? MHD_YES : MHD_NO;
 }
 
 static void s_multipart_start(gw_req *r, struct MHD_Connection *c, MHD_PostDataIterator iter)
@@ -201,8 +219,17 @@ enum MHD_Result gw_body_begin(gw_req *r, struct MHD_Connection *c)
         return gw_reply_error(r, c, &e);
     }
     bool write = strcmp(r->method, "GET") != 0;
-    if (feed && multipart && write)
-        s_multipart_start(r, c, s_feed_iter);
+    if (feed && write) {
+        /* a feed streams to a feed file the portal reads: never held whole in memory */
+        r->up = gw_upload_new_feed(r->h->cfg->var_dir, cap, &e);
+        if (!r->up) {
+            gw_body_fail(r, &e);
+            return MHD_YES;
+        }
+        r->feed = true;
+        if (multipart)
+            s_multipart_start(r, c, s_feed_iter);
+    }
     if (upload && write) {
         r->up = gw_upload_new(r->h->cfg->var_dir, cap, &e);
         if (!r->up) {
@@ -225,6 +252,10 @@ void gw_body_take(gw_req *r, const char *data, size_t n)
     if (r->pp) {                            /* multipart: the iterators place each part */
         if (MHD_post_process(r->pp, data, n) != MHD_YES && !r->failed)
             s_malformed(r);
+        return;
+    }
+    if (r->feed) {
+        s_feed_write(r, data, n);
         return;
     }
     if (r->up) {

@@ -129,6 +129,8 @@ static int s_call(gw_req *r, const ProtobufCMethodDescriptor *md, gw_caller *a,
             return -1;
         rc = gw_call(r->h, rt->service, rt->rpc, &a->ctx, in, md->output, retry, out, e);
     }
+    if (r->feed)
+        gw_upload_destroy(&r->up);          /* read by the service: gone before the answer */
     if (rc == 0 && strcmp(rt->rpc, "Logout") == 0 && strcmp(rt->service, "catalog") == 0)
         gw_caller_forget(a, r);
     return rc;

@@ -73,23 +73,24 @@ static const char *s_feed_kind(const gw_req *r, const char *type)
     return NULL;
 }
 
-/* GW_FEED: the body (or the multipart `file` part, gathered into r->body) as is into
- * `body`, with its media type. Only JSON and CSV: the portal sends nothing else. */
+/* GW_FEED: the body (or the multipart `file` part), written to the feed file as it came
+ * (body.c), goes to the service by the file's name (`spool`), with its media type. Only
+ * JSON and CSV: the portal sends nothing else. Its bytes (UTF-8, no NUL) are checked by
+ * the service as it reads them. */
 static int s_feed_body(gw_req *r, const char *ctype, ProtobufCMessage *in, cs_err *e)
 {
     const char *type = r->form ? r->feed_type : ctype;
     if (r->form && r->file_parts == 0)
         return cs_err_set(e, 400, "missing_file", "file", "Thiếu tệp (trường \"file\")%s",
                           "No file sent (field \"file\")%s", "");
-    if (r->body_len == 0)
+    if (!r->up || gw_upload_size(r->up) == 0)
         return cs_err_set(e, 400, "empty_body", "body", "Nội dung gửi lên trống%s",
                           "The body is empty%s", "");
     const char *kind = s_feed_kind(r, type);
     if (!kind)
         return s_unsupported(e, true, NULL, type);
-    if (s_not_utf8(r, "body", e) != 0)
-        return -1;
-    if (pbjson_set_text(in, "body", r->body, e) != 0 ||
+    if (gw_upload_feed_done(r->up, e) != 0 ||
+        pbjson_set_text(in, "spool", gw_upload_feed_name(r->up), e) != 0 ||
         pbjson_set_text(in, "content_type", kind, e) != 0)
         return -1;
     if (r->form && r->file_name[0] && pbjson_field(in->descriptor, "file_name", -1) &&

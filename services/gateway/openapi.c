@@ -19,7 +19,7 @@ bool gw_openapi_hidden_field(const gw_route *r, const char *name)
     if ((r->flags & GW_PORTAL) && strcmp(name, "api_key") == 0)
         return true;
     if ((r->flags & GW_FEED) && (!strcmp(name, "body") || !strcmp(name, "content_type") ||
-                                 !strcmp(name, "file_name")))
+                                 !strcmp(name, "file_name") || !strcmp(name, "spool")))
         return true;
     return false;
 }

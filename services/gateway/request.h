@@ -70,6 +70,7 @@ typedef struct {
     int file_parts;
     json_t *form;                   /* multipart fields other than `file` */
     char feed_type[128];            /* GW_FEED multipart: the `file` part's media type */
+    bool feed;                      /* GW_FEED: the body goes to the feed file in up */
     size_t form_bytes;
     /* outcome, for the log line and the metrics */
     bool responded;

@@ -77,6 +77,45 @@ gw_upload *gw_upload_new(const char *var_dir, int64_t max_size, cs_err *e)
     return self;
 }
 
+gw_upload *gw_upload_new_feed(const char *var_dir, int64_t max_size, cs_err *e)
+{
+    gw_upload *self = calloc(1, sizeof *self);
+    char dir[1100];
+    if (!self)
+        abort();
+    snprintf(self->var_dir, sizeof self->var_dir, "%s", var_dir);
+    snprintf(dir, sizeof dir, "%s/feeds", var_dir);
+    snprintf(self->tmp_path, sizeof self->tmp_path, "%s/feed-XXXXXX", dir);
+    self->max_size = max_size;
+    crypto_hash_sha256_init(&self->sha);
+    if (s_mkdirs(dir) != 0 || (self->fd = mkstemp(self->tmp_path)) < 0) {
+        free(self);
+        cs_err_internal(e, "cannot create a feed file");
+        return NULL;
+    }
+    /* the portal service may run as another user of the same group */
+    fchmod(self->fd, 0640);
+    return self;
+}
+
+int gw_upload_feed_done(gw_upload *self, cs_err *e)
+{
+    if (self->too_large)
+        return cs_err_internal(e, "the feed file is gone (too large)");
+    if (self->fd >= 0 && close(self->fd) != 0) {
+        self->fd = -1;
+        return cs_err_internal(e, "cannot write the feed file");
+    }
+    self->fd = -1;
+    return 0;
+}
+
+const char *gw_upload_feed_name(const gw_upload *self)
+{
+    const char *slash = strrchr(self->tmp_path, '/');
+    return slash ? slash + 1 : self->tmp_path;
+}
+
 void gw_upload_destroy(gw_upload **self_p)
 {
     gw_upload *self = self_p ? *self_p : NULL;

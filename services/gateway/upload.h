@@ -17,6 +17,17 @@ typedef struct gw_upload gw_upload;
 
 /* A new upload into var_dir's store, at most max_size bytes. NULL + e on failure. */
 gw_upload *gw_upload_new(const char *var_dir, int64_t max_size, cs_err *e);
+/* A data feed (GW_FEED) on its way to the portal service, written the same way (chunk by
+ * chunk, SHA-256 as it comes, the cap) to <var>/feeds/feed-XXXXXX, with no type check and
+ * nothing stored: the service reads the file while the request runs and the gateway
+ * deletes it with gw_upload_destroy once the answer is in, so a province's whole file is
+ * never held in memory, here or in the service. */
+gw_upload *gw_upload_new_feed(const char *var_dir, int64_t max_size, cs_err *e);
+/* All of the feed is written: flush and close it. 0 / -1. */
+int gw_upload_feed_done(gw_upload *self, cs_err *e);
+/* The feed file's name in <var>/feeds ("feed-XXXXXX"), for the service. */
+const char *gw_upload_feed_name(const gw_upload *self);
+
 /* Delete the temporary file if the upload did not finish; NULLs the pointer. */
 void gw_upload_destroy(gw_upload **self_p);
 

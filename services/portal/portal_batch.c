@@ -57,47 +57,48 @@ int portal_batch_records(PGconn *db, const portal_meta *m, long long batch_id,
     return pc_copy_end(&c, true, e);
 }
 
-/* The raw bytes, in 1 MiB chunks, as bytea hex through COPY. */
+/* The raw bytes, in 1 MiB chunks, each one INSERT with the chunk as a binary parameter:
+ * no hex text and no staging table for a few large values (row-level security checks
+ * each row as for any insert). */
 static int s_raw(PGconn *db, const portal_meta *m, const portal_src *src, long long batch_id,
                  cs_err *e)
 {
     if (src->rewind(src->arg) < 0)
         return cs_err_internal(e, "feed source cannot be read again");
-    pc_copy c;
-    if (pc_copy_begin(&c, db, "batch_raw", "province_id, batch_id, seq, data", e) < 0)
-        return -1;
-    char *buf = malloc(S_RAW_CHUNK), *hex = malloc(2 * (size_t)S_RAW_CHUNK + 1);
-    if (!buf || !hex)
+    char *buf = malloc(S_RAW_CHUNK);
+    if (!buf)
         abort();
-    static const char digits[] = "0123456789abcdef";
+    char prov[24], sid[24], sseq[16];
+    snprintf(prov, sizeof prov, "%lld", m->province_id);
+    snprintf(sid, sizeof sid, "%lld", batch_id);
     int seq = 0, rc = 0;
     for (;;) {
         size_t n = 0;
-        ssize_t k;
+        ssize_t k = 0;
         while (n < S_RAW_CHUNK && (k = src->read(src->arg, buf + n, S_RAW_CHUNK - n)) > 0)
             n += (size_t)k;
+        if (k < 0) {
+            rc = cs_err_internal(e, "feed source read failed");
+            break;
+        }
         if (n == 0)
             break;
-        for (size_t i = 0; i < n; i++) {
-            hex[2 * i] = digits[(unsigned char)buf[i] >> 4];
-            hex[2 * i + 1] = digits[(unsigned char)buf[i] & 15];
-        }
-        hex[2 * n] = '\0';
-        pc_copy_int(&c, m->province_id), pc_copy_sep(&c);
-        pc_copy_int(&c, batch_id), pc_copy_sep(&c);
-        pc_copy_int(&c, seq++), pc_copy_sep(&c);
-        pc_copy_raw(&c, "\\\\x");
-        pc_copy_raw(&c, hex);
-        if (pc_copy_row_end(&c, e) < 0) {
+        snprintf(sseq, sizeof sseq, "%d", seq++);
+        const char *p[] = {prov, sid, sseq, buf};
+        const int len[] = {0, 0, 0, (int)n}, fmt[] = {0, 0, 0, 1};
+        PGresult *r = PQexecParams(db, "INSERT INTO portal.batch_raw (province_id, batch_id, seq, data)"
+                                       " VALUES ($1, $2, $3, $4)", 4, NULL, p, len, fmt, 0);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+            cs_err_internal(e, "raw bytes");
+            cs_err_detail(e, "%s", PQresultErrorMessage(r));
             rc = -1;
-            break;
         }
-        if (n < S_RAW_CHUNK)
+        PQclear(r);
+        if (rc < 0 || n < S_RAW_CHUNK)
             break;
     }
     free(buf);
-    free(hex);
-    return pc_copy_end(&c, rc == 0, e);
+    return rc;
 }
 
 int portal_ingest(PGconn *db, const portal_meta *m, const portal_src *src, portal_outcome *out,

@@ -32,8 +32,11 @@ int pc_copy_begin(pc_copy *c, PGconn *db, const char *table, const char *columns
     snprintf(c->columns, sizeof c->columns, "%s", columns);
     /* table and columns are this module's constants, never input */
     char sql[512];
+    /* the staging rows are read once, right away: stored as the real table stores them
+     * (its compression, its storage), not compressed twice with the default pglz */
     snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS pg_temp.in_%s;"
-                              " CREATE TEMP TABLE in_%s (LIKE portal.%s) ON COMMIT DROP",
+                              " CREATE TEMP TABLE in_%s (LIKE portal.%s INCLUDING COMPRESSION"
+                              " INCLUDING STORAGE) ON COMMIT DROP",
              table, table, table);
     if (s_run(db, sql, e) < 0)
         return -1;
@@ -145,6 +148,85 @@ int pc_copy_end(pc_copy *c, bool ok, cs_err *e)
     c->buf = NULL;
     c->len = c->cap = 0;
     return ok ? rc : -1;
+}
+
+/* --- array literals ------------------------------------------------------------------ */
+
+static void s_array_grow(pc_array *a, size_t more)
+{
+    if (a->len + more + 1 <= a->cap)
+        return;
+    size_t cap = a->cap ? a->cap : 256;
+    while (cap < a->len + more + 1)
+        cap *= 2;
+    char *g = realloc(a->buf, cap);
+    if (!g)
+        abort();
+    a->buf = g;
+    a->cap = cap;
+}
+
+static void s_array_sep(pc_array *a, size_t more)
+{
+    s_array_grow(a, more + 1);
+    if (a->len)
+        a->buf[a->len++] = ',';
+}
+
+void pc_array_raw(pc_array *a, const char *s)
+{
+    if (!s)
+        s = "NULL";
+    size_t n = strlen(s);
+    s_array_sep(a, n);
+    memcpy(a->buf + a->len, s, n + 1);
+    a->len += n;
+}
+
+void pc_array_text(pc_array *a, const char *s)
+{
+    if (!s) {
+        pc_array_raw(a, NULL);
+        return;
+    }
+    /* every element quoted, so "NULL", commas and braces stay text */
+    s_array_sep(a, 2 * strlen(s) + 2);
+    a->buf[a->len++] = '"';
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            a->buf[a->len++] = '\\';
+        a->buf[a->len++] = *s;
+    }
+    a->buf[a->len++] = '"';
+    a->buf[a->len] = '\0';
+}
+
+void pc_array_int(pc_array *a, long long v)
+{
+    char b[32];
+    snprintf(b, sizeof b, "%lld", v);
+    pc_array_raw(a, b);
+}
+
+void pc_array_reset(pc_array *a)
+{
+    a->len = 0;
+    if (a->buf)
+        a->buf[0] = '\0';
+}
+
+void pc_array_free(pc_array *a)
+{
+    free(a->buf);
+    memset(a, 0, sizeof *a);
+}
+
+void pc_copy_array(pc_copy *c, const pc_array *a)
+{
+    pc_copy_raw(c, "{");
+    if (a->len)
+        pc_copy_text(c, a->buf);
+    pc_copy_raw(c, "}");
 }
 
 /* --- row errors ---------------------------------------------------------------------- */

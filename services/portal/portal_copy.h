@@ -32,6 +32,22 @@ int pc_copy_row_end(pc_copy *c, cs_err *e);     /* newline; flushes past 256 KiB
 /* End the COPY and move the rows into portal.<table>: ok = false aborts it. 0 / -1. */
 int pc_copy_end(pc_copy *c, bool ok, cs_err *e);
 
+/* --- array literals ------------------------------------------------------------------ */
+/* One array column of a compact row (portal.metric_sets, portal.dossier_runs), built an
+ * element at a time in PostgreSQL's text form ({"a","b"}, {1,NULL}) and written into the
+ * COPY row whole. */
+typedef struct {
+    char *buf;                      /* the elements, comma-separated, NUL-terminated */
+    size_t len, cap;
+} pc_array;
+
+void pc_array_text(pc_array *a, const char *s);     /* quoted; NULL -> NULL */
+void pc_array_raw(pc_array *a, const char *s);      /* as is (numbers, t/f); NULL -> NULL */
+void pc_array_int(pc_array *a, long long v);
+void pc_array_reset(pc_array *a);
+void pc_array_free(pc_array *a);
+void pc_copy_array(pc_copy *c, const pc_array *a);  /* {elements}, escaped for COPY */
+
 /* --- row errors ---------------------------------------------------------------------- */
 #define PC_ERRORS_SHOWN 8
 typedef struct {

@@ -135,31 +135,110 @@ static int s_row(cs_csv *csv, const s_header *h, const portal_meta *m, const pc_
     return 0;
 }
 
-static void s_copy_row(pc_copy *c, const cs_csv *csv, const s_header *h, const portal_meta *m,
-                       long long batch_id, long long agency, const s_counts *n)
+/* A run: consecutive lines of one agency and period, held until it ends (another agency
+ * or period, S_RUN_MAX lines, the end of the file) and then written as one row of
+ * portal.dossier_runs. Its procedures are in a small hash table, so a procedure doubled
+ * within the run is reported as its line is read. */
+#define S_RUN_MAX 512
+#define S_RUN_SLOTS 1024                /* a power of two, twice S_RUN_MAX */
+
+enum { R_PROC, R_RECEIVED, R_ON_TIME, R_LATE, R_ONLINE, R_LINE, R_N };
+
+typedef struct {
+    long long agency;
+    char period[8];
+    long first_line;
+    int n;
+    pc_array col[R_N];
+    char *pool;                         /* the procedures, NUL-separated */
+    size_t pool_len, pool_cap;
+    size_t off[S_RUN_MAX];
+    uint16_t slot[S_RUN_SLOTS];         /* 0: empty, else index + 1 */
+} s_run;
+
+static uint32_t s_hash(const char *s)
 {
-    const char *proc = s_f(csv, h->col[C_PROCEDURE]);
-    pc_copy_int(c, m->province_id), pc_copy_sep(c);
-    pc_copy_int(c, batch_id), pc_copy_sep(c);
-    pc_copy_int(c, agency), pc_copy_sep(c);
-    pc_copy_text(c, s_f(csv, h->col[C_PERIOD])), pc_copy_sep(c);
-    pc_copy_text(c, proc ? proc : ""), pc_copy_sep(c);
-    if (n->has_received)
-        pc_copy_int(c, n->received);
-    else
-        pc_copy_text(c, NULL);
-    pc_copy_sep(c);
-    pc_copy_int(c, n->on_time), pc_copy_sep(c);
-    pc_copy_int(c, n->late), pc_copy_sep(c);
-    if (n->has_online)
-        pc_copy_int(c, n->online);
-    else
-        pc_copy_text(c, NULL);
-    pc_copy_sep(c);
-    pc_copy_int(c, cs_csv_line(csv));
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
 }
 
-/* A doubled (agency, period, procedure), found by the database after the COPY. */
+/* Add the procedure to the run's table; false when it is there already. */
+static bool s_run_proc(s_run *r, const char *proc)
+{
+    size_t i = s_hash(proc) & (S_RUN_SLOTS - 1);
+    for (; r->slot[i]; i = (i + 1) & (S_RUN_SLOTS - 1))
+        if (strcmp(r->pool + r->off[r->slot[i] - 1], proc) == 0)
+            return false;
+    size_t n = strlen(proc) + 1;
+    if (r->pool_len + n > r->pool_cap) {
+        size_t cap = r->pool_cap ? r->pool_cap : 4096;
+        while (cap < r->pool_len + n)
+            cap *= 2;
+        char *g = realloc(r->pool, cap);
+        if (!g)
+            abort();
+        r->pool = g;
+        r->pool_cap = cap;
+    }
+    memcpy(r->pool + r->pool_len, proc, n);
+    r->off[r->n] = r->pool_len;
+    r->pool_len += n;
+    r->slot[i] = (uint16_t)(r->n + 1);
+    return true;
+}
+
+static void s_run_add(s_run *r, const cs_csv *csv, const s_header *h, const s_counts *n)
+{
+    if (n->has_received)
+        pc_array_int(&r->col[R_RECEIVED], n->received);
+    else
+        pc_array_raw(&r->col[R_RECEIVED], NULL);
+    pc_array_int(&r->col[R_ON_TIME], n->on_time);
+    pc_array_int(&r->col[R_LATE], n->late);
+    if (n->has_online)
+        pc_array_int(&r->col[R_ONLINE], n->online);
+    else
+        pc_array_raw(&r->col[R_ONLINE], NULL);
+    const char *proc = s_f(csv, h->col[C_PROCEDURE]);
+    pc_array_text(&r->col[R_PROC], proc ? proc : "");
+    pc_array_int(&r->col[R_LINE], cs_csv_line(csv));
+    r->n++;
+}
+
+/* Write the run (when write) and empty it. 0 / -1. */
+static int s_run_end(s_run *r, pc_copy *c, const portal_meta *m, long long batch_id, bool write,
+                     cs_err *e)
+{
+    int rc = 0;
+    if (r->n && write) {
+        pc_copy_int(c, m->province_id), pc_copy_sep(c);
+        pc_copy_int(c, batch_id), pc_copy_sep(c);
+        pc_copy_int(c, r->agency), pc_copy_sep(c);
+        pc_copy_text(c, r->period), pc_copy_sep(c);
+        pc_copy_int(c, r->first_line);
+        for (int k = 0; k < R_N; k++)
+            pc_copy_sep(c), pc_copy_array(c, &r->col[k]);
+        rc = pc_copy_row_end(c, e);
+    }
+    for (int k = 0; k < R_N; k++)
+        pc_array_reset(&r->col[k]);
+    r->n = 0;
+    r->pool_len = 0;
+    memset(r->slot, 0, sizeof r->slot);
+    return rc;
+}
+
+static void s_run_free(s_run *r)
+{
+    for (int k = 0; k < R_N; k++)
+        pc_array_free(&r->col[k]);
+    free(r->pool);
+}
+
+/* A doubled (agency, period, procedure) in two runs of one record (a file not sorted by
+ * agency and period), found by the database after the COPY. */
 static int s_duplicates(PGconn *db, long long batch_id, pc_errors *errs, cs_err *e)
 {
     char sid[24];
@@ -197,14 +276,18 @@ int portal_ingest_dossiers(PGconn *db, const portal_meta *m, const portal_src *s
     pc_errors errs;
     memset(&errs, 0, sizeof errs);
     pc_copy c = {0};
+    s_run *run = calloc(1, sizeof *run);
+    if (!run)
+        abort();
+    bool split = false;                 /* some record came in more than one run */
     cs_csv *csv = cs_csv_new_reader(src->read, src->arg);
     s_header h;
     int rc = -1;
     if (s_header_read(csv, &h, e) < 0)
         goto out;
-    if (pc_copy_begin(&c, db, "dossiers",
-                      "province_id, batch_id, agency_id, period, procedure, received, on_time,"
-                      " late, online, line", e) < 0)
+    if (pc_copy_begin(&c, db, "dossier_runs",
+                      "province_id, batch_id, agency_id, period, first_line, procedures,"
+                      " received, on_time, late, online, lines", e) < 0)
         goto out;
     int k;
     while ((k = cs_csv_next(csv, e)) == 1) {
@@ -212,23 +295,40 @@ int portal_ingest_dossiers(PGconn *db, const portal_meta *m, const portal_src *s
         s_counts n;
         if (s_row(csv, &h, m, &ags, &errs, &agency, &n) < 0)
             continue;
-        out->lines++;
-        bool added;
-        pc_records_add(&recs, agency, s_f(csv, h.col[C_PERIOD]), s_f(csv, h.col[C_AGENCY]),
-                       cs_csv_line(csv), &added);
-        if (errs.count)
-            continue;
-        s_copy_row(&c, csv, &h, m, batch_id, agency, &n);
-        if (pc_copy_row_end(&c, e) < 0)
+        const char *period = s_f(csv, h.col[C_PERIOD]);
+        if (run->n && (run->agency != agency || strcmp(run->period, period) != 0 ||
+                       run->n == S_RUN_MAX) &&
+            s_run_end(run, &c, m, batch_id, errs.count == 0, e) < 0)
             goto out;
+        bool added;
+        pc_records_add(&recs, agency, period, s_f(csv, h.col[C_AGENCY]), cs_csv_line(csv),
+                       &added);
+        if (run->n == 0) {
+            split |= !added;
+            run->agency = agency;
+            snprintf(run->period, sizeof run->period, "%s", period);
+            run->first_line = cs_csv_line(csv);
+        }
+        const char *proc = s_f(csv, h.col[C_PROCEDURE]);
+        if (!s_run_proc(run, proc ? proc : "")) {
+            char where[32];
+            snprintf(where, sizeof where, "line %ld", cs_csv_line(csv));
+            pc_error(&errs, where, "duplicate_row", "cơ quan, kỳ và thủ tục này đã có ở dòng trước",
+                     "this agency, period and procedure already appear on an earlier line");
+            continue;
+        }
+        out->lines++;
+        s_run_add(run, csv, &h, &n);
     }
     if (k < 0) {
         /* a broken quote ends the reading: reported with what was found before it */
         pc_error(&errs, e->field, e->code, e->message_vi, e->message_en);
     }
+    if (s_run_end(run, &c, m, batch_id, errs.count == 0, e) < 0)
+        goto out;
     if (pc_copy_end(&c, errs.count == 0, e) < 0 && errs.count == 0)
         goto out;
-    if (errs.count == 0 && s_duplicates(db, batch_id, &errs, e) < 0)
+    if (errs.count == 0 && split && s_duplicates(db, batch_id, &errs, e) < 0)
         goto out;
     if (errs.count) {
         rc = pc_errors_result(&errs, e);
@@ -240,6 +340,8 @@ out:
         pc_copy_end(&c, false, e);
     free(h.ratio);
     cs_csv_destroy(&csv);
+    s_run_free(run);
+    free(run);
     pc_records_free(&recs);
     pc_agencies_free(&ags);
     return rc;

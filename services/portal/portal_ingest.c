@@ -29,6 +29,23 @@ static int s_mem_rewind(void *arg)
     return 0;
 }
 
+static ssize_t s_file_read(void *arg, char *buf, size_t n)
+{
+    FILE *f = arg;
+    size_t k = fread(buf, 1, n, f);
+    return k == 0 && ferror(f) ? -1 : (ssize_t)k;
+}
+
+static int s_file_rewind(void *arg)
+{
+    return fseek((FILE *)arg, 0, SEEK_SET);
+}
+
+void portal_src_file(portal_src *src, FILE *f)
+{
+    *src = (portal_src){s_file_read, s_file_rewind, f};
+}
+
 void portal_src_mem(portal_src *src, portal_mem *m, const char *data, size_t len)
 {
     *m = (portal_mem){data, len, 0};
@@ -46,24 +63,78 @@ const char *portal_kind_of(const char *ct)
     return NULL;
 }
 
+/* How many bytes at the start of p are whole, valid UTF-8 sequences without NUL: a
+ * sequence cut by the end of the chunk is left for the next one; *bad when a wrong byte
+ * stops it (at the returned offset). */
+static size_t s_utf8(const unsigned char *p, size_t n, bool *bad)
+{
+    size_t i = 0;
+    *bad = false;
+    while (i < n) {
+        unsigned c = p[i];
+        if (c && c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        if (!len) {
+            *bad = true;                /* NUL, a stray continuation byte, 0xF8.. */
+            return i;
+        }
+        uint32_t cp = c & (0x7Fu >> len);
+        size_t k = 1;
+        for (; k < len && i + k < n; k++) {
+            if ((p[i + k] & 0xC0) != 0x80) {
+                *bad = true;
+                return i;
+            }
+            cp = (cp << 6) | (p[i + k] & 0x3F);
+        }
+        if (k < len)
+            return i;                   /* cut: the rest comes with the next chunk */
+        static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < min[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+            *bad = true;
+            return i;
+        }
+        i += len;
+    }
+    return i;
+}
+
 int portal_src_sha256(const portal_src *src, char hex[65], int64_t *size, cs_err *e)
 {
     if (src->rewind(src->arg) < 0)
         return cs_err_internal(e, "feed source cannot be read again");
     crypto_hash_sha256_state st;
     crypto_hash_sha256_init(&st);
-    char *buf = malloc(65536);
+    enum { CHUNK = 65536 };
+    char *buf = malloc(CHUNK + 4);
     if (!buf)
         abort();
     ssize_t k;
+    size_t carry = 0;                   /* bytes of a cut UTF-8 sequence at buf's start */
+    bool bad = false;
     *size = 0;
-    while ((k = src->read(src->arg, buf, 65536)) > 0) {
-        crypto_hash_sha256_update(&st, (const unsigned char *)buf, (unsigned long long)k);
+    while ((k = src->read(src->arg, buf + carry, CHUNK)) > 0) {
+        crypto_hash_sha256_update(&st, (const unsigned char *)buf + carry, (unsigned long long)k);
+        size_t n = carry + (size_t)k, ok = s_utf8((const unsigned char *)buf, n, &bad);
         *size += k;
+        carry = n - ok;
+        if (bad || carry > 3) {
+            bad = true;
+            break;
+        }
+        memmove(buf, buf + ok, carry);
     }
     free(buf);
     if (k < 0)
         return cs_err_internal(e, "feed source read failed");
+    if (bad || carry)                   /* carry at the end: a sequence the file cuts short */
+        return cs_err_set(e, 400, "invalid_utf8", "body",
+                          "Nội dung không phải UTF-8 hợp lệ (byte %lld)",
+                          "The body is not valid UTF-8 (at byte %lld)",
+                          (long long)(*size - (int64_t)carry));
     unsigned char sha[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_final(&st, sha);
     sodium_bin2hex(hex, 65, sha, sizeof sha);
@@ -172,6 +243,10 @@ int portal_batch_province(const portal_src *src, const char *kind, char code[64]
 
 static const char *const s_groups[] = {"CKMB", "TDGQ", "CLGQ", "TTTT", "MDSH", "MDHL"};
 
+/* The columns of one record's row of portal.metric_sets, an element per metric. */
+enum { A_CODE, A_GROUP, A_IS_GROUP, A_IS_NULL, A_NAME, A_NUM, A_DEN, A_RATIO, A_SCORE, A_MAX,
+       A_N };
+
 typedef struct {
     const portal_meta *m;
     long long batch_id;
@@ -179,6 +254,7 @@ typedef struct {
     pc_records records;
     pc_errors errors;
     pc_copy copy;
+    pc_array col[A_N];
     int64_t lines;
 } s_json;
 
@@ -209,9 +285,9 @@ static void s_err(s_json *j, const char *path, const char *code, const char *vi,
     pc_error(&j->errors, path, code, vi, en);
 }
 
-/* One metric or group row: checks, then the COPY line. */
-static void s_metric(s_json *j, const json_t *o, const char *path, long long agency,
-                     const char *period, const char *code, const char *group, bool is_group)
+/* One metric or group: checks, then its elements of the record's arrays. */
+static void s_metric(s_json *j, const json_t *o, const char *path, const char *code,
+                     const char *group, bool is_group)
 {
     char sb[48], mb[48], rb[48], p[160];
     int64_t sv = 0, mv = 0, rv = 0;
@@ -251,29 +327,35 @@ static void s_metric(s_json *j, const json_t *o, const char *path, long long age
     j->lines++;
     if (j->errors.count)
         return;     /* nothing more goes to the database once the batch is refused */
+    pc_array *col = j->col;
+    pc_array_text(&col[A_CODE], code);
+    pc_array_text(&col[A_GROUP], group);
+    pc_array_raw(&col[A_IS_GROUP], is_group ? "t" : "f");
+    pc_array_raw(&col[A_IS_NULL], is_null ? "t" : "f");
+    pc_array_text(&col[A_NAME], name);
+    if (has_num)
+        pc_array_int(&col[A_NUM], (long long)json_integer_value(num));
+    else
+        pc_array_raw(&col[A_NUM], NULL);
+    if (has_den)
+        pc_array_int(&col[A_DEN], (long long)json_integer_value(den));
+    else
+        pc_array_raw(&col[A_DEN], NULL);
+    pc_array_raw(&col[A_RATIO], ratio);
+    pc_array_raw(&col[A_SCORE], score);
+    pc_array_raw(&col[A_MAX], maxs);
+}
+
+/* The record's row: its metrics as arrays (one row per record, see migration 071). */
+static void s_record_row(s_json *j, const char *path, long long agency, const char *period)
+{
     pc_copy *c = &j->copy;
     pc_copy_int(c, j->m->province_id), pc_copy_sep(c);
     pc_copy_int(c, j->batch_id), pc_copy_sep(c);
     pc_copy_int(c, agency), pc_copy_sep(c);
-    pc_copy_text(c, period), pc_copy_sep(c);
-    pc_copy_text(c, code), pc_copy_sep(c);
-    pc_copy_text(c, group), pc_copy_sep(c);
-    pc_copy_raw(c, is_group ? "t" : "f"), pc_copy_sep(c);
-    pc_copy_raw(c, is_null ? "t" : "f"), pc_copy_sep(c);
-    pc_copy_text(c, name), pc_copy_sep(c);
-    if (has_num)
-        pc_copy_int(c, (long long)json_integer_value(num));
-    else
-        pc_copy_text(c, NULL);
-    pc_copy_sep(c);
-    if (has_den)
-        pc_copy_int(c, (long long)json_integer_value(den));
-    else
-        pc_copy_text(c, NULL);
-    pc_copy_sep(c);
-    pc_copy_text(c, ratio), pc_copy_sep(c);
-    pc_copy_text(c, score), pc_copy_sep(c);
-    pc_copy_text(c, maxs);
+    pc_copy_text(c, period);
+    for (int k = 0; k < A_N; k++)
+        pc_copy_sep(c), pc_copy_array(c, &j->col[k]);
     cs_err ce;
     if (pc_copy_row_end(c, &ce) < 0)
         s_err(j, path, "internal", "lỗi ghi dữ liệu", "write failed");
@@ -287,8 +369,7 @@ static bool s_group_known(const char *g)
     return false;
 }
 
-static void s_groups_of(s_json *j, const json_t *groups, const char *rpath, long long agency,
-                        const char *period)
+static void s_groups_of(s_json *j, const json_t *groups, const char *rpath)
 {
     char p[160];
     size_t gi;
@@ -304,7 +385,7 @@ static void s_groups_of(s_json *j, const json_t *groups, const char *rpath, long
             continue;
         }
         if (json_object_get(g, "score") || json_object_get(g, "maxScore"))
-            s_metric(j, g, p, agency, period, gc, gc, true);
+            s_metric(j, g, p, gc, gc, true);
         const json_t *ms = json_object_get(g, "metrics");
         if (ms && !json_is_array(ms) && !json_is_null(ms)) {
             s_err(j, p, "invalid_feed", "metrics phải là một mảng", "metrics must be an array");
@@ -330,7 +411,7 @@ static void s_groups_of(s_json *j, const json_t *groups, const char *rpath, long
             }
             if (n_seen < 64)
                 seen[n_seen++] = mc;
-            s_metric(j, m, mp, agency, period, mc, gc, false);
+            s_metric(j, m, mp, mc, gc, false);
         }
     }
 }
@@ -371,8 +452,13 @@ static int s_record(void *arg, long index, const char *text, size_t len, cs_err 
         if (!added)
             s_err(j, path, "duplicate_record", "cơ quan và kỳ này đã có trong lô",
                   "this agency and period appear twice in the batch");
-        else
-            s_groups_of(j, groups, path, agency, period);
+        else {
+            for (int k = 0; k < A_N; k++)
+                pc_array_reset(&j->col[k]);
+            s_groups_of(j, groups, path);
+            if (!j->errors.count)
+                s_record_row(j, path, agency, period);
+        }
     }
     json_decref(o);
     return 0;
@@ -388,9 +474,10 @@ int portal_ingest_index(PGconn *db, const portal_meta *m, const portal_src *src,
     if (pc_agencies_load(&j.agencies, db, e) < 0)
         return -1;
     int rc = -1;
-    if (pc_copy_begin(&j.copy, db, "metrics",
-                      "province_id, batch_id, agency_id, period, code, group_code, is_group,"
-                      " is_null, name, numerator, denominator, ratio, score, max_score", e) < 0)
+    if (pc_copy_begin(&j.copy, db, "metric_sets",
+                      "province_id, batch_id, agency_id, period, codes, group_codes, is_group,"
+                      " is_null, names, numerators, denominators, ratios, scores, max_scores",
+                      e) < 0)
         goto out;
     if (s_walk(src, NULL, s_record, &j, e) < 0) {
         pc_copy_end(&j.copy, false, e);
@@ -406,6 +493,8 @@ int portal_ingest_index(PGconn *db, const portal_meta *m, const portal_src *src,
     out->lines = j.lines;
     rc = portal_batch_records(db, m, batch_id, &j.records, out, e);
 out:
+    for (int k = 0; k < A_N; k++)
+        pc_array_free(&j.col[k]);
     pc_records_free(&j.records);
     pc_agencies_free(&j.agencies);
     return rc;

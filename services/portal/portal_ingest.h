@@ -14,6 +14,7 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include "cs_err.h"
 
@@ -27,6 +28,9 @@ typedef struct {
     int (*rewind)(void *arg);                          /* 0 / -1 */
     void *arg;
 } portal_src;
+
+/* A source over an open file (read in chunks: the file is never held whole). */
+void portal_src_file(portal_src *src, FILE *f);
 
 /* A source over bytes in memory. */
 typedef struct {
@@ -63,7 +67,8 @@ const char *portal_kind_of(const char *content_type);
  * Reads from the start of src. 0 / -1 (400 with the line or path). */
 int portal_batch_province(const portal_src *src, const char *kind, char code[64], cs_err *e);
 
-/* SHA-256 of everything src gives, as hex, and its size. 0 / -1. */
+/* SHA-256 of everything src gives, as hex, and its size; the bytes must be UTF-8 without
+ * NUL (else 400 invalid_utf8 with the byte's offset). 0 / -1. */
 int portal_src_sha256(const portal_src *src, char hex[65], int64_t *size, cs_err *e);
 
 /* Store the batch (or find the earlier one with the same bytes). 0 / -1 with e set: 400

@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cs_config.h"
 #include "cs_json.h"
 #include "cs_pg.h"
 #include "portal_ingest.h"
@@ -183,28 +184,44 @@ static Chiso__Portal__Batch *s_batch_msg(cs_call *c, const portal_outcome *o,
     return b;
 }
 
-int portal_ingest_rpc(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
+/* The feed's file from the gateway: only a name of the form the gateway makes, in the
+ * feeds folder of CHISO_VAR_DIR (the storage the gateways and services share). */
+static int s_spool_open(cs_call *c, const char *name, FILE **f)
 {
-    const Chiso__Portal__IngestRequest *rq = (const void *)in;
-    cs_err *e = cs_call_err(c);
-    long long key_id = 0, key_province = 0;
-    const char *key_name = NULL;
-    if (s_key(c, rq->api_key, &key_id, &key_province, &key_name) < 0)
+    bool ok = strncmp(name, "feed-", 5) == 0 && strlen(name) == 11;
+    for (size_t i = 5; ok && name[i]; i++)
+        ok = (name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'z') ||
+             (name[i] >= 'A' && name[i] <= 'Z');
+    if (!ok)
+        return cs_err_invalid(cs_call_err(c), "spool", "tên tệp tạm không hợp lệ",
+                              "invalid feed file name");
+    const char *path = cs_call_printf(c, "%s/feeds/%s", cs_config_get()->var_dir, name);
+    *f = fopen(path, "rb");
+    if (!*f) {
+        cs_err_internal(cs_call_err(c), "feed file");
+        cs_err_detail(cs_call_err(c), "cannot open %s", path);
         return -1;
+    }
+    return 0;
+}
+
+typedef struct {
+    long long id, province;         /* province 0: a national key */
+    const char *name;
+} s_key_info;
+
+/* The batch from src once the key is known: its province checked against the key, then
+ * the tenant set, then the ingest. */
+static int s_ingest(cs_call *c, const Chiso__Portal__IngestRequest *rq, const char *kind,
+                    const portal_src *src, const s_key_info *k, ProtobufCMessage **out)
+{
+    cs_err *e = cs_call_err(c);
+    long long key_id = k->id, key_province = k->province;
+    const char *key_name = k->name;
     portal_meta m = {0};
-    m.kind = portal_kind_of(rq->content_type);
-    if (!m.kind)
-        return cs_err_set(e, 415, "unsupported_media_type", "content_type",
-                          "Cần application/json (chỉ số 766) hoặc text/csv (số hồ sơ).%s",
-                          "Send application/json (766 index) or text/csv (dossier counts).%s", "");
-    if (!rq->body || !*rq->body)
-        return cs_err_set(e, 400, "empty_body", "body", "Nội dung gửi lên trống.%s",
-                          "The body is empty.%s", "");
-    portal_src src;
-    portal_mem mem;
-    portal_src_mem(&src, &mem, rq->body, strlen(rq->body));
+    m.kind = kind;
     char code[64];
-    if (portal_batch_province(&src, m.kind, code, e) < 0)
+    if (portal_batch_province(src, m.kind, code, e) < 0)
         return -1;
     if (!code[0] && rq->province)
         snprintf(code, sizeof code, "%s", rq->province);
@@ -226,7 +243,7 @@ int portal_ingest_rpc(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
     if (cs_call_set_tenant(c, pid) < 0)
         return -1;
     char hex[65];
-    if (portal_src_sha256(&src, hex, &m.size, e) < 0)
+    if (portal_src_sha256(src, hex, &m.size, e) < 0)
         return -1;
     m.province_id = pid;
     m.province_code = cs_call_strdup(c, code);
@@ -239,7 +256,7 @@ int portal_ingest_rpc(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
     if (!db)
         return -1;
     portal_outcome o;
-    if (portal_ingest(db, &m, &src, &o, e) < 0)
+    if (portal_ingest(db, &m, src, &o, e) < 0)
         return -1;
     if (!o.already_received) {
         json_t *audit = json_pack("{s:s,s:s,s:i,s:I,s:I}", "kind", m.kind, "sha256", hex,
@@ -251,6 +268,37 @@ int portal_ingest_rpc(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
     }
     *out = &s_batch_msg(c, &o, &m)->base;
     return 0;
+}
+
+int portal_ingest_rpc(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+    const Chiso__Portal__IngestRequest *rq = (const void *)in;
+    cs_err *e = cs_call_err(c);
+    s_key_info k = {0};
+    if (s_key(c, rq->api_key, &k.id, &k.province, &k.name) < 0)
+        return -1;
+    const char *kind = portal_kind_of(rq->content_type);
+    if (!kind)
+        return cs_err_set(e, 415, "unsupported_media_type", "content_type",
+                          "Cần application/json (chỉ số 766) hoặc text/csv (số hồ sơ).%s",
+                          "Send application/json (766 index) or text/csv (dossier counts).%s", "");
+    portal_src src;
+    portal_mem mem;
+    FILE *f = NULL;
+    if (rq->spool && *rq->spool) {
+        if (s_spool_open(c, rq->spool, &f) < 0)
+            return -1;
+        portal_src_file(&src, f);
+    } else if (rq->body && *rq->body) {
+        portal_src_mem(&src, &mem, rq->body, strlen(rq->body));
+    } else {
+        return cs_err_set(e, 400, "empty_body", "body", "Nội dung gửi lên trống.%s",
+                          "The body is empty.%s", "");
+    }
+    int rc = s_ingest(c, rq, kind, &src, &k, out);
+    if (f)
+        fclose(f);
+    return rc;
 }
 
 static int s_need_reader(cs_call *c, bool write)

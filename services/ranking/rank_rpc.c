@@ -66,19 +66,18 @@ static const char SQL_LOAD[] =
     "  SELECT DISTINCT pe.agency_id FROM catalog.people pe"
     "  JOIN catalog.discipline d ON d.person_id = pe.id"
     "  JOIN p ON EXTRACT(YEAR FROM d.decided_on) = p.year),"
-    /* The portal feed (SPEC §12): each agency's current 766 record and dossier counts for
-     * the period's year (portal.current_records: the newest batch covering it). */
+    /* The portal feed (SPEC §12): each agency's 766 values and dossier counts for the
+     * period's year, from its year record or summed from its quarters and months
+     * (portal.year_metrics, portal.year_dossiers; the newest batch covering each period). */
     " pm AS ("
-    "  SELECT cr.agency_id, max(cr.batch_id) AS batch, json_object_agg(m.code, json_build_object("
+    "  SELECT m.agency_id, max(m.batch_id) AS batch, json_object_agg(m.code, json_build_object("
     "      'null', m.is_null, 'num', m.numerator, 'den', m.denominator,"
     "      'score', m.score::text, 'max_score', m.max_score::text)) AS metrics"
-    "  FROM p JOIN portal.current_records cr ON cr.kind = 'index766' AND cr.period = p.year::text"
-    "  JOIN portal.metrics m ON m.batch_id = cr.batch_id AND m.agency_id = cr.agency_id"
-    "       AND m.period = cr.period"
-    "  WHERE cr.agency_id IN (SELECT id FROM ag) GROUP BY cr.agency_id),"
+    "  FROM p JOIN portal.year_metrics m ON m.year = p.year"
+    "  WHERE m.agency_id IN (SELECT id FROM ag) GROUP BY m.agency_id),"
     " pd AS ("
     "  SELECT d.agency_id, d.batch_id, d.on_time, d.late"
-    "  FROM p JOIN portal.current_dossiers d ON d.period = p.year::text"
+    "  FROM p JOIN portal.year_dossiers d ON d.year = p.year"
     "  WHERE d.agency_id IN (SELECT id FROM ag)),"
     " cm AS ("
     "  SELECT ic.index_set_id, json_object_agg(ic.content, ic.max_points) AS m"

@@ -269,6 +269,56 @@ class TestPortalFeed(unittest.TestCase):
                      400, "missing_province")
         self.assertEqual((_batches(self.a["id"]), _rows(self.a["id"], "dossiers")), before)
 
+    def test_csv_doubles_within_a_run_and_across_runs(self):
+        """A sorted file's lines of one agency and period are stored as one run; a doubled
+        procedure is found inside a run as it is read and across runs (an unsorted file, or
+        a record longer than a run) by the database: either way with its line."""
+        p = self.a["code"]
+        before = (_batches(self.a["id"]), _rows(self.a["id"], "dossiers"))
+        head = "agency_code,period,procedure,on_time,late\n"
+        resp = _push(self.key_a, head + "A1,2013,P1,1,0\nA1,2013,P2,1,0\nA1,2013,P1,2,0\n",
+                     "text/csv", f"?province={p}")
+        assert_error(self, resp, 400, "duplicate_row")
+        self.assertEqual(resp[1]["error"]["field"], "line 4")
+        # 700 procedures of one record: more than one run; the double is 600 lines apart
+        lines = [f"A2,2013,P{i},1,0" for i in range(700)] + ["A2,2013,P5,1,1"]
+        resp = _push(self.key_a, head + "\n".join(lines) + "\n", "text/csv", f"?province={p}")
+        assert_error(self, resp, 400, "duplicate_row")
+        self.assertEqual(resp[1]["error"]["field"], "line 702")
+        self.assertEqual((_batches(self.a["id"]), _rows(self.a["id"], "dossiers")), before)
+        # the same 700 without the double: every line stored, in runs, read back as lines
+        st, b, _ = _push(self.key_a, head + "\n".join(lines[:700]) + "\n", "text/csv",
+                         f"?province={p}")
+        self.assertEqual(st, 200, b)
+        rows = psql_super("SELECT count(*), sum(on_time), min(line), max(line),"
+                          " count(DISTINCT procedure) FROM portal.dossiers WHERE batch_id = :'b'",
+                          {"b": b["id"]})
+        self.assertEqual(rows, [["700", "700", "2", "701", "700"]])
+        runs = psql_super("SELECT count(*) FROM portal.dossier_runs WHERE batch_id = :'b'",
+                          {"b": b["id"]})
+        self.assertGreater(int(runs[0][0]), 1)
+
+    def test_feed_streams_through_a_file_left_nowhere(self):
+        """The gateway writes the body to a feed file that the service reads in chunks; the
+        file is gone once the answer is in, accepted or refused; bytes that are not UTF-8
+        are refused by the service with their offset."""
+        feeds = os.path.join(env("CHISO_VAR_DIR"), "feeds")
+        doc = _doc(self.a["code"], [_rec("A1", "2012-0" + str(k)) for k in range(1, 10)])
+        st, b, _ = _push(self.key_a, doc, "application/json")
+        self.assertEqual(st, 200, b)
+        self.assertEqual(b["records"], 9)
+        bad = ("agency_code,period,on_time,late\nA1,2012,1,0\n").encode() + b"A\xc3(,2012,1,0\n"
+        resp = _push(self.key_a, bad, "text/csv", f"?province={self.a['code']}")
+        assert_error(self, resp, 400, "invalid_utf8")
+        self.assertIn(str(len("agency_code,period,on_time,late\nA1,2012,1,0\n") + 1),
+                      resp[1]["error"]["message_en"])
+        self.assertEqual([f for f in os.listdir(feeds) if f.startswith("feed-")], [])
+        # a client cannot name a feed file of its own
+        assert_error(self, _push(self.key_a, "agency_code,period,on_time,late\nA1,2011,1,0\n",
+                                 "text/csv", f"?province={self.a['code']}&spool=feed-AAAAAA"),
+                     400, "unknown_field")
+        self.assertEqual([f for f in os.listdir(feeds) if f.startswith("feed-")], [])
+
     def test_multipart_file(self):
         boundary = uuid.uuid4().hex
         csv = f"agency_code,period,on_time,late\nA2,2017,3,1\n"
