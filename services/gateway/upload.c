@@ -58,43 +58,39 @@ static int s_mkdirs(const char *path)
     return (mkdir(buf, 0750) != 0 && errno != EEXIST) ? -1 : 0;
 }
 
-gw_upload *gw_upload_new(const char *var_dir, int64_t max_size, cs_err *e)
+/* A new temporary file <var_dir>/<sub>/<prefix>XXXXXX. */
+static gw_upload *s_new(const char *var_dir, const char *sub, const char *prefix,
+                        int64_t max_size, const char *what, cs_err *e)
 {
     gw_upload *self = calloc(1, sizeof *self);
     char dir[1100];
     if (!self)
         abort();
     snprintf(self->var_dir, sizeof self->var_dir, "%s", var_dir);
-    snprintf(dir, sizeof dir, "%s/evidence/tmp", var_dir);
-    snprintf(self->tmp_path, sizeof self->tmp_path, "%s/up-XXXXXX", dir);
+    snprintf(dir, sizeof dir, "%s/%s", var_dir, sub);
+    snprintf(self->tmp_path, sizeof self->tmp_path, "%s/%sXXXXXX", dir, prefix);
     self->max_size = max_size;
     crypto_hash_sha256_init(&self->sha);
     if (s_mkdirs(dir) != 0 || (self->fd = mkstemp(self->tmp_path)) < 0) {
         free(self);
-        cs_err_internal(e, "cannot create a temporary evidence file");
+        cs_err_internal(e, what);
         return NULL;
     }
     return self;
 }
 
+gw_upload *gw_upload_new(const char *var_dir, int64_t max_size, cs_err *e)
+{
+    return s_new(var_dir, "evidence/tmp", "up-", max_size,
+                 "cannot create a temporary evidence file", e);
+}
+
 gw_upload *gw_upload_new_feed(const char *var_dir, int64_t max_size, cs_err *e)
 {
-    gw_upload *self = calloc(1, sizeof *self);
-    char dir[1100];
-    if (!self)
-        abort();
-    snprintf(self->var_dir, sizeof self->var_dir, "%s", var_dir);
-    snprintf(dir, sizeof dir, "%s/feeds", var_dir);
-    snprintf(self->tmp_path, sizeof self->tmp_path, "%s/feed-XXXXXX", dir);
-    self->max_size = max_size;
-    crypto_hash_sha256_init(&self->sha);
-    if (s_mkdirs(dir) != 0 || (self->fd = mkstemp(self->tmp_path)) < 0) {
-        free(self);
-        cs_err_internal(e, "cannot create a feed file");
-        return NULL;
-    }
+    gw_upload *self = s_new(var_dir, "feeds", "feed-", max_size, "cannot create a feed file", e);
     /* the portal service may run as another user of the same group */
-    fchmod(self->fd, 0640);
+    if (self)
+        fchmod(self->fd, 0640);
     return self;
 }
 

@@ -50,18 +50,23 @@ int pc_copy_begin(pc_copy *c, PGconn *db, const char *table, const char *columns
     return 0;
 }
 
-static void s_grow(pc_copy *c, size_t more)
+void pc_grow(char **buf, size_t *cap, size_t len, size_t more, size_t first)
 {
-    if (c->len + more + 1 <= c->cap)
+    if (len + more + 1 <= *cap)
         return;
-    size_t cap = c->cap ? c->cap : 4096;
-    while (cap < c->len + more + 1)
-        cap *= 2;
-    char *g = realloc(c->buf, cap);
+    size_t n = *cap ? *cap : first;
+    while (n < len + more + 1)
+        n *= 2;
+    char *g = realloc(*buf, n);
     if (!g)
         abort();
-    c->buf = g;
-    c->cap = cap;
+    *buf = g;
+    *cap = n;
+}
+
+static void s_grow(pc_copy *c, size_t more)
+{
+    pc_grow(&c->buf, &c->cap, c->len, more, 4096);
 }
 
 void pc_copy_raw(pc_copy *c, const char *s)
@@ -152,23 +157,9 @@ int pc_copy_end(pc_copy *c, bool ok, cs_err *e)
 
 /* --- array literals ------------------------------------------------------------------ */
 
-static void s_array_grow(pc_array *a, size_t more)
-{
-    if (a->len + more + 1 <= a->cap)
-        return;
-    size_t cap = a->cap ? a->cap : 256;
-    while (cap < a->len + more + 1)
-        cap *= 2;
-    char *g = realloc(a->buf, cap);
-    if (!g)
-        abort();
-    a->buf = g;
-    a->cap = cap;
-}
-
 static void s_array_sep(pc_array *a, size_t more)
 {
-    s_array_grow(a, more + 1);
+    pc_grow(&a->buf, &a->cap, a->len, more + 1, 256);
     if (a->len)
         a->buf[a->len++] = ',';
 }

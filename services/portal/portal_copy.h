@@ -10,6 +10,9 @@
 #include <stdint.h>
 #include "cs_err.h"
 
+/* Room for more bytes and a NUL after len in a growing buffer (doubling from first). */
+void pc_grow(char **buf, size_t *cap, size_t len, size_t more, size_t first);
+
 /* --- COPY ---------------------------------------------------------------------------- */
 /* PostgreSQL refuses COPY FROM into a table with row-level security, so the rows stream
  * into a temporary table of the same shape (dropped at commit) and go on to the real one

@@ -172,16 +172,7 @@ static bool s_run_proc(s_run *r, const char *proc)
         if (strcmp(r->pool + r->off[r->slot[i] - 1], proc) == 0)
             return false;
     size_t n = strlen(proc) + 1;
-    if (r->pool_len + n > r->pool_cap) {
-        size_t cap = r->pool_cap ? r->pool_cap : 4096;
-        while (cap < r->pool_len + n)
-            cap *= 2;
-        char *g = realloc(r->pool, cap);
-        if (!g)
-            abort();
-        r->pool = g;
-        r->pool_cap = cap;
-    }
+    pc_grow(&r->pool, &r->pool_cap, r->pool_len, n, 4096);
     memcpy(r->pool + r->pool_len, proc, n);
     r->off[r->n] = r->pool_len;
     r->pool_len += n;
