@@ -8,7 +8,7 @@ BUILD     ?= build/$(VARIANT)
 GEN       := $(BUILD)/gen
 
 PKGS      := libzmq libprotobuf-c libpq jansson libsodium libmicrohttpd xlsxwriter \
-             pangocairo cairo-pdf cairo-svg fontconfig libcurl
+             pangocairo cairo-pdf cairo-svg fontconfig libcurl libqrencode
 CC        ?= cc
 CFLAGS    := -std=c17 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -pthread \
              -I$(GEN) -Iservices/common $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

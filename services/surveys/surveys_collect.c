@@ -10,6 +10,7 @@
 #include "cs_phase.h"
 #include "cs_text.h"
 #include "likert.h"
+#include "qr_svg.h"
 #include "response_import.h"
 #include "survey_import.h"
 #include "surveys.pb-c.h"
@@ -203,6 +204,40 @@ int surveys_list_questionnaires(cs_call *c, const ProtobufCMessage *in_, Protobu
 
 /* --- invitations ---------------------------------------------------------------------- */
 
+/* The printed link's start: an http(s) URL of printable ASCII (the token is appended). */
+static int s_check_link_base(cs_err *e, const char *base)
+{
+    size_t n = strlen(base);
+    bool scheme = strncmp(base, "https://", 8) == 0 || strncmp(base, "http://", 7) == 0;
+    bool printable = true;
+    for (size_t i = 0; i < n; i++)
+        printable = printable && base[i] > ' ' && base[i] < 0x7f;
+    if (!scheme || !printable || n > 512)
+        return cs_err_invalid(e, "link_base",
+                              "đầu liên kết phải là địa chỉ http(s) không có khoảng trắng, tối đa 512 ký tự",
+                              "link_base must be an http(s) address without spaces, at most 512 characters");
+    return 0;
+}
+
+/* Each token's link and the link's QR code (the printable sheet). */
+static int s_links(cs_call *c, const char *base, Chiso__Surveys__InvitationsReply *rep)
+{
+    rep->links = (Chiso__Surveys__InvitationLink **)cs_call_array(c, rep->n_tokens);
+    for (size_t i = 0; i < rep->n_tokens; i++) {
+        Chiso__Surveys__InvitationLink *l = (Chiso__Surveys__InvitationLink *)cs_call_msg(
+            c, &chiso__surveys__invitation_link__descriptor);
+        l->token = rep->tokens[i];
+        l->link = cs_call_printf(c, "%s%s", base, rep->tokens[i]);
+        char *svg = NULL;
+        if (qr_svg(l->link, &svg, NULL, cs_call_err(c)) != 0)
+            return -1;
+        l->qr_svg = cs_call_strdup(c, svg);
+        free(svg);
+        rep->links[rep->n_links++] = l;
+    }
+    return 0;
+}
+
 int surveys_create_invitations(cs_call *c, const ProtobufCMessage *in_, ProtobufCMessage **out)
 {
     const Chiso__Surveys__InvitationsRequest *in =
@@ -219,6 +254,8 @@ int surveys_create_invitations(cs_call *c, const ProtobufCMessage *in_, Protobuf
     if (in->has_expires_at && in->expires_at <= (int64_t)time(NULL))
         return cs_err_invalid(e, "expires_at", "thời hạn phải ở tương lai",
                               "expires_at must be in the future");
+    if (in->link_base && s_check_link_base(e, in->link_base) != 0)
+        return -1;
     const char *prov = cs_call_int(c, cs_call_province(c));
     const char *qid = cs_call_int(c, in->has_questionnaire_id ? in->questionnaire_id : 0);
     const char *aid = cs_call_int(c, in->has_agency_id ? in->agency_id : 0);
@@ -270,6 +307,8 @@ int surveys_create_invitations(cs_call *c, const ProtobufCMessage *in_, Protobuf
     if (cs_call_audit(c, "survey_invitations", in->questionnaire_id, "create", NULL,
                       cs_call_printf(c, "{\"agency_id\": %lld, \"count\": %d}",
                                      (long long)in->agency_id, count), NULL) != 0)
+        return -1;
+    if (in->link_base && s_links(c, in->link_base, rep) != 0)
         return -1;
     rep->has_questionnaire_id = true;
     rep->questionnaire_id = in->questionnaire_id;

@@ -8,6 +8,7 @@ SHA-256, rows); re-import replaces and is audited; roles; the `survey` phase.
 import hashlib
 import time
 import unittest
+import xml.etree.ElementTree as ET
 
 from harness import api, assert_error, new_province, new_user, psql_super, unique
 
@@ -393,6 +394,39 @@ class TestSurveyCollection(unittest.TestCase):
         pts = {(i["agency_code"], i["leaf_code"]): i["points"] for i in listing["items"]}
         self.assertEqual(pts[("A1", "3.1")], 4.5)
         self.assertNotIn(("A2", "3.1"), pts)
+
+    def test_invitation_links_with_qr(self):
+        """With link_base each invitation comes with its link and the link's QR code (an SVG
+        drawn by the service, version 5 for an 80-byte link); a bad link_base is refused
+        before any invitation exists."""
+        q = _ok(self, self.questionnaire([{"leaf_code": "3.1", "text": "Câu 1"}]))
+        url = f"/api/v1/questionnaires/{q['id']}/invitations"
+        count = lambda: psql_super("SELECT count(*) FROM surveys.invitations"
+                                   " WHERE questionnaire_id = :'q'", {"q": q["id"]})
+        for bad in ("javascript:alert(1)//", "https://a b/", "ftp://x/", "https://x/" + "a" * 510):
+            assert_error(self, api("POST", url, {"agency_id": self.w["agencies"]["A1"], "count": 1,
+                                                 "link_base": bad},
+                                   token=self.w["surveyor"]["token"]), 400, "invalid_input")
+        self.assertEqual(count(), [["0"]])
+        base = "https://chiso.example/survey.html#t="      # 36 bytes + a 43-byte token
+        body = _ok(self, api("POST", url, {"agency_id": self.w["agencies"]["A1"], "count": 2,
+                                           "link_base": base},
+                             token=self.w["surveyor"]["token"]))
+        self.assertEqual(count(), [["2"]])
+        self.assertEqual([x["token"] for x in body["links"]], body["tokens"])
+        for x in body["links"]:
+            self.assertEqual(x["link"], base + x["token"])
+            svg = x["qr_svg"]
+            self.assertTrue(svg.startswith("<svg xmlns=\"http://www.w3.org/2000/svg\""), svg[:80])
+            self.assertIn('viewBox="0 0 45 45"', svg)       # 37 modules + 2 x 4 quiet zone
+            self.assertNotIn(x["token"], svg)               # drawn, not written
+            root = ET.fromstring(svg)
+            self.assertEqual([c.tag.split("}")[1] for c in root], ["rect", "path"])
+        # without link_base: the tokens only, as before
+        body = _ok(self, api("POST", url, {"agency_id": self.w["agencies"]["A1"], "count": 1},
+                             token=self.w["surveyor"]["token"]))
+        self.assertEqual(len(body["tokens"]), 1)
+        self.assertEqual(body.get("links", []), [])
 
     def test_import_responses_csv(self):
         q = _ok(self, self.questionnaire(

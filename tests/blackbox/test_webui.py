@@ -389,6 +389,26 @@ class TestWebUI(unittest.TestCase):
         links = wd.js("return Array.from(document.querySelectorAll('#inv-links a'), a => a.href)")
         self.assertEqual(len(links), 2)
         type(self).links = links
+        # the printable sheet: each card shows its link and the server-drawn QR code of it,
+        # a well-formed SVG the browser rendered (its width: the module count of the link's
+        # QR version plus the quiet zone)
+        qrs = wd.js("""return Array.from(document.querySelectorAll('#inv-links li.inv-card'), li => {
+            const img = li.querySelector('img.qr'), a = li.querySelector('a');
+            const svg = img.src.startsWith('data:image/svg+xml;base64,') ? atob(img.src.split(',')[1]) : '';
+            const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+            return {link: a.href, text: a.textContent, loaded: img.complete && img.naturalWidth > 0,
+                    alt: img.alt, root: doc.documentElement.nodeName,
+                    box: doc.documentElement.getAttribute('viewBox')}; })""")
+        self.assertEqual([x["link"] for x in qrs], links)
+        for i, x in enumerate(qrs):
+            self.assertEqual(x["text"], x["link"])
+            self.assertTrue(x["loaded"], x)
+            self.assertEqual(x["root"], "svg", x)
+            self.assertEqual(x["alt"], f"Mã QR của thư mời {i + 1}")
+            # level M byte-mode capacities of versions 1..7; version v is 17 + 4v modules
+            side = next(17 + 4 * v for v, cap in enumerate((14, 26, 42, 62, 84, 106, 122), 1)
+                        if len(x["link"].encode()) <= cap)
+            self.assertEqual(x["box"], f"0 0 {side + 8} {side + 8}", x)
         wd.check_screen(self, "surveyor-invitations")
         # Responses collected on paper, imported as CSV.
         wd.type("#resp-import-text", f"agency_code,q1\n{self.codes['A']},4\n{self.codes['A']},5\n")

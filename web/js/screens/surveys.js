@@ -4,6 +4,7 @@
 import { P, api } from "../api.js";
 import { pts, t, tmap, when } from "../i18n.js";
 import { S, agencyName, period, phaseInfo } from "../state.js";
+import { invitationSheet } from "./invitation_sheet.js";
 import { busy, button, csvImport, errorBox, field, flash, h, heading, input, select, table, td } from "../ui.js";
 
 const GROUPS = ["citizen", "business", "hdnd_province", "hdnd_commune"];
@@ -70,16 +71,12 @@ function invitations(p, qs) {
   const sheet = h("div", { id: "inv-sheet", "aria-live": "polite" });
   const b = button(t("inv_create"), { id: "inv-create", class: "primary" });
   b.addEventListener("click", () => busy(b, async () => {
-    const r = await api("POST", "/api/v1/questionnaires/" + qsel.value + "/invitations", { agency_id: Number(ag.value) || undefined, count: Number(count.value) });
+    const r = await api("POST", "/api/v1/questionnaires/" + qsel.value + "/invitations", { agency_id: Number(ag.value) || undefined,
+      count: Number(count.value), link_base: location.origin + "/survey.html#t=" });
     const q = qs.find((x) => String(x.id) === qsel.value);
     const name = agencyName(r.agency_id);
     flash("inv_created", { n: (r.tokens || []).length, agency: name });
-    sheet.replaceChildren(h("h3", {}, t("inv_sheet", { agency: name })), h("p", {}, q ? q.title : ""),
-      h("ol", { class: "tokens", id: "inv-links" }, ...(r.tokens || []).map((tok) => {
-        const url = location.origin + "/survey.html#t=" + tok;
-        return h("li", {}, h("a", { href: url, target: "_blank", rel: "noopener" }, url));
-      })),
-      h("div", { class: "actions no-print" }, button(t("print"), { id: "inv-print" }, () => window.print())));
+    sheet.replaceChildren(...invitationSheet(name, q ? q.title : "", r.links || []));
   }, err));
   return h("section", { class: "box", id: "invitations", "aria-labelledby": "inv-h" }, h("h2", { id: "inv-h" }, t("invitations")),
     h("div", { class: "row" }, field(t("questionnaire"), qsel), field(t("agency"), ag), field(t("inv_count"), count)),
