@@ -358,9 +358,12 @@ int cs_csv_decimal(const char *s, int max_decimals, int64_t *out)
     }
     while (*s == ' ' || *s == '\t')
         s++;
-    if (*s || digits == 0 || decimals == 0)
+    int pad = max_decimals - (decimals < 0 ? 0 : decimals);
+    /* v < 10^digits: scaled, it must stay below 10^18 (fuzz_cs_csv: 17 digits scaled by
+     * 10^7 overflowed int64) */
+    if (*s || digits == 0 || decimals == 0 || digits + pad > 18)
         return -1;
-    for (int k = decimals < 0 ? 0 : decimals; k < max_decimals; k++)
+    for (int k = 0; k < pad; k++)
         v *= 10;
     *out = v;
     return 0;

@@ -132,6 +132,19 @@ static enum MHD_Result s_form_field(gw_req *r, const char *key, const char *data
     return MHD_YES;
 }
 
+/* Whether the part is to be refused (true) because the request failed already, or because
+ * it has no name: libmicrohttpd hands a NULL key for a part whose Content-Disposition name
+ * is not quoted (`name=file`); fuzz_multipart found the gateway dereferencing it. */
+static bool s_nameless(gw_req *r, const char *key)
+{
+    if (r->failed)
+        return true;
+    if (key)
+        return false;
+    s_malformed(r);
+    return true;
+}
+
 /* GW_UPLOAD multipart: the `file` part goes to the upload, other parts are text fields. */
 static enum MHD_Result s_upload_iter(void *cls, enum MHD_ValueKind kind, const char *key,
                                      const char *filename, const char *content_type,
@@ -141,7 +154,7 @@ static enum MHD_Result s_upload_iter(void *cls, enum MHD_ValueKind kind, const c
     gw_req *r = cls;
     cs_err e;
     (void) kind, (void) transfer_encoding;
-    if (r->failed)
+    if (s_nameless(r, key))
         return MHD_NO;
     if (strcmp(key, "file") != 0)
         return s_form_field(r, key, data, size);
@@ -162,7 +175,7 @@ static enum MHD_Result s_feed_iter(void *cls, enum MHD_ValueKind kind, const cha
 {
     gw_req *r = cls;
     (void) kind, (void) transfer_encoding;
-    if (r->failed)
+    if (s_nameless(r, key))
         return MHD_NO;
     if (strcmp(key, "file") != 0)
         return s_form_field(r, key, data, size);

@@ -24,6 +24,12 @@
 #define s_one fuzz_broker_one
 #include "../fuzz/fuzz_broker.c"
 #undef s_one
+#define s_one fuzz_cs_csv_one
+#include "../fuzz/fuzz_cs_csv.c"
+#undef s_one
+#define s_one fuzz_multipart_one
+#include "../fuzz/fuzz_multipart.c"
+#undef s_one
 
 /* Every regular file of dir through one(); the count of inputs run. */
 static int s_replay(const char *dir, int (*one)(const uint8_t *, size_t))
@@ -70,6 +76,8 @@ static void test_pbjson(void **state) { (void) state; s_target("pbjson", fuzz_pb
 static void test_router(void **state) { (void) state; s_target("router", fuzz_router_one); }
 static void test_csv(void **state) { (void) state; s_target("csv", fuzz_csv_one); }
 static void test_broker(void **state) { (void) state; s_target("broker", fuzz_broker_one); }
+static void test_cs_csv(void **state) { (void) state; s_target("cs_csv", fuzz_cs_csv_one); }
+static void test_multipart(void **state) { (void) state; s_target("multipart", fuzz_multipart_one); }
 
 int main(void)
 {
@@ -78,6 +86,8 @@ int main(void)
         cmocka_unit_test(test_router),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_broker),
+        cmocka_unit_test(test_cs_csv),
+        cmocka_unit_test(test_multipart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
