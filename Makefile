@@ -125,6 +125,7 @@ test: deps
 
 # The bench needs the executables and its two tools (tests/bench/bench.mk), not the unit tests.
 bench: deps
+	@scripts/install-deps --bench
 	@$(MAKE) --no-print-directory bins $(BENCH_BINS)
 	@$(SCRIPT_ENV) scripts/bench
 

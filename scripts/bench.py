@@ -11,6 +11,9 @@ as the superuser (loading is not what is measured). Then:
   3. portal ingest (scripts/bench_portal.py): 2 million dossier-count rows and the 766 index
      of 34 x 130 agencies x 12 months through the feed API, against psql \\copy of the same rows;
      the portal service's peak RSS (CHISO_BENCH_ROWS=portal runs this row alone);
+  4. public reads (scripts/bench_public.py): a published snapshot read by 64 clients from the
+     gateway (served from its memory) against Debian's nginx serving the same bytes from a
+     file, 200 and 304 (CHISO_BENCH_ROWS=public runs this row alone);
 and the server-side CPU each operation cost (chiso processes and PostgreSQL, from /proc), and
 the peak resident memory of each chiso process during the save load and over the whole run.
 Every save changes a stored score; afterwards the audit trail and the stored values must show
@@ -33,6 +36,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_portal  # noqa: E402
+import bench_public  # noqa: E402
 
 URL = os.environ["CHISO_URL"]
 BIN = os.environ["CHISO_BIN"]
@@ -377,15 +381,17 @@ def processes():
 
 def portal_ctx():
     return {"say": say, "psql": psql, "api": lambda m, p, b, t: api(m, p, b, t), "login": login,
-            "url": URL, "bin": BIN, "db_app": DB_APP, "admin": ADMIN,
+            "url": URL, "bin": BIN, "db_app": DB_APP, "admin": ADMIN, "password": PASSWORD,
+            "run_json": run_json,
             "run_dir": os.path.join(os.environ["CHISO_VAR_DIR"], "run")}
 
 
-def portal_only(t0, rows):
-    """CHISO_BENCH_ROWS=portal: only the portal-ingest row (on the same data set)."""
-    portal_lines, ok = bench_portal.run(portal_ctx())
+def portal_only(t0, rows, row="portal"):
+    """CHISO_BENCH_ROWS=portal (or public): only the portal-ingest (or public-reads) row, on
+    the same data set."""
+    portal_lines, ok = (bench_portal if row == "portal" else bench_public).run(portal_ctx())
     lines = [
-        f"chiso bench (portal row only) — {time.strftime('%Y-%m-%d')}, {machine()}; {PROVINCES} provinces"
+        f"chiso bench ({row} row only) — {time.strftime('%Y-%m-%d')}, {machine()}; {PROVINCES} provinces"
         f" x {AGENCIES} agencies; PostgreSQL fsync on; {processes()}",
         "",
         "| measure | chiso | baseline (same run) | ratio |",
@@ -401,7 +407,7 @@ def portal_only(t0, rows):
         with open(out, "w") as f:
             f.write(table + "\n")
     if not ok:
-        say("the portal batches were not all stored as sent")
+        say(f"the {row} row's checks failed (see above)")
         return 1
     return 0
 
@@ -414,8 +420,8 @@ def main():
                   " + (SELECT count(*) FROM surveys.leaf_points) + (SELECT count(*) FROM leadership.scores);")
     rows = int(counts.strip())
     say(f"{rows} score rows loaded in {time.time() - t0:.1f} s")
-    if os.environ.get("CHISO_BENCH_ROWS", "") == "portal":
-        return portal_only(t0, rows)
+    if os.environ.get("CHISO_BENCH_ROWS", "") in ("portal", "public"):
+        return portal_only(t0, rows, os.environ["CHISO_BENCH_ROWS"])
     provinces = [int(x) for x in psql("SELECT id FROM catalog.provinces WHERE code LIKE 'BN%' ORDER BY id;").split()]
     first = provinces[0]
     period = {int(p): int(i) for p, i in (l.split("|") for l in psql(
@@ -470,8 +476,10 @@ def main():
 
     say("portal ingest")
     portal_lines, portal_ok = bench_portal.run(portal_ctx())
+    say("public reads")
+    public_lines, public_ok = bench_public.run(portal_ctx())
     verified = gw["errors"] == 0 and audited == SAVES and wrong == 0 and inserted == SAVES - pg["errors"]
-    verified = verified and portal_ok
+    verified = verified and portal_ok and public_ok
     lines = [
         f"chiso bench — {time.strftime('%Y-%m-%d')}, {machine()}; {PROVINCES} provinces x {AGENCIES} agencies"
         f" x 150 leaves = {rows} score rows; PostgreSQL fsync on; {processes()}",
@@ -486,6 +494,7 @@ def main():
         f" | one SQL aggregate: {agg_one:.1f} ms | {one / agg_one:.1f}x the time |",
         f"| ranking compute, all {PROVINCES} provinces one after another | {all34:.0f} ms"
         f" | one SQL aggregate: {agg_all:.1f} ms | {all34 / agg_all:.1f}x the time |",
+        *public_lines,
         *portal_lines[:2],
         "",
         *portal_lines[3:],

@@ -13,6 +13,7 @@
 #include "input.h"
 #include "pbjson.h"
 #include "reply.h"
+#include "snapcache.h"
 
 /* GW_DOWNLOAD: the rpc authorised the read and named the file; it is streamed from the
  * store under its original name. */
@@ -46,50 +47,76 @@ static enum MHD_Result s_download(gw_req *r, struct MHD_Connection *c, const Pro
     return gw_reply_queue(r, c, 200, resp);
 }
 
-/* GW_RAW: the rpc's bytes as they are (see routes.h); a matching If-None-Match is 304. */
+/* Bytes with their headers; a matching If-None-Match is 304. `kept`: the bytes belong to
+ * the snapshot cache and outlive the answer (no copy). */
+static enum MHD_Result s_send(gw_req *r, struct MHD_Connection *c, const gw_snap *s, bool kept)
+{
+    int status = 200;
+    struct MHD_Response *resp;
+    if (s->etag && gw_etag_none_match(gw_req_header(c, MHD_HTTP_HEADER_IF_NONE_MATCH), s->etag)) {
+        status = 304;
+        resp = MHD_create_response_from_buffer(0, (void *) "", MHD_RESPMEM_PERSISTENT);
+    } else {
+        resp = MHD_create_response_from_buffer(s->len, (void *) s->bytes,
+                                               kept ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_COPY);
+    }
+    if (!resp)
+        return MHD_NO;
+    if (status == 200) {
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, s->content_type);
+        if (s->file_name && *s->file_name) {
+            char disp[1400];
+            gw_reply_disposition(s->file_name, disp, sizeof disp);
+            MHD_add_response_header(resp, "Content-Disposition", disp);
+        }
+    }
+    if (s->etag) {
+        char etag[140];
+        snprintf(etag, sizeof etag, "\"%s\"", s->etag);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+    }
+    if (s->cache_control && *s->cache_control)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, s->cache_control);
+    return gw_reply_queue(r, c, status, resp);
+}
+
+/* May this request's answer come from, or go to, the snapshot cache? An anonymous public
+ * GET of a raw answer with no query string (the URL is the whole key) and no API key (a
+ * portal client's key is checked, and its use recorded, by the service every time). */
+static bool s_cacheable(gw_req *r, struct MHD_Connection *c)
+{
+    const gw_route *rt = r->m.route;
+    return r->h->snaps && (rt->flags & GW_PUBLIC) && (rt->flags & GW_RAW)
+           && strcmp(r->method, "GET") == 0 && !gw_req_header(c, "X-API-Key")
+           && MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, NULL, NULL) == 0;
+}
+
+/* GW_RAW: the rpc's bytes as they are (see routes.h); kept in the snapshot cache when the
+ * answer says it never changes. */
 static enum MHD_Result s_raw(gw_req *r, struct MHD_Connection *c, const ProtobufCMessage *out)
 {
-    size_t len = 0;
-    const uint8_t *bytes = pbjson_get_bytes(out, "content", &len);
-    const char *type = pbjson_get_string(out, "content_type");
-    const char *name = pbjson_get_string(out, "file_name");
-    const char *tag = pbjson_get_string(out, "etag");
-    const char *cache = pbjson_get_string(out, "cache_control");
-    if (tag && !*tag)
-        tag = NULL;
-    if (!bytes || !gw_reply_mime_ok(type) || (tag && !gw_etag_valid(tag)) ||
-        (cache && (strlen(cache) >= 128 || strpbrk(cache, "\r\n")))) {
+    gw_snap s = {0};
+    s.bytes = pbjson_get_bytes(out, "content", &s.len);
+    s.content_type = pbjson_get_string(out, "content_type");
+    s.file_name = pbjson_get_string(out, "file_name");
+    s.etag = pbjson_get_string(out, "etag");
+    s.cache_control = pbjson_get_string(out, "cache_control");
+    if (s.etag && !*s.etag)
+        s.etag = NULL;
+    if (!s.bytes || !gw_reply_mime_ok(s.content_type) || (s.etag && !gw_etag_valid(s.etag)) ||
+        (s.cache_control && (strlen(s.cache_control) >= 128 || strpbrk(s.cache_control, "\r\n")))) {
         cs_err e;
         cs_err_internal(&e, "GW_RAW reply without content, with a bad content_type, etag or cache_control");
         cs_err_detail(&e, "%s %s", r->method, r->url);
         return gw_reply_error(r, c, &e);
     }
-    int status = 200;
-    struct MHD_Response *resp;
-    if (tag && gw_etag_none_match(gw_req_header(c, MHD_HTTP_HEADER_IF_NONE_MATCH), tag)) {
-        status = 304;
-        resp = MHD_create_response_from_buffer(0, (void *) "", MHD_RESPMEM_PERSISTENT);
-    } else {
-        resp = MHD_create_response_from_buffer(len, (void *) bytes, MHD_RESPMEM_MUST_COPY);
+    if (s.etag && s.cache_control && strstr(s.cache_control, "immutable") && s_cacheable(r, c)
+        && gw_snapcache_put(r->h->snaps, r->url, &s) == 0) {
+        const gw_snap *kept = gw_snapcache_get(r->h->snaps, r->url);
+        if (kept)
+            return s_send(r, c, kept, true);
     }
-    if (!resp)
-        return MHD_NO;
-    if (status == 200) {
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-        if (name && *name) {
-            char disp[1400];
-            gw_reply_disposition(name, disp, sizeof disp);
-            MHD_add_response_header(resp, "Content-Disposition", disp);
-        }
-    }
-    if (tag) {
-        char etag[140];
-        snprintf(etag, sizeof etag, "\"%s\"", tag);
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
-    }
-    if (cache && *cache)
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
-    return gw_reply_queue(r, c, status, resp);
+    return s_send(r, c, &s, false);
 }
 
 /* The route's rpc, or NULL with e: 404, 405, or a table naming an rpc that is not there. */
@@ -147,6 +174,9 @@ enum MHD_Result gw_dispatch(gw_req *r, struct MHD_Connection *c)
     ProtobufCMessage *in = NULL, *out = NULL;
     gw_caller a;
     enum MHD_Result ret;
+    const gw_snap *kept;
+    if (s_cacheable(r, c) && (kept = gw_snapcache_get(r->h->snaps, r->url)))
+        return s_send(r, c, kept, true);
     /* the caller first: an anonymous caller learns nothing about the input */
     if (gw_caller_resolve(&a, r, c, rt, &e) != 0 || gw_input_build(r, c, md, &a, &in, &e) != 0 ||
         s_call(r, md, &a, in, &out, &e) != 0)

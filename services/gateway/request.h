@@ -26,6 +26,7 @@
 #include "cs_config.h"
 #include "cs_err.h"
 #include "http.h"
+#include "snapcache.h"
 #include "ratelimit.h"
 #include "router.h"
 #include "session_cache.h"
@@ -38,6 +39,7 @@ struct gw_http {
     char *openapi;                  /* rendered once: the route table is static */
     gw_sessions *sessions;          /* resolved sessions, kept briefly (session_cache.h) */
     gw_ratelimit *throttle;         /* GW_THROTTLE routes, per client address */
+    gw_snapcache *snaps;            /* immutable public answers (snapcache.h) */
     pthread_mutex_t lock;           /* guards clients */
     cs_client **clients;
     size_t n_clients;

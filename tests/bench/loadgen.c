@@ -1,7 +1,9 @@
 /*  chiso-loadgen: HTTP load from N concurrent keep-alive clients, for `make bench`.
  *
  *  usage: chiso-loadgen HOST PORT CLIENTS SCRIPT
- *  SCRIPT has one request per line: METHOD<TAB>PATH<TAB>TOKEN<TAB>JSON-BODY. Client i sends
+ *  SCRIPT has one request per line: METHOD<TAB>PATH<TAB>TOKEN<TAB>JSON-BODY[<TAB>HEADER]
+ *  (TOKEN "-": no Authorization header; HEADER: one more "Name: value" line, e.g. an
+ *  If-None-Match; a 304 answer counts as a success like any 2xx). Client i sends
  *  the lines i, i+CLIENTS, i+2*CLIENTS... in that order, each once: every line is sent exactly
  *  once, and the lines one client owns reach the server in script order (the bench gives each
  *  client its own agency, so successive saves of one leaf never race each other).
@@ -28,7 +30,7 @@
 enum { BUF_SIZE = 1 << 16 };
 
 typedef struct {
-    char *method, *path, *token, *body;
+    char *method, *path, *token, *body, *header;
 } req_line;
 
 static req_line *s_lines;
@@ -126,10 +128,13 @@ static void *s_client(void *arg)
     int fd = -1;
     for (size_t k = id; k < s_nlines; k += s_clients) {
         req_line *l = &s_lines[k];
+        bool anon = strcmp(l->token, "-") == 0;
         int m = snprintf(buf, BUF_SIZE,
-                         "%s %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"
+                         "%s %s HTTP/1.1\r\nHost: %s\r\n%s%s%s%s%s"
                          "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
-                         l->method, l->path, s_host, l->token, strlen(l->body), l->body);
+                         l->method, l->path, s_host, anon ? "" : "Authorization: Bearer ",
+                         anon ? "" : l->token, anon ? "" : "\r\n", l->header,
+                         *l->header ? "\r\n" : "", strlen(l->body), l->body);
         if (m < 0 || m >= BUF_SIZE) {
             fprintf(stderr, "loadgen: line %zu is too long\n", k + 1);
             exit(1);
@@ -154,7 +159,7 @@ static void *s_client(void *arg)
             atomic_fetch_add(&s_reconnects, 1);
         }
         s_lat[k] = s_now_ms() - t0;
-        if (status < 200 || status > 299) {
+        if ((status < 200 || status > 299) && status != 304) {
             if (atomic_fetch_add(&s_errors, 1) < 3) {
                 const char *body = status > 0 ? strstr(resp, "\r\n\r\n") : NULL;
                 fprintf(stderr, "loadgen: status %d for %s %s: %.200s\n", status, l->method,
@@ -225,6 +230,7 @@ static int s_load_script(const char *path)
         l->path = s_field(&p);
         l->token = s_field(&p);
         l->body = s_field(&p);
+        l->header = s_field(&p);
     }
     free(line);
     fclose(f);
