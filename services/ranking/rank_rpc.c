@@ -8,6 +8,7 @@
 #include "cs_access.h"
 #include "rank.h"
 #include "rank_data.h"
+#include "rank_published.h"
 #include "ranking.pb-c.h"
 
 /* Everything the ranking needs, as one JSON document from one statement (one snapshot).
@@ -313,6 +314,38 @@ int rank_rpc_compute(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **
     return 0;
 }
 
+/* After publication the working results say, per agency, whether they still match the
+ * latest version; the view, whether anything differs (also an agency added or gone, when
+ * every group is shown). */
+static void s_mark_published(const rank_published *pub, const rank_data *d,
+                             const rank_outcome *o, Chiso__Ranking__Results *res, bool all)
+{
+    size_t n_working = 0;
+    bool any = false;
+    for (size_t g = 0; g < o->n_groups; g++) {
+        const rank_group *rg = &o->groups[g];
+        for (size_t i = 0; i < rg->n; i++) {
+            const rank_result *r = &rg->agencies[i];
+            bool differs = rank_published_differs(
+                d, r, rank_published_agency(pub, rg->group, r->code));
+            Chiso__Ranking__AgencyResult *m = res->groups[g]->agencies[i];
+            m->has_differs_from_published = true;
+            m->differs_from_published = differs;
+            any = any || differs;
+            n_working++;
+        }
+    }
+    if (all) {
+        size_t n_published = 0;
+        const char *k;
+        json_t *v;
+        json_object_foreach(pub->groups, k, v)
+            n_published += json_array_size(json_object_get(v, "agencies"));
+        any = any || n_published != n_working;
+    }
+    pub->view->working_differs = any;
+}
+
 int rank_rpc_list_results(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
     const Chiso__Ranking__ResultsRequest *req = (const void *)in;
@@ -321,12 +354,22 @@ int rank_rpc_list_results(cs_call *c, const ProtobufCMessage *in, ProtobufCMessa
     if (s_period_arg(c, req->has_period_id, req->period_id) < 0)
         return -1;
     const char *group = req->group_code && *req->group_code ? req->group_code : NULL;
+    rank_published pub;
+    if (rank_published_load(c, req->period_id, &pub) < 0)
+        return -1;
     rank_data *d;
     rank_outcome *o;
-    if (rank_rpc_load(c, req->period_id, group, 0, &d, &o) < 0)
+    if (rank_rpc_load(c, req->period_id, group, 0, &d, &o) < 0) {
+        rank_published_free(&pub);
         return -1;
-    *out = (ProtobufCMessage *)s_results_msg(c, d, o);
+    }
+    Chiso__Ranking__Results *res = s_results_msg(c, d, o);
+    if (pub.view)
+        s_mark_published(&pub, d, o, res, !group);
+    res->published = pub.view;
+    *out = (ProtobufCMessage *)res;
     s_free(&d, &o);
+    rank_published_free(&pub);
     return 0;
 }
 
@@ -453,6 +496,52 @@ static void s_leader_redact(Chiso__Ranking__Scorecard *sc)
         sc->shortcomings[k]->comment = NULL;
 }
 
+/* The latest published version on a scorecard: the agency's values and its group as
+ * published, whether its working values moved since. The agency's own users see the
+ * published values as the result (the official one); overseers keep the working result
+ * beside it. */
+static void s_scorecard_published(cs_call *c, const rank_published *pub, const rank_data *d,
+                                  const rank_outcome *o, const rank_data_agency *da,
+                                  Chiso__Ranking__Scorecard *sc, bool overseer)
+{
+    Chiso__Ranking__PublishedView *v = pub->view;
+    json_t *group = json_object_get(pub->groups, da->group);
+    json_t *list = json_object_get(group, "agencies");
+    v->has_good_or_better = v->has_excellent_quota = group != NULL;
+    v->good_or_better = (int32_t)json_integer_value(json_object_get(group, "good_or_better"));
+    v->excellent_quota = (int32_t)json_integer_value(json_object_get(group, "excellent_quota"));
+    v->group = (void *)cs_call_array(c, json_array_size(list));
+    size_t i;
+    json_t *a;
+    json_array_foreach(list, i, a) {
+        /* the snapshot names agencies by code: the id from the working data when known */
+        const char *code = json_string_value(json_object_get(a, "code"));
+        long long id = 0;
+        for (size_t k = 0; k < d->n_agencies && !id; k++)
+            if (code && strcmp(d->agencies[k].code, code) == 0)
+                id = d->agencies[k].id;
+        Chiso__Ranking__AgencyResult *m = rank_published_msg(c, a, id);
+        v->group[v->n_group++] = m;
+        if (id == da->id)
+            v->result = m;
+    }
+    const rank_result *mine = NULL;
+    for (size_t g = 0; g < o->n_groups; g++)
+        for (size_t k = 0; k < o->groups[g].n; k++)
+            if (o->groups[g].agencies[k].id == da->id)
+                mine = &o->groups[g].agencies[k];
+    v->working_differs = !mine || rank_published_differs(
+        d, mine, rank_published_agency(pub, da->group, da->code));
+    if (!overseer) {
+        sc->result = v->result;
+        sc->has_good_or_better = sc->has_excellent_quota = v->has_good_or_better;
+        sc->good_or_better = v->good_or_better;
+        sc->excellent_quota = v->excellent_quota;
+        sc->has_publication_blocked_by_tie = false;
+    }
+    sc->published = v;
+}
+
 int rank_rpc_scorecard(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
     const Chiso__Ranking__ScorecardRequest *req = (const void *)in;
@@ -478,13 +567,19 @@ int rank_rpc_scorecard(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
             return -1;
         words = lead > 0;
     }
+    rank_published pub;
+    if (rank_published_load(c, req->period_id, &pub) < 0)
+        return -1;
     rank_data *d;
     rank_outcome *o;
-    if (rank_rpc_load(c, req->period_id, NULL, req->agency_id, &d, &o) < 0)
+    if (rank_rpc_load(c, req->period_id, NULL, req->agency_id, &d, &o) < 0) {
+        rank_published_free(&pub);
         return -1;
+    }
     long idx = rank_data_find(d, req->agency_id);
     if (idx < 0) {
         s_free(&d, &o);
+        rank_published_free(&pub);
         return cs_err_not_found(cs_call_err(c), "agency");
     }
     const rank_data_agency *da = &d->agencies[idx];
@@ -541,7 +636,10 @@ int rank_rpc_scorecard(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
         sh->comment = cs_call_strdup(c, comment);
         sc->shortcomings[sc->n_shortcomings++] = sh;
     }
+    if (pub.view)
+        s_scorecard_published(c, &pub, d, o, da, sc, overseer);
     s_free(&d, &o);
+    rank_published_free(&pub);
     s_agency_redact(sc, &view);
     if (!words)
         s_leader_redact(sc);

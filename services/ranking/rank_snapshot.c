@@ -13,7 +13,7 @@ static json_t *s_two(int64_t v)
     return json_string(cs_points_format(v, buf));
 }
 
-static json_t *s_agency(const rank_data *d, const rank_result *r)
+json_t *rank_snapshot_agency(const rank_data *d, const rank_result *r)
 {
     const rank_data_agency *da = &d->agencies[r->input];
     json_t *contents = json_object();
@@ -43,7 +43,7 @@ json_t *rank_snapshot_groups(const rank_data *d, const rank_outcome *o)
         const rank_group *rg = &o->groups[g];
         json_t *list = json_array();
         for (size_t i = 0; i < rg->n; i++)
-            json_array_append_new(list, s_agency(d, &rg->agencies[i]));
+            json_array_append_new(list, rank_snapshot_agency(d, &rg->agencies[i]));
         json_object_set_new(groups, rg->group,
                             json_pack("{s:i, s:i, s:b, s:o}", "good_or_better", rg->good_or_better,
                                       "excellent_quota", rg->excellent_quota,

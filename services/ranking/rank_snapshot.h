@@ -14,6 +14,10 @@
 #include "rank.h"
 #include "rank_data.h"
 
+/* One agency's object of a group, as published (new reference): also what the working
+ * results are compared with to tell whether they still match a published version. */
+json_t *rank_snapshot_agency(const rank_data *d, const rank_result *r);
+
 /* The "groups" object of the results (new reference). */
 json_t *rank_snapshot_groups(const rank_data *d, const rank_outcome *o);
 

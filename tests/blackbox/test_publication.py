@@ -226,6 +226,7 @@ class TestPublication(unittest.TestCase):
         self.assertEqual(st, 200, body)
         ld._close("appraisal_2")
         self.assertEqual(self._verify(1, 1)[0], raw1)
+        self._check_published_scorecards(doc1, sha1)
         assert_error(self, self._publish({"reason": "Đính chính"}), 409, "results_changed")
         st, _, _ = api("POST", f"/api/v1/periods/{pid}/compute", {}, token=ld.admin)
         self.assertEqual(st, 200)
@@ -240,6 +241,15 @@ class TestPublication(unittest.TestCase):
         stc_doc = [a for a in doc2["groups"]["01"]["agencies"] if a["code"] == "STC"][0]
         self.assertEqual(stc_doc["contents"]["1"], "34.00")   # 39.50 - (17.50 - 12)
 
+        # Version 2 has the corrected value: the agency's scorecard shows it, nothing differs.
+        st, own, _ = api("GET", f"/api/v1/periods/{pid}/agencies/{stc}/scorecard",
+                         token=ld.heads["STC"])
+        self.assertEqual(st, 200, own)
+        self.assertEqual((own["published"]["version"], own["published"]["sha256"]), (2, sha2))
+        self.assertEqual(own["result"]["contents"][0]["value"], 34)
+        self.assertFalse(own["published"].get("working_differs", False))
+        self.assertEqual([v["sha256"] for v in own["published"]["versions"]], [sha1, sha2])
+
         st, lst, _ = api("GET", f"/api/v1/periods/{pid}/snapshots", token=ld.admin)
         self.assertEqual(st, 200, lst)
         self.assertEqual([s["version"] for s in lst["snapshots"]], [1, 2])
@@ -253,6 +263,57 @@ class TestPublication(unittest.TestCase):
                          ["approve", "publish", "publish"])
         self.assertIn(["ranking.snapshot", "publish", "Đính chính điểm tiêu chí 1.1 của STC"],
                       acts)
+
+    def _check_published_scorecards(self, doc1, sha1):
+        """After a score changed behind version 1: the agency (and everyone) reads version 1's
+        values on its scorecard, named with its SHA-256; the admin's working results are
+        marked where they differ from it."""
+        ld, pid = self.ld, self.pid
+        stc, stp = ld.agency_ids["STC"], ld.agency_ids["STP"]
+        pub = {a["code"]: a for a in doc1["groups"]["01"]["agencies"]}
+        two = lambda v: "%.2f" % v
+
+        st, own, _ = api("GET", f"/api/v1/periods/{pid}/agencies/{stc}/scorecard",
+                         token=ld.heads["STC"])
+        self.assertEqual(st, 200, own)
+        p = own["published"]
+        self.assertEqual((p["version"], p["sha256"]), (1, sha1))
+        self.assertEqual(p["url"], self._path(1))
+        self.assertEqual([v["version"] for v in p["versions"]], [1])
+        self.assertTrue(p["working_differs"])
+        res = own["result"]
+        for key in ("total", "max", "quality_pct", "cchc_pct"):
+            self.assertEqual(two(res[key]), pub["STC"][key], key)
+        self.assertEqual((res["rank"], res["band"], res["cchc_band"], res["head_rating"]),
+                         (pub["STC"]["rank"], pub["STC"]["band"], pub["STC"]["cchc_band"],
+                          pub["STC"]["head_rating"]))
+        self.assertEqual(two(res["contents"][0]["value"]), "39.50")   # not the working 34.00
+        self.assertEqual(res, p["result"])
+        # the ranking the agency may see: its group as published, in order
+        self.assertEqual([a["code"] for a in p["group"]], list(pub))
+        self.assertEqual([a["rank"] for a in p["group"]], [a["rank"] for a in pub.values()])
+        self.assertEqual(p["good_or_better"], doc1["groups"]["01"]["good_or_better"])
+        # an agency whose values did not move: the same version, nothing differs
+        st, other, _ = api("GET", f"/api/v1/periods/{pid}/agencies/{stp}/scorecard",
+                           token=ld.heads["STP"])
+        self.assertEqual(st, 200, other)
+        self.assertFalse(other["published"].get("working_differs", False))
+        self.assertEqual(two(other["result"]["total"]), pub["STP"]["total"])
+
+        # The admin: the working result, and version 1's beside it, marked as different.
+        st, sc, _ = api("GET", f"/api/v1/periods/{pid}/agencies/{stc}/scorecard", token=ld.admin)
+        self.assertEqual(st, 200, sc)
+        self.assertEqual(two(sc["result"]["contents"][0]["value"]), "34.00")
+        self.assertEqual(two(sc["published"]["result"]["contents"][0]["value"]), "39.50")
+        self.assertTrue(sc["published"]["working_differs"])
+        st, res, _ = api("GET", f"/api/v1/periods/{pid}/results", token=ld.admin)
+        self.assertEqual(st, 200, res)
+        self.assertEqual((res["published"]["version"], res["published"]["sha256"]), (1, sha1))
+        self.assertTrue(res["published"]["working_differs"])
+        flags = {a["code"]: a.get("differs_from_published", False)
+                 for g in res["groups"] for a in g["agencies"]}
+        self.assertTrue(flags["STC"])
+        self.assertFalse(flags["SXD"])
 
     @unittest.skipUnless(_browser(), "chromium and chromium-driver are not installed")
     def test_3_public_page(self):
