@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 #include "call.h"
+#include "portal.pb-c.h"
 
 /* True when url (an Origin or a Referer: scheme://host[:port][/...]) names host (the Host
  * header, host[:port]). */
@@ -48,6 +49,24 @@ static int s_fetch_session(void *arg, const char *token, Chiso__SessionInfo **si
     anon.lang = (char *) r->lang;
     return gw_call(r->h, "catalog", "ResolveSession", &anon, &rs.base,
                    &chiso__session_info__descriptor, true, (ProtobufCMessage **) si, e);
+}
+
+/* GW_KEY: a portal client's X-API-Key on a public read, checked where every key is checked
+ * (the portal service's UseKey, which records its use): 401 invalid_api_key when unknown,
+ * revoked or empty. */
+static int s_key_use(gw_req *r, const char *key, cs_err *e)
+{
+    Chiso__Portal__UseKeyRequest rq = CHISO__PORTAL__USE_KEY_REQUEST__INIT;
+    rq.api_key = (char *) key;
+    Chiso__Context anon = CHISO__CONTEXT__INIT;
+    anon.request_id = r->request_id;
+    anon.lang = (char *) r->lang;
+    ProtobufCMessage *out = NULL;
+    if (gw_call(r->h, "portal", "UseKey", &anon, &rq.base, &chiso__portal__key_use__descriptor,
+                true, &out, e) != 0)
+        return -1;
+    protobuf_c_message_free_unpacked(out, NULL);
+    return 0;
 }
 
 static void s_ctx_session(Chiso__Context *ctx, const Chiso__SessionInfo *si)
@@ -132,6 +151,9 @@ int gw_caller_resolve(gw_caller *a, gw_req *r, struct MHD_Connection *c, const g
     } else if (!(rt->flags & GW_PUBLIC)) {
         return s_session(a, r, c, from_cookie, e);
     }
+    const char *key = gw_req_header(c, "X-API-Key");
+    if ((rt->flags & GW_KEY) && key)
+        return s_key_use(r, key, e);
     return 0;
 }
 

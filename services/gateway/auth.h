@@ -1,6 +1,7 @@
 /*  gw_caller: who is asking, decided before the input is looked at (an anonymous caller
  *  learns nothing about it): the login throttle (GW_THROTTLE), the Idempotency-Key, the
- *  portal's X-API-Key (GW_PORTAL), else the session (Authorization: Bearer or the
+ *  portal's X-API-Key (GW_PORTAL; on a public read, GW_KEY, checked by the portal service
+ *  when sent), else the session (Authorization: Bearer or the
  *  chiso_session cookie, resolved through session_cache) and, for a cookie-authenticated
  *  write, its Origin. The result is the chiso.Context every rpc receives. */
 #ifndef GW_AUTH_H

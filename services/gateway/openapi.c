@@ -62,7 +62,9 @@ static void s_add_route(const gw_route *r, void *arg)
     json_object_set_new(op, "summary", json_string(r->summary ? r->summary : r->rpc));
     json_object_set_new(op, "operationId", json_string(r->rpc));
     json_object_set_new(op, "tags", json_pack("[s]", r->service));
-    if (r->flags & GW_PUBLIC)
+    if ((r->flags & GW_PUBLIC) && (r->flags & GW_KEY))     /* anyone; a portal client by key */
+        json_object_set_new(op, "security", json_pack("[{}, {s:[]}]", "apiKey"));
+    else if (r->flags & GW_PUBLIC)
         json_object_set_new(op, "security", json_array());
     else if (r->flags & GW_PORTAL)
         json_object_set_new(op, "security", json_pack("[{s:[]}]", "apiKey"));

@@ -33,6 +33,11 @@ enum {
                                string field `body`, its media type into `content_type`
                                (and a multipart file name into `file_name`); capped at
                                CHISO_MAX_UPLOAD instead of CHISO_MAX_BODY */
+    GW_KEY      = 1 << 7,   /* a public read a portal client may make with its X-API-Key
+                               (the feed out, SPEC §12): when the header is sent the key is
+                               checked by the portal service (UseKey: 401 invalid_api_key for
+                               an unknown or revoked key, its last use recorded) before the
+                               call; without the header the route stays public */
     GW_THROTTLE = 1 << 9,   /* costly for an anonymous caller (login): a token bucket per
                                client address (CHISO_LOGIN_BURST, refilled at
                                CHISO_LOGIN_RATE_MILLI/1000 per second) answers 429 +

@@ -12,6 +12,8 @@ int main(void)
         /* a portal client comes with an API key, not a session: the handler checks the key
          * against the batch's province and sets the tenant itself */
         {"Ingest", portal_ingest_rpc, CS_RPC_WRITE | CS_RPC_TENANT},
+        /* the gateway's check of a key on the public reads (the feed out): marks its use */
+        {"UseKey", portal_use_key, CS_RPC_WRITE},
         {"ListBatches", portal_list_batches, CS_RPC_READ},
         {"ListMapping", portal_list_mapping, CS_RPC_READ},
         {"PutMapping", portal_put_mapping, CS_RPC_WRITE},

@@ -166,6 +166,22 @@ bad:
                       "The API key is invalid or has been revoked.%s", "");
 }
 
+int portal_use_key(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+    const Chiso__Portal__UseKeyRequest *rq = (const void *)in;
+    Chiso__Portal__KeyUse *k = (void *)cs_call_msg(c, &chiso__portal__key_use__descriptor);
+    long long id = 0, province = 0;
+    const char *name = NULL;
+    if (s_key(c, rq->api_key, &id, &province, &name) < 0)
+        return -1;
+    SET(k, id, id);
+    if (province > 0)
+        SET(k, province_id, province);
+    k->name = (char *)name;
+    *out = (ProtobufCMessage *)k;
+    return 0;
+}
+
 static Chiso__Portal__Batch *s_batch_msg(cs_call *c, const portal_outcome *o,
                                          const portal_meta *m)
 {

@@ -16,7 +16,8 @@ import unittest
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import api, assert_error, env, new_province, psql_app, psql_super  # noqa: E402
+from harness import (api, assert_error, env, new_province, psql_app, psql_super,  # noqa: E402
+                     sysadmin)
 from test_examples import EXAMPLES, LOADER, _load_module, _scenario  # noqa: E402
 
 
@@ -349,6 +350,47 @@ class TestPublication(unittest.TestCase):
             self.assertFalse(wd.js("return document.querySelector('#changes').hidden") is False)
         finally:
             wd.quit()
+
+    def test_4_feed_out_by_key(self):
+        """Portal clients read the published results with their API key (SPEC §12 feed out):
+        a live key is accepted and its use recorded, an unknown or revoked key is 401; the
+        routes stay public without one. The check is the portal service's own."""
+        sa = sysadmin()
+        st, key, _ = api("POST", "/api/v1/portal/keys", {"name": "Cổng DVC – đọc kết quả"},
+                         token=sa)
+        self.assertEqual(st, 200, key)
+        last_used = lambda: {k["id"]: k.get("last_used_at")
+                             for k in api("GET", "/api/v1/portal/keys", token=sa)[1]["items"]}
+        self.assertIsNone(last_used()[key["id"]])
+        with_key = {"X-API-Key": key["key"]}
+        st, raw, h = raw_get(self._path(1), with_key)
+        self.assertEqual(st, 200, raw)
+        self.assertEqual(h["etag"], '"%s"' % hashlib.sha256(raw).hexdigest())
+        self.assertEqual(raw, raw_get(self._path(1))[1])        # the same bytes as anyone's
+        self.assertIsNotNone(last_used()[key["id"]])
+        st, body, _ = raw_get(self._path(1), dict(with_key, **{"If-None-Match": h["etag"]}))
+        self.assertEqual((st, body), (304, b""))
+        st, periods, _ = api("GET", f"/api/v1/public/provinces/{self.code}/periods",
+                             headers=with_key)
+        self.assertEqual(st, 200, periods)
+        self.assertEqual(api("GET", "/api/v1/public/provinces", headers=with_key)[0], 200)
+
+        bad = {"X-API-Key": "cpk_" + "0" * 64}
+        for path in (self._path(1), self._path(), f"/api/v1/public/provinces/{self.code}/periods",
+                     "/api/v1/public/provinces",
+                     f"/api/v1/public/provinces/{self.code}/periods/{self.pid}/versions/1/results.csv"):
+            assert_error(self, api("GET", path, headers=bad), 401, "invalid_api_key")
+        st, _, _ = api("DELETE", f"/api/v1/portal/keys/{key['id']}", token=sa)
+        self.assertEqual(st, 200)
+        assert_error(self, api("GET", self._path(1), headers=with_key), 401, "invalid_api_key")
+        # no key at all: still the public route
+        self.assertEqual(raw_get(self._path(1))[0], 200)
+        # documented: a key is optional on the public routes
+        st, oa, _ = api("GET", "/api/v1/openapi.json")
+        self.assertEqual(st, 200)
+        op = oa["paths"]["/api/v1/public/provinces/{province_code}/periods/{period_id}/results"]
+        self.assertIn({"apiKey": []}, op["get"]["security"])
+        self.assertIn({}, op["get"]["security"])
 
     def test_2_other_province(self):
         other = new_province()
