@@ -134,8 +134,9 @@ def run(ctx):
     # The same rows with plain COPY, client side (psql \copy), one row per line or metric,
     # no row-level security and no checks: into tables with the index the rows need (the
     # key a doubled line or metric is found by, as portal.dossiers and portal.metrics had
-    # before they were stored compactly: agency, period, procedure or code), the baseline
-    # of the ratio; and, for the record, into the same tables without any index.
+    # before they were stored compactly: batch, agency, period, procedure or code; here the
+    # province is the batch, one file each), the baseline of the ratio; and, for the
+    # record, into the same tables without any index.
     def copy_both(table, cols, key, paths, opts):
         times = {}
         for indexed in (True, False):
@@ -151,11 +152,12 @@ def run(ctx):
     copy_csv, bare_csv = copy_both(
         "bench_dossiers", "province text, agency_code text, period text, procedure text,"
         " received bigint, on_time bigint, late bigint, online bigint",
-        "agency_code, period, procedure", [c for _, c, _, _ in files], "FORMAT csv, HEADER")
+        "province, agency_code, period, procedure", [c for _, c, _, _ in files],
+        "FORMAT csv, HEADER")
     copy_json, bare_json = copy_both(
         "bench_metrics", "province text, agency_code text, period text, code text,"
         " group_code text, numerator bigint, denominator bigint, score numeric, max_score numeric",
-        "agency_code, period, code", [fl for _, _, _, fl in files], "FORMAT csv")
+        "province, agency_code, period, code", [fl for _, _, _, fl in files], "FORMAT csv")
 
     load_after = os.getloadavg()
 
