@@ -142,7 +142,9 @@ int gw_caller_resolve(gw_caller *a, gw_req *r, struct MHD_Connection *c, const g
     }
     bool from_cookie = false;
     a->token = s_token(c, &from_cookie);
-    if (rt->flags & GW_PORTAL) {
+    /* GW_SESSION_OR_KEY: a caller without a session may show a portal key instead */
+    if ((rt->flags & GW_PORTAL) ||
+        ((rt->flags & GW_SESSION_OR_KEY) && !a->token && gw_req_header(c, "X-API-Key"))) {
         const char *key = gw_req_header(c, "X-API-Key");
         if (!key || !*key)
             return cs_err_set(e, 401, "unauthenticated", "X-API-Key",

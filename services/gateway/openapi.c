@@ -16,7 +16,7 @@ bool gw_openapi_hidden_field(const gw_route *r, const char *name)
         return true;
     if ((r->flags & GW_CSV) && strcmp(name, "csv") == 0)
         return true;
-    if ((r->flags & GW_PORTAL) && strcmp(name, "api_key") == 0)
+    if ((r->flags & (GW_PORTAL | GW_SESSION_OR_KEY)) && strcmp(name, "api_key") == 0)
         return true;
     if ((r->flags & GW_FEED) && (!strcmp(name, "body") || !strcmp(name, "content_type") ||
                                  !strcmp(name, "file_name") || !strcmp(name, "spool")))
@@ -68,6 +68,9 @@ static void s_add_route(const gw_route *r, void *arg)
         json_object_set_new(op, "security", json_array());
     else if (r->flags & GW_PORTAL)
         json_object_set_new(op, "security", json_pack("[{s:[]}]", "apiKey"));
+    else if (r->flags & GW_SESSION_OR_KEY)
+        json_object_set_new(op, "security",
+                            json_pack("[{s:[]},{s:[]}]", "bearerAuth", "apiKey"));
 
     json_t *params = json_array();
     bool has_body = !strcmp(r->method, "POST") || !strcmp(r->method, "PUT") ||

@@ -38,6 +38,9 @@ enum {
                                checked by the portal service (UseKey: 401 invalid_api_key for
                                an unknown or revoked key, its last use recorded) before the
                                call; without the header the route stays public */
+    GW_SESSION_OR_KEY = 1 << 10,  /* a session, or from a caller without one a portal
+                               client's X-API-Key: it goes to the input's `api_key`, checked
+                               by the service with cs_apikey_use (the national view) */
     GW_THROTTLE = 1 << 9,   /* costly for an anonymous caller (login): a token bucket per
                                client address (CHISO_LOGIN_BURST, refilled at
                                CHISO_LOGIN_RATE_MILLI/1000 per second) answers 429 +

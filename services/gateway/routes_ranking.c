@@ -59,9 +59,9 @@ const gw_route gw_routes_ranking[] = {
      "A chart of a group's current results as SVG: bands | ranks | contents, ?group_code= (province_admin, viewer, leader)"},
     {"GET", PERIOD "/year-over-year", RANKING, "YearOverYear", GW_AUTH,
      "Each agency's Q, R, rank and band in this period and earlier years, with the change (province_admin, viewer, leader)"},
-    {"GET", "/api/v1/national/results", RANKING, "NationalView", GW_AUTH,
-     "Per province and year, from published snapshots only: agencies per band, mean and median Q and R (sysadmin)"},
-    {"GET", "/api/v1/national/results.xlsx", RANKING, "NationalXlsx", GW_AUTH | GW_RAW,
-     "The national view as an Excel workbook (sysadmin)"},
+    {"GET", "/api/v1/national/results", RANKING, "NationalView", GW_SESSION_OR_KEY,
+     "Per province and year, from published snapshots only: agencies per band, mean and median Q and R (sysadmin, or a national portal key in X-API-Key)"},
+    {"GET", "/api/v1/national/results.xlsx", RANKING, "NationalXlsx", GW_SESSION_OR_KEY | GW_RAW,
+     "The national view as an Excel workbook (sysadmin, or a national portal key in X-API-Key)"},
     {NULL, NULL, NULL, NULL, NULL, 0, NULL},
 };

@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cs_apikey.h"
 #include "cs_config.h"
 #include "cs_json.h"
 #include "cs_pg.h"
@@ -15,16 +16,6 @@
 static const char *s_val(cs_call *c, PGresult *r, int i, int k)
 {
     return PQgetisnull(r, i, k) ? NULL : cs_call_strdup(c, PQgetvalue(r, i, k));
-}
-
-/* SHA-256 of a key as bytea hex text ("\\x..."), for a query parameter. */
-static const char *s_key_hash(cs_call *c, const char *key)
-{
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)key, strlen(key));
-    char hex[2 * sizeof h + 1];
-    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-    return cs_call_printf(c, "\\x%s", hex);
 }
 
 /* --- API keys (sysadmin) --------------------------------------------------------------- */
@@ -82,7 +73,7 @@ int portal_create_key(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
     const char *key = cs_call_printf(c, "cpk_%s", hex);
     const char *prefix = cs_call_printf(c, "%.12s", key);
     const char *uid = cs_call_user(c) ? cs_call_int(c, cs_call_user(c)) : NULL;
-    const char *p[] = {prov, rq->name, s_key_hash(c, key), prefix, uid};
+    const char *p[] = {prov, rq->name, cs_apikey_hash(c, key), prefix, uid};
     PGresult *r = cs_call_exec(c,
         "WITH k AS (INSERT INTO portal.api_keys (province_id, name, key_hash, key_prefix, created_by)"
         " VALUES ($1, $2, $3::bytea, $4, $5) RETURNING *)"
@@ -143,41 +134,18 @@ int portal_revoke_key(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
 
 /* --- feeds ------------------------------------------------------------------------------ */
 
-/* The live key of this request: 0, or -1 with 401 invalid_api_key. */
-static int s_key(cs_call *c, const char *key, long long *id, long long *province,
-                 const char **name)
-{
-    if (!key || !*key || strlen(key) > 200)
-        goto bad;
-    const char *p[] = {s_key_hash(c, key)};
-    PGresult *r = cs_call_exec(c, "SELECT id, province_id, name FROM portal.key_use($1::bytea)",
-                               1, p);
-    if (!r)
-        return -1;
-    if (PQntuples(r) != 1)
-        goto bad;
-    *id = cs_pg_ll(r, 0, 0);
-    *province = PQgetisnull(r, 0, 1) ? 0 : cs_pg_ll(r, 0, 1);
-    *name = s_val(c, r, 0, 2);
-    return 0;
-bad:
-    return cs_err_set(cs_call_err(c), 401, "invalid_api_key", "X-API-Key",
-                      "Khóa API không hợp lệ hoặc đã bị thu hồi.%s",
-                      "The API key is invalid or has been revoked.%s", "");
-}
-
+/* The gateway's check of a key on the public reads: cs_apikey_use, the one check. */
 int portal_use_key(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
 {
     const Chiso__Portal__UseKeyRequest *rq = (const void *)in;
     Chiso__Portal__KeyUse *k = (void *)cs_call_msg(c, &chiso__portal__key_use__descriptor);
-    long long id = 0, province = 0;
-    const char *name = NULL;
-    if (s_key(c, rq->api_key, &id, &province, &name) < 0)
+    cs_apikey key;
+    if (cs_apikey_use(c, rq->api_key, &key) < 0)
         return -1;
-    SET(k, id, id);
-    if (province > 0)
-        SET(k, province_id, province);
-    k->name = (char *)name;
+    SET(k, id, key.id);
+    if (key.province_id > 0)
+        SET(k, province_id, key.province_id);
+    k->name = (char *)key.name;
     *out = (ProtobufCMessage *)k;
     return 0;
 }
@@ -221,18 +189,13 @@ static int s_spool_open(cs_call *c, const char *name, FILE **f)
     return 0;
 }
 
-typedef struct {
-    long long id, province;         /* province 0: a national key */
-    const char *name;
-} s_key_info;
-
 /* The batch from src once the key is known: its province checked against the key, then
  * the tenant set, then the ingest. */
 static int s_ingest(cs_call *c, const Chiso__Portal__IngestRequest *rq, const char *kind,
-                    const portal_src *src, const s_key_info *k, ProtobufCMessage **out)
+                    const portal_src *src, const cs_apikey *k, ProtobufCMessage **out)
 {
     cs_err *e = cs_call_err(c);
-    long long key_id = k->id, key_province = k->province;
+    long long key_id = k->id, key_province = k->province_id;
     const char *key_name = k->name;
     portal_meta m = {0};
     m.kind = kind;
@@ -290,8 +253,8 @@ int portal_ingest_rpc(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
 {
     const Chiso__Portal__IngestRequest *rq = (const void *)in;
     cs_err *e = cs_call_err(c);
-    s_key_info k = {0};
-    if (s_key(c, rq->api_key, &k.id, &k.province, &k.name) < 0)
+    cs_apikey k;
+    if (cs_apikey_use(c, rq->api_key, &k) < 0)
         return -1;
     const char *kind = portal_kind_of(rq->content_type);
     if (!kind)

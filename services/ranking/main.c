@@ -24,8 +24,10 @@ int main(void)
         {"ExportCsv", rank_rpc_export_csv, CS_RPC_READ},
         {"ResultsChart", rank_rpc_results_chart, CS_RPC_READ},
         {"YearOverYear", rank_rpc_year_over_year, CS_RPC_READ},
-        {"NationalView", rank_rpc_national_view, CS_RPC_READ},
-        {"NationalXlsx", rank_rpc_national_xlsx, CS_RPC_READ},
+        /* read-write: a portal key's use is recorded (portal.key_use); no tenant, and no
+         * idempotency record of a read */
+        {"NationalView", rank_rpc_national_view, CS_RPC_WRITE | CS_RPC_TENANT},
+        {"NationalXlsx", rank_rpc_national_xlsx, CS_RPC_WRITE | CS_RPC_TENANT},
     };
     int rc = cs_service_run("ranking", &chiso__ranking__ranking__descriptor, rpcs,
                             sizeof rpcs / sizeof rpcs[0]);

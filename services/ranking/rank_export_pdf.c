@@ -8,6 +8,7 @@
 #include <cairo-pdf.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "rank_draw.h"
 
 #define PAGE_W 595.276
@@ -373,6 +374,17 @@ int rank_export_pdf(const rank_report *r, rank_buf *out, cs_err *e)
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE,
                                    "Phụ lục kết quả Chỉ số cải cách hành chính");
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "chiso");
+    /* Without a date cairo writes the current time: the same data would give other bytes
+     * (and another ETag) at every export. */
+    if (r->made_at > 0) {
+        time_t t = (time_t)r->made_at;
+        struct tm tm;
+        char iso[32];
+        gmtime_r(&t, &tm);
+        strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, iso);
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, iso);
+    }
     cairo_t *cr = cairo_create(s);
     pdf p = {.r = r};
     int rc = rank_draw_open(&p.d, cr);

@@ -88,7 +88,8 @@ static int s_working_report(cs_call *c, long long period_id, const char *group, 
         return cs_err_not_found(cs_call_err(c), "period");
     const rank_data *d = *data;
     const rank_outcome *o = *outcome;
-    time_t now = time(NULL) + 7 * 3600;    /* printed in Vietnam's time (UTC+7, no DST) */
+    time_t utc = time(NULL) / 60 * 60;     /* the minute printed */
+    time_t now = utc + 7 * 3600;           /* printed in Vietnam's time (UTC+7, no DST) */
     struct tm tm;
     gmtime_r(&now, &tm);
     char when[32];
@@ -99,6 +100,7 @@ static int s_working_report(cs_call *c, long long period_id, const char *group, 
         .period_name = cs_call_strdup(c, PQgetvalue(m, 0, 2)),
         .year = atoi(PQgetvalue(m, 0, 3)),
         .generated_at = cs_call_strdup(c, when),
+        .made_at = (long long)utc,
         .n_groups = o->n_groups};
     rank_report_group *groups = cs_call_alloc(c, (o->n_groups ? o->n_groups : 1) * sizeof *groups);
     for (size_t g = 0; g < o->n_groups; g++) {
@@ -166,7 +168,7 @@ static int s_snapshot_report(cs_call *c, const Chiso__Ranking__ExportRequest *re
     PGresult *s, *m;
     if (req->province_code && *req->province_code) {
         const char *p3[3] = {req->province_code, pid, ver};
-        s = cs_call_exec(c, "SELECT convert_from(document, 'UTF8'), sha256"
+        s = cs_call_exec(c, "SELECT convert_from(document, 'UTF8'), sha256, published_at"
                             " FROM ranking.public_snapshot($1, $2, $3)", 3, p3);
         m = s ? cs_call_exec(c, "SELECT province_name, code, name, year,"
                                 "  COALESCE((SELECT json_object_agg(g.code, g.name)"
@@ -177,7 +179,8 @@ static int s_snapshot_report(cs_call *c, const Chiso__Ranking__ExportRequest *re
         if (cs_call_province(c) <= 0)
             return cs_err_forbidden(cs_call_err(c));
         const char *p2[2] = {pid, ver};
-        s = cs_call_exec(c, "SELECT convert_from(document, 'UTF8'), sha256"
+        s = cs_call_exec(c, "SELECT convert_from(document, 'UTF8'), sha256,"
+                            "  extract(epoch FROM published_at)::bigint"
                             " FROM ranking.snapshots WHERE period_id = $1 AND version = $2", 2, p2);
         m = s ? cs_call_exec(c, SQL_META, 1, p2) : NULL;
     }
@@ -191,6 +194,7 @@ static int s_snapshot_report(cs_call *c, const Chiso__Ranking__ExportRequest *re
                                   cs_call_err(c)) < 0)
         return -1;
     rep->snapshot_sha256 = cs_call_strdup(c, PQgetvalue(s, 0, 1));
+    rep->made_at = atoll(PQgetvalue(s, 0, 2));
     rep->province_name = cs_call_strdup(c, PQgetvalue(m, 0, 0));
     rep->period_code = cs_call_strdup(c, PQgetvalue(m, 0, 1));
     rep->period_name = cs_call_strdup(c, PQgetvalue(m, 0, 2));

@@ -1,11 +1,12 @@
 /*  rank_national_rpc: the national view's handlers (rank_national.h).
  *
  *  GET /api/v1/national/results[?year=] and /api/v1/national/results.xlsx: the sysadmin
- *  only (a province's users see their own province). Read through the SECURITY DEFINER
+ *  or a national portal key (a province's users see their own province). Read through the SECURITY DEFINER
  *  ranking.national_snapshots() (migration 065): published snapshots only, never the
  *  working results. */
 #include <stdlib.h>
 #include <string.h>
+#include "cs_apikey.h"
 #include "cs_service.h"
 #include "rank_export_rpc.h"
 #include "rank_national.h"
@@ -15,8 +16,19 @@
 static int s_rows(cs_call *c, const Chiso__Ranking__NationalRequest *req,
                   rank_national_row **rows, size_t *n)
 {
-    if (!cs_call_has_role(c, "sysadmin"))
-        return cs_err_forbidden(cs_call_err(c));
+    /* The sysadmin, or a national portal key (a province's key reads its own province's
+     * published results through the public routes, not every province's figures). */
+    if (!cs_call_has_role(c, "sysadmin")) {
+        if (cs_call_user(c) > 0 || !req->api_key)
+            return cs_err_forbidden(cs_call_err(c));
+        cs_apikey key;
+        if (cs_apikey_use(c, req->api_key, &key) < 0)
+            return -1;
+        if (key.province_id > 0)
+            return cs_err_set(cs_call_err(c), 403, "key_not_national", "X-API-Key",
+                              "Khóa API của một tỉnh không xem được số liệu toàn quốc.%s",
+                              "A province's API key cannot read the national view.%s", "");
+    }
     if (req->has_year && (req->year < 2000 || req->year > 2100))
         return cs_err_invalid(cs_call_err(c), "year", "năm phải từ 2000 đến 2100",
                               "year must be 2000 to 2100");

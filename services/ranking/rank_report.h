@@ -95,6 +95,9 @@ typedef struct {
     int snapshot_version;       /* 0: working results (not published) */
     const char *snapshot_sha256;/* hex, with a snapshot */
     const char *generated_at;   /* "2026-11-29 20:15" (local text, printed as is), may be NULL */
+    long long made_at;          /* Unix time the file's metadata is dated with: a snapshot's
+                                 * publication, else the minute generated_at prints; so the
+                                 * same data gives the same bytes (and ETag). 0: unset */
     const rank_report_group *groups;
     size_t n_groups;
     const rank_report_yoy *yoy;   /* NULL, or the comparison with earlier periods */

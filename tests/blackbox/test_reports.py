@@ -3,6 +3,8 @@ back cell by cell from the zip's XML), the PDF decision annex (text through pdft
 pages through pdftoppm), CSV (round trip), the SVG charts; who may export what."""
 
 import csv
+import datetime
+import hashlib
 import io
 import json
 import os
@@ -10,6 +12,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 import urllib.parse
 import xml.etree.ElementTree as ET
@@ -366,6 +369,66 @@ class TestExports(unittest.TestCase):
         assert_error(self, api("GET", "/api/v1/national/results"), 401, "unauthenticated")
         assert_error(self, api("GET", "/api/v1/national/results?year=1999", token=sa), 400,
                      "invalid_input")
+
+    def test_national_view_portal_key(self):
+        """A national portal client reads the national view with its key; a province's key,
+        a revoked key and a made-up key are refused."""
+        sa = sysadmin()
+        code = f"SC{self.ld.run}".upper()
+        snap = self._publish()
+        national = api("POST", "/api/v1/portal/keys", {"name": "Cổng quốc gia (báo cáo)"},
+                       token=sa)[1]["key"]
+        st, body, _ = api("GET", "/api/v1/national/results?year=2025",
+                          headers={"X-API-Key": national})
+        self.assertEqual(st, 200, body)
+        self.assertEqual(body, api("GET", "/api/v1/national/results?year=2025", token=sa)[1])
+        row = next(r for r in body["rows"] if r["province_code"] == code)
+        self.assertEqual((row["version"], row["sha256"]), (snap["version"], snap["sha256"]))
+        st, data, h = api("GET", "/api/v1/national/results.xlsx?year=2025",
+                          headers={"X-API-Key": national})
+        self.assertEqual(st, 200, data)
+        self.assertIn(code, [v for (r, c), v in Workbook(data).sheets["Toàn quốc"].items()
+                             if c == 1])
+        province = new_province()
+        pkey = api("POST", "/api/v1/portal/keys", {"name": "Cổng tỉnh",
+                                                   "province_id": province["id"]},
+                   token=sa)[1]
+        for path in ("/api/v1/national/results", "/api/v1/national/results.xlsx"):
+            assert_error(self, api("GET", path, headers={"X-API-Key": pkey["key"]}), 403,
+                         "key_not_national")
+            assert_error(self, api("GET", path, headers={"X-API-Key": "cpk_" + "0" * 64}), 401,
+                         "invalid_api_key")
+        # The key travels in the header only, never in the query.
+        assert_error(self, api("GET", f"/api/v1/national/results?api_key={national}"), 401,
+                     "unauthenticated")
+        revoked = api("POST", "/api/v1/portal/keys", {"name": "Cổng cũ"}, token=sa)[1]
+        self.assertEqual(api("DELETE", f"/api/v1/portal/keys/{revoked['id']}", token=sa)[0], 200)
+        assert_error(self, api("GET", "/api/v1/national/results",
+                               headers={"X-API-Key": revoked["key"]}), 401, "invalid_api_key")
+        # A session wins over a key: a province admin with a national key is still refused.
+        assert_error(self, api("GET", "/api/v1/national/results", token=self.admin,
+                               headers={"X-API-Key": national}), 403, "forbidden")
+
+    def test_pdf_same_bytes(self):
+        """The same snapshot exports the same PDF bytes (cairo's dates are the publication
+        time), so its ETag holds and If-None-Match is answered 304."""
+        v = self._publish()["version"]
+        st1, pdf1, h1 = self._get(f"snapshots/{v}/results.pdf")
+        time.sleep(1.1)         # cairo's own date would differ by now
+        st2, pdf2, h2 = self._get(f"snapshots/{v}/results.pdf")
+        self.assertEqual((st1, st2), (200, 200))
+        self.assertEqual(pdf1, pdf2)
+        self.assertEqual(h1["etag"], h2["etag"])
+        self.assertEqual(h1["etag"].strip('"'), hashlib.sha256(pdf1).hexdigest())
+        st, body, _ = self._get(f"snapshots/{v}/results.pdf",
+                                headers={"If-None-Match": h1["etag"]})
+        self.assertEqual((st, body), (304, b""))
+        info = subprocess.run(["pdfinfo", "-isodates", "-"], input=pdf1, capture_output=True,
+                              check=True).stdout.decode()
+        snaps = api("GET", f"/api/v1/periods/{self.period}/snapshots", token=self.admin)[1]
+        at = next(x["published_at"] for x in snaps["snapshots"] if x["version"] == v)
+        when = datetime.datetime.fromtimestamp(at, datetime.timezone.utc)
+        self.assertRegex(info, r"CreationDate:\s+" + when.strftime("%Y-%m-%dT%H:%M:%S"))
 
     def test_snapshot_exports(self):
         snap = self._publish()
