@@ -73,6 +73,10 @@ endef
 # modules (the libraries are linked as one group, so their order does not matter).
 $(BUILD)/obj/services/admin/%.o: CFLAGS += -Iservices/portal
 $(BUILD)/bin/chiso-admin: $(BUILD)/lib/libsvc_portal.a
+# ... and one pass of the catalog's reminders (reminders-run), with the catalog's modules
+# (which use ranking's configuration parser).
+$(BUILD)/obj/services/admin/%.o: CFLAGS += -Iservices/catalog
+$(BUILD)/bin/chiso-admin: $(BUILD)/lib/libsvc_catalog.a $(BUILD)/lib/libsvc_ranking.a
 $(foreach s,$(SVC_DIRS),$(eval $(call service_lib_rules,$(s))))
 $(foreach s,$(SERVICES),$(eval $(call service_bin_rules,$(s))))
 

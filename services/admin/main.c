@@ -9,6 +9,7 @@
  *                                         names the first broken row (adm_audit.h).
  *    chiso-admin portal-load [--province CODE] FILE
  *                                         a portal feed file (see portal_load.h)
+ *    chiso-admin reminders-run [--now TIME]  one pass of the reminders (adm_remind.h)
  *
  *  Connects with CHISO_DB (the services' role): the transaction declares itself a system
  *  one (chiso.system), the only scope in which catalog.users admits rows without a
@@ -21,6 +22,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include "adm_audit.h"
+#include "adm_remind.h"
 #include "backup.h"
 #include "cs_config.h"
 #include "portal_load.h"
@@ -44,7 +46,8 @@ static int s_usage(void)
     fprintf(stderr, "usage: chiso-admin create-sysadmin LOGIN   (password on stdin)\n"
                     "       chiso-admin backup DIR | restore DIR\n"
                     "       chiso-admin audit-verify [PROVINCE_ID]\n"
-                    "       chiso-admin portal-load [--province CODE] FILE   (766 *.json or dossier CSV)\n");
+                    "       chiso-admin portal-load [--province CODE] FILE   (766 *.json or dossier CSV)\n"
+                    "       chiso-admin reminders-run [--now TIME]\n");
     return 2;
 }
 
@@ -162,5 +165,7 @@ int main(int argc, char **argv)
         return adm_audit_verify(argc == 3 ? argv[2] : NULL);
     if (argc >= 3 && strcmp(argv[1], "portal-load") == 0)
         return admin_portal_load(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "reminders-run") == 0)
+        return adm_reminders_run(argc, argv);
     return s_usage();
 }

@@ -308,7 +308,7 @@ int cat_Me(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
     const char *p[] = {cs_call_int(c, cs_call_user(c))};
     PGresult *r = cs_call_exec(c,
         "SELECT id, login, full_name, roles, province_id, agency_id, active,"
-        "       extract(epoch FROM created_at)::bigint FROM catalog.users WHERE id = $1", 1, p);
+        "       extract(epoch FROM created_at)::bigint, email FROM catalog.users WHERE id = $1", 1, p);
     if (!r)
         return -1;
     if (PQntuples(r) == 0)
@@ -322,6 +322,7 @@ int cat_Me(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
     CAT_SET(u, agency_id, cs_pg_ll(r, 0, 5));
     CAT_SET(u, active, cs_pg_bool(r, 0, 6));
     CAT_SET(u, created_at, cs_pg_ll(r, 0, 7));
+    u->email = (char *)cat_val(c, r, 0, 8);
     *out = &u->base;
     return 0;
 }

@@ -4,11 +4,12 @@
 #include "catalog.h"
 
 #include <string.h>
+#include "cat_smtp.h"
 #include "cat_util.h"
 #include "cat_validate.h"
 
 #define USER_COLS "id, login, full_name, roles, province_id, agency_id, active," \
-                  " extract(epoch FROM created_at)::bigint"
+                  " extract(epoch FROM created_at)::bigint, email"
 #define PROVINCE_COLS "id, code, name, time_zone, extract(epoch FROM created_at)::bigint"
 
 /* --- provinces ------------------------------------------------------------------------ */
@@ -129,7 +130,18 @@ static Chiso__User *s_user(cs_call *c, PGresult *r, int i)
     CAT_SET(u, agency_id, cs_pg_ll(r, i, 5));
     CAT_SET(u, active, cs_pg_bool(r, i, 6));
     CAT_SET(u, created_at, cs_pg_ll(r, i, 7));
+    u->email = (char *)cat_val(c, r, i, 8);
     return u;
+}
+
+/* An e-mail address given for a user: NULL (absent), "" (remove), or a valid address
+ * (cat_smtp_address_valid: it goes into an SMTP envelope and a header). */
+static int s_email_check(cs_call *c, const char *email)
+{
+    if (!email || !*email || cat_smtp_address_valid(email))
+        return 0;
+    return cs_err_set(cs_call_err(c), 400, "invalid_email", "email",
+                      "Địa chỉ thư điện tử không hợp lệ.%s", "The e-mail address is not valid.%s", "");
 }
 
 /* Roles of a new or changed user: valid names, at least one, never sysadmin through the
@@ -224,7 +236,7 @@ int cat_CreateUser(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **ou
         return cs_err_set(e, 400, "invalid_login", "login",
                           "Tên đăng nhập phải gồm 3–64 ký tự chữ cái không dấu, chữ số, «.», «_», «@» hoặc «-».%s",
                           "The login must be 3–64 characters: letters, digits, '.', '_', '@' or '-'.%s", "");
-    if (cat_need_str(c, rq->full_name, "full_name") < 0)
+    if (cat_need_str(c, rq->full_name, "full_name") < 0 || s_email_check(c, rq->email) < 0)
         return -1;
     long long agency = rq->has_agency_id ? rq->agency_id : 0;
     if (by_sys && agency)
@@ -239,10 +251,12 @@ int cat_CreateUser(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **ou
     if (cat_password_hash(c, rq->password, &hash) < 0)
         return -1;
     const char *p[] = {cs_call_int(c, province), rq->login, rq->full_name, hash, roles,
-                       agency ? cs_call_int(c, agency) : NULL};
+                       agency ? cs_call_int(c, agency) : NULL,
+                       rq->email && *rq->email ? rq->email : NULL};
     PGresult *r = cs_call_exec(c,
-        "INSERT INTO catalog.users (province_id, login, full_name, password_hash, roles, agency_id)"
-        " VALUES ($1, $2, $3, $4, $5::text[], $6) RETURNING " USER_COLS, 6, p);
+        "INSERT INTO catalog.users (province_id, login, full_name, password_hash, roles, agency_id,"
+        "                           email)"
+        " VALUES ($1, $2, $3, $4, $5::text[], $6, $7) RETURNING " USER_COLS, 7, p);
     if (!r) {
         if (strcmp(e->code, "duplicate") == 0 || e->status == 409)
             cs_err_set(e, 409, "login_taken", "login", "Tên đăng nhập «%s» đã được dùng.",
@@ -314,7 +328,14 @@ int cat_UpdateUser(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **ou
     const Chiso__UpdateUserRequest *rq = (const Chiso__UpdateUserRequest *)in;
     cs_err *e = cs_call_err(c);
     bool by_sys = cat_is_sysadmin(c) && cs_call_province(c) == 0;
-    if (!by_sys && cat_need_padmin(c) < 0)
+    /* Anyone keeps their own e-mail address up to date (reminders go there); nothing else
+     * of their account changes this way. */
+    bool own_email = rq->email && rq->id == cs_call_user(c) && cs_call_province(c) > 0 &&
+                     !rq->full_name && rq->n_roles == 0 && !rq->has_agency_id &&
+                     !rq->has_active && !rq->password;
+    if (!by_sys && !own_email && cat_need_padmin(c) < 0)
+        return -1;
+    if (s_email_check(c, rq->email) < 0)
         return -1;
     PGresult *old = s_user_get(c, rq->id);
     if (!old)
@@ -344,14 +365,15 @@ int cat_UpdateUser(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **ou
         return -1;
     const char *p[] = {cs_call_int(c, rq->id), rq->full_name, roles,
                        cat_pbool(rq->has_agency_id), cs_call_int(c, rq->agency_id),
-                       rq->has_active ? cat_pbool(rq->active) : NULL, hash};
+                       rq->has_active ? cat_pbool(rq->active) : NULL, hash, rq->email};
     PGresult *r = cs_call_exec(c,
         "UPDATE catalog.users SET full_name = coalesce($2, full_name),"
         "       roles = coalesce($3::text[], roles),"
         "       agency_id = CASE WHEN $4::boolean THEN nullif($5::bigint, 0) ELSE agency_id END,"
         "       active = coalesce($6::boolean, active),"
-        "       password_hash = coalesce($7, password_hash)"
-        " WHERE id = $1 RETURNING " USER_COLS, 7, p);
+        "       password_hash = coalesce($7, password_hash),"
+        "       email = CASE WHEN $8::text IS NULL THEN email ELSE nullif($8, '') END"
+        " WHERE id = $1 RETURNING " USER_COLS, 8, p);
     if (!r)
         return -1;
     Chiso__User *u = s_user(c, r, 0);
@@ -363,9 +385,11 @@ int cat_UpdateUser(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **ou
     }
     if (cs_call_audit_in(c, u->has_province_id ? u->province_id : 0, "user", u->id, "update",
                       cat_json(c, "full_name", before->full_name,
-                               "active", before->active ? "true" : "false", NULL),
+                               "active", before->active ? "true" : "false",
+                               "email", before->email, NULL),
                       cat_json(c, "full_name", u->full_name, "active", u->active ? "true" : "false",
-                               "roles", roles, "password", hash ? "changed" : NULL, NULL),
+                               "roles", roles, "password", hash ? "changed" : NULL,
+                               "email", u->email, NULL),
                       NULL) < 0)
         return -1;
     *out = &u->base;

@@ -61,6 +61,29 @@ static PGresult *s_period_get(cs_call *c, long long id)
     return r;
 }
 
+/* {"reminders": {"lead_days": [7, 3, 1]}}: 1 to 10 distinct whole days, 1 to 90 each
+ * (catalog.reminder_lead_days reads it; absent: 7, 3, 1). */
+static int s_check_reminders(const json_t *r, cs_err *e)
+{
+    if (!r)
+        return 0;
+    const json_t *days = json_is_object(r) ? json_object_get(r, "lead_days") : NULL;
+    size_t n = json_array_size(days);
+    bool ok = json_is_object(r) && json_object_size(r) == 1 && json_is_array(days) && n >= 1 &&
+              n <= 10;
+    for (size_t i = 0; ok && i < n; i++) {
+        const json_t *d = json_array_get(days, i);
+        ok = json_is_integer(d) && json_integer_value(d) >= 1 && json_integer_value(d) <= 90;
+        for (size_t k = 0; ok && k < i; k++)
+            ok = json_integer_value(json_array_get(days, k)) != json_integer_value(d);
+    }
+    if (ok)
+        return 0;
+    return cs_err_set(e, 400, "invalid_config", "reminders.lead_days",
+                      "reminders.lead_days phải là danh sách 1–10 số ngày khác nhau, từ 1 đến 90.%s",
+                      "reminders.lead_days must be a list of 1-10 distinct days, 1 to 90.%s", "");
+}
+
 /* A configuration must be a JSON object that ranking can read: checked when it is set (a
  * quota of 120 % is a 400 here, not an error when results are read), by ranking's own
  * parser (rank_data_config, linked in: SVC_USES_catalog in the Makefile). */
@@ -80,6 +103,8 @@ static int s_check_config(cs_call *c, const char *config)
     }
     rank_config cfg;
     int rc = rank_data_config(j, &cfg, e);
+    if (rc == 0)
+        rc = s_check_reminders(json_object_get(j, "reminders"), e);
     json_decref(j);
     return rc;
 }

@@ -52,6 +52,9 @@ CAT_RPC(SetPeriodConfig);
 CAT_RPC(ListPhases);
 CAT_RPC(GrantExtension);
 CAT_RPC(ListAudit);
+/* cat_notify.c: the caller's reminders (cat_remind.h) */
+CAT_RPC(ListNotifications);
+CAT_RPC(MarkNotificationRead);
 
 /* Argon2id hash (libsodium, interactive limits) of a password into out (from the arena).
  * -1 with 400 when shorter than 8 characters. Shared with cat_org.c. */

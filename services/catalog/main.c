@@ -1,7 +1,9 @@
 /* chiso-catalog: provinces, users and sessions, agencies, index sets, periods and phases
  * (proto/catalog.proto). */
+#include <curl/curl.h>
 #include <sodium.h>
 #include <stdio.h>
+#include "cat_remind.h"
 #include "catalog.h"
 #include "catalog.pb-c.h"
 
@@ -47,7 +49,21 @@ int main(void)
         {"ListPhases", cat_ListPhases, CS_RPC_READ},
         {"GrantExtension", cat_GrantExtension, CS_RPC_WRITE},
         {"ListAudit", cat_ListAudit, CS_RPC_READ},
+        {"ListNotifications", cat_ListNotifications, CS_RPC_READ},
+        {"MarkNotificationRead", cat_MarkNotificationRead, CS_RPC_WRITE},
     };
-    return cs_service_run("catalog", &chiso__catalog__descriptor, rpcs,
-                          sizeof rpcs / sizeof rpcs[0]);
+    /* libcurl's global state before any thread: the reminders' sender e-mails with it */
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+        fprintf(stderr, "catalog: libcurl failed to initialise\n");
+        return 1;
+    }
+    if (cat_remind_start() < 0) {
+        fprintf(stderr, "catalog: the reminders' thread did not start\n");
+        return 1;
+    }
+    int rc = cs_service_run("catalog", &chiso__catalog__descriptor, rpcs,
+                            sizeof rpcs / sizeof rpcs[0]);
+    cat_remind_stop();
+    curl_global_cleanup();
+    return rc;
 }

@@ -21,7 +21,12 @@ const gw_route gw_routes_catalog[] = {
     {"GET", "/api/v1/users", CAT, "ListUsers", GW_AUTH, "Users (sysadmin, province_admin, viewer)"},
     {"GET", "/api/v1/users/{id}", CAT, "GetUser", GW_AUTH, "One user"},
     {"PATCH", "/api/v1/users/{id}", CAT, "UpdateUser", GW_AUTH,
-     "Change a user's name, roles, agency, password or active flag"},
+     "Change a user's name, roles, agency, password, e-mail or active flag (province_admin); "
+     "one's own e-mail (anyone)"},
+    {"GET", "/api/v1/notifications", CAT, "ListNotifications", GW_AUTH,
+     "The caller's reminders before a phase closes, newest first, with the unread count"},
+    {"POST", "/api/v1/notifications/{id}/read", CAT, "MarkNotificationRead", GW_AUTH,
+     "Mark one of the caller's notifications read"},
 
     {"POST", "/api/v1/agency-groups", CAT, "CreateAgencyGroup", GW_AUTH,
      "Create an agency group (province_admin)"},

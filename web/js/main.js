@@ -5,6 +5,7 @@ import { api, errText, hasToken, setToken, whenExpired } from "./api.js";
 import { getLang, setLang, setTimeZone, t } from "./i18n.js";
 import { S, has, loadAgencies, loadPhases } from "./state.js";
 import { $, $$, confirmDialog, flash, h, resetIds } from "./ui.js";
+import { refreshBell } from "./bell.js";
 
 /* Screens in menu order; roles that may open them (the server checks every call anyway). */
 const ADMIN = "province_admin";
@@ -26,6 +27,7 @@ const ROUTES = [
   { id: "scorecard", nav: "nav_scorecard", roles: ["agency_editor", "agency_head", ADMIN, "viewer", "leader"], mod: "scorecard",
     navRoles: ["agency_editor", "agency_head"] },
   { id: "audit", nav: "nav_audit", roles: [ADMIN, "viewer"], mod: "audit" },
+  { id: "notifications", nav: "nav_notifications", roles: null, mod: "notifications", navRoles: [] },   /* the bell opens it */
 ];
 
 const allowed = (r) => !r.roles || r.roles.some(has);
@@ -49,7 +51,7 @@ function applyTexts() {
 $("#lang").addEventListener("click", async () => {
   setLang(getLang() === "vi" ? "en" : "vi");
   applyTexts();
-  if (S.user) { renderWho(); renderNav(); renderPeriods(); await render(true); }
+  if (S.user) { renderWho(); renderNav(); renderPeriods(); if (!$("#bell").hidden) await refreshBell(); await render(true); }
 });
 
 /* ---- session -------------------------------------------------------------------------- */
@@ -88,6 +90,7 @@ function signedOut(key) {
   $("#login-view").hidden = false;
   $("#logout").hidden = true;
   $("#who").hidden = true;
+  $("#bell").hidden = true;
   $("#view").replaceChildren();
   $("#nav").replaceChildren();
   flash(key || null);
@@ -127,6 +130,7 @@ async function signedIn(user) {
   await loadPhases();
   renderPeriods();
   if (!parseHash().id) history.replaceState(null, "", "#/" + (has("sysadmin") ? "provinces" : "home"));
+  if (user.province_id) await refreshBell();
   await render();
   $("#main").focus();
 }
