@@ -6,7 +6,8 @@
 -- inserts the reminders are created after them, in 066_reminders_work.sql.
 
 ALTER TABLE catalog.users ADD COLUMN email text
-    CHECK (email IS NULL OR (length(email) BETWEEN 3 AND 254 AND email ~ '^[^@\s<>(),;:"\[\]\\]+@[A-Za-z0-9.-]+$'));
+    CHECK (email IS NULL OR (length(email) BETWEEN 3 AND 254 AND email !~ '[^\x21-\x7e]'
+                             AND email ~ '^[^@<>(),;:"\[\]\\]+@[A-Za-z0-9.-]+$'));
 
 -- Vietnamese name of a phase (DESIGN.md §7), for the reminders' texts.
 CREATE FUNCTION catalog.phase_name_vi(p_phase text) RETURNS text

@@ -1,20 +1,8 @@
 -- catalog: who still has work in a phase, and the reminders due (SPEC §4, issue 8 item 5;
--- the table is in 015_reminders.sql). These catalog objects read the submissions, appraisal
--- and leadership schemas (as ranking does), so they are created once those exist. Views
--- with security_invoker: row-level security of the caller's province applies throughout.
-
--- Every leaf each active agency has in a period (its group's index set), N/A leaves left out.
-CREATE VIEW catalog.reminder_leaves WITH (security_invoker = true) AS
-SELECT pe.province_id, pe.id AS period_id, a.id AS agency_id, a.group_code,
-       n.code AS leaf_code, n.content, n.auto_source IS NOT NULL AS automatic
-  FROM catalog.periods pe
-  JOIN catalog.period_index_sets pis ON pis.period_id = pe.id
-  JOIN catalog.agencies a ON a.province_id = pe.province_id AND a.group_code = pis.group_code
-                         AND a.active
-  JOIN catalog.index_nodes n ON n.index_set_id = pis.index_set_id AND n.is_leaf
- WHERE NOT EXISTS (SELECT 1 FROM appraisal.na_decisions na
-                    WHERE na.period_id = pe.id AND na.agency_id = a.id
-                      AND na.leaf_code = n.code AND na.not_applicable);
+-- the table is in 015_reminders.sql). They read the submissions, appraisal and leadership
+-- schemas (as ranking does) and catalog.period_leaves (080, the leaves a period scores per
+-- group), so reminder_work is PL/pgSQL: its query is bound when it first runs, not here.
+-- SECURITY INVOKER (the default): row-level security of the caller's province applies.
 
 -- Who still has work in which phase (task, and how many items are left):
 --   self_assessment  editors: leaves of contents 1-2 (not automatic) without a self score,
@@ -26,20 +14,37 @@ SELECT pe.province_id, pe.id AS period_id, a.id AS agency_id, a.group_code,
 --                    without a round-2 score;
 --   leadership       leaders: content-4 leaves of the agencies assigned to them without
 --                    their own score.
-CREATE VIEW catalog.reminder_work WITH (security_invoker = true) AS
-WITH missing AS (
-    SELECT l.* FROM catalog.reminder_leaves l
+CREATE FUNCTION catalog.reminder_work()
+RETURNS TABLE (province_id bigint, period_id bigint, phase text, user_id bigint, task text,
+               items int)
+LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+WITH leaves AS (
+    -- every leaf each active agency scores in a period (catalog.period_leaves, 080), N/A
+    -- leaves left out
+    SELECT a.province_id, pl.period_id, a.id AS agency_id, a.group_code, pl.code AS leaf_code,
+           pl.content, pl.auto IS NOT NULL AS automatic
+      FROM catalog.period_leaves pl
+      JOIN catalog.agencies a ON a.province_id = pl.province_id
+                             AND a.group_code = pl.group_code AND a.active
+     WHERE NOT EXISTS (SELECT 1 FROM appraisal.na_decisions na
+                        WHERE na.period_id = pl.period_id AND na.agency_id = a.id
+                          AND na.leaf_code = pl.code AND na.not_applicable)
+), missing AS (
+    SELECT l.* FROM leaves l
      WHERE l.content IN (1, 2) AND NOT l.automatic
        AND NOT EXISTS (SELECT 1 FROM submissions.scores s
                         WHERE s.period_id = l.period_id AND s.agency_id = l.agency_id
                           AND s.leaf_code = l.leaf_code AND s.score IS NOT NULL)
 ), open_agencies AS (
-    SELECT DISTINCT l.province_id, l.period_id, l.agency_id FROM catalog.reminder_leaves l
+    SELECT DISTINCT l.province_id, l.period_id, l.agency_id FROM leaves l
      WHERE NOT EXISTS (SELECT 1 FROM submissions.submissions sb
                         WHERE sb.period_id = l.period_id AND sb.agency_id = l.agency_id
                           AND sb.state = 'submitted')
 ), in_scope AS (
-    SELECT l.*, u.id AS user_id FROM catalog.reminder_leaves l
+    SELECT l.*, u.id AS user_id FROM leaves l
       JOIN appraisal.council_scopes cs ON cs.period_id = l.period_id
                                       AND cs.group_code = l.group_code
                                       AND (cs.prefix = '' OR l.leaf_code = cs.prefix
@@ -82,7 +87,7 @@ SELECT s.province_id, s.period_id, 'appraisal_2', s.user_id, 'explained_unapprai
  GROUP BY s.province_id, s.period_id, s.user_id
 UNION ALL
 SELECT l.province_id, l.period_id, 'leadership', u.id, 'leadership_unscored', count(*)::int
-  FROM catalog.reminder_leaves l
+  FROM leaves l
   JOIN leadership.assignments asg ON asg.period_id = l.period_id AND asg.agency_id = l.agency_id
   JOIN catalog.users u ON u.id = asg.leader_id AND u.active AND 'leader' = ANY (u.roles)
  WHERE l.content = 4
@@ -90,8 +95,9 @@ SELECT l.province_id, l.period_id, 'leadership', u.id, 'leadership_unscored', co
                     WHERE s.period_id = l.period_id AND s.agency_id = l.agency_id
                       AND s.leaf_code = l.leaf_code AND s.leader_id = u.id)
  GROUP BY l.province_id, l.period_id, u.id;
-
-GRANT SELECT ON catalog.reminder_leaves, catalog.reminder_work TO chiso_app;
+END
+$$;
+GRANT EXECUTE ON FUNCTION catalog.reminder_work() TO chiso_app;
 
 -- Insert the reminders due at p_now in the tenant's province: for each open phase, the
 -- smallest lead time whose window has begun (closes_at - lead <= p_now < closes_at), for
@@ -112,7 +118,7 @@ LANGUAGE sql VOLATILE AS $$
     ), work AS (
         SELECT w.period_id, w.phase, w.user_id,
                string_agg(catalog.reminder_task_vi(w.task, w.items), ' ' ORDER BY w.task) AS tasks
-          FROM catalog.reminder_work w
+          FROM catalog.reminder_work() w
          GROUP BY w.period_id, w.phase, w.user_id
     ), ins AS (
         INSERT INTO catalog.notifications (province_id, period_id, phase, lead_days, user_id,

@@ -29,7 +29,7 @@ bool cat_smtp_address_valid(const char *a)
     if (!at || at == a || strchr(at + 1, '@') || !at[1])
         return false;
     for (const char *p = a; p < at; p++)
-        if ((unsigned char)*p <= ' ' || *p == 0x7f || strchr("<>()[],;:\"\\", *p))
+        if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || strchr("<>()[],;:\"\\", *p))
             return false;
     for (const char *p = at + 1; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||

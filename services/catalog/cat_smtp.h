@@ -25,8 +25,8 @@ typedef struct {
 void cat_smtp_from_env(cat_smtp *out);
 
 /* An address we accept for a user and put in an SMTP envelope: 3-254 characters, one '@'
- * with something before it, a domain of letters, digits, '-' and '.', nothing that could
- * end a header or a command (no space, control character, <>()[],;:"\). */
+ * with printable ASCII before it, a domain of letters, digits, '-' and '.', nothing that
+ * could end a header or a command (no space, control character, <>()[],;:"\). */
 bool cat_smtp_address_valid(const char *addr);
 
 /* The message (RFC 5322, CRLF lines): From, To, Subject (RFC 2047 UTF-8 base64), Date,

@@ -18,10 +18,13 @@ import socketserver
 import subprocess
 import itertools
 import threading
+import time
 import unittest
 
-from harness import api, assert_error, env, new_province, new_user, service_built
+from harness import (api, assert_error, env, new_province, new_user, service_built,
+                     start_service, stop)
 from test_submissions import P, World, ok
+from webui_driver import AXE, CHROMEDRIVER, CHROMIUM, WIDE, WebDriver
 
 DAY = 86400
 T0 = 1930176000                     # 2031-03-01 00:00 UTC: far from the real clock
@@ -319,6 +322,23 @@ class TestReminders(unittest.TestCase):
         self.assertEqual(notes({"token": w.admin})["items"], [])
         assert_error(self, api("GET", "/api/v1/notifications"), 401, "unauthenticated")
 
+    def test_catalog_thread(self):
+        """chiso-catalog's own sender (CHISO_REMINDER_INTERVAL; off in the test system): a
+        copy with a one-second interval inserts the 1-day reminder of a phase closing in a
+        day by the real clock, and stops cleanly."""
+        w = World()
+        w.open("self_assessment")           # closes in 24 h: the 1-day window has begun
+        proc = start_service("catalog", {"CHISO_REMINDER_INTERVAL": "1"})
+        try:
+            deadline = time.time() + 60
+            while not notes(w.editor)["items"] and time.time() < deadline:
+                time.sleep(0.5)
+        finally:
+            stop(proc)
+        self.assertEqual([(n["phase"], n["lead_days"], n["email_state"])
+                          for n in notes(w.editor)["items"]], [("self_assessment", 1, "pending")])
+        self.assertEqual(proc.returncode, 0)
+
     def test_email_address(self):
         w = world()
         # The user changes their own address; nothing else of theirs this way.
@@ -356,6 +376,54 @@ class TestReminders(unittest.TestCase):
         self.assertEqual(run(w.close - 3 * DAY)["enqueued"], 0)
         self.assertEqual(run(w.close - 36 * 3600)["enqueued"], 3)
         self.assertEqual([n["lead_days"] for n in notes(w.editor)["items"]], [2])
+
+
+@unittest.skipUnless(service_built("admin") and CHROMIUM and CHROMEDRIVER and os.path.exists(AXE),
+                     "chiso-admin, chromium, chromedriver or axe-core missing")
+class TestRemindersWeb(unittest.TestCase):
+    """The bell and the list in a real browser (webui_driver.py): the editor's reminder in
+    Vietnamese with the phase and the close in the province's time, marked read, and the
+    editor's own e-mail address saved from the same screen."""
+
+    def test_bell_and_list(self):
+        w = world()
+        run(w.close - 2 * DAY)
+        wd = WebDriver()
+        try:
+            wd.size(*WIDE)
+            wd.get(env("CHISO_URL") + "/")
+            wd.type("#login-name", w.editor["login"])
+            wd.type("#login-password", w.editor["password"])
+            wd.click("#login-submit")
+            wd.find('#nav a[aria-current="page"]')
+            wd.idle()
+            self.assertEqual(wd.wait_text("#bell-count", lambda x: x == "1"), "1")
+            self.assertIn("1 chưa đọc", wd.attribute("#bell", "aria-label"))
+            wd.click("#bell")
+            wd.idle()
+            note = wd.text("#nt-list li")
+            self.assertIn("«Tự đánh giá»", note)
+            self.assertIn(f"đóng lúc {w.close_local}", note)
+            self.assertIn("còn 3 tiêu chí chưa nhập điểm tự đánh giá", note)
+            wd.check_screen(self, "reminders")
+            wd.click("#nt-list li button")
+            wd.wait_text("#nt-count", lambda x: x == "Chưa đọc: 0")
+            # the count is empty now (an empty badge is not drawn: read it, not its text)
+            deadline = time.time() + 10
+            while wd.js("return document.querySelector('#bell-count').textContent") != "":
+                self.assertLess(time.time(), deadline, "the bell still counts an unread one")
+                time.sleep(0.1)
+            self.assertIn("Đã đọc lúc", wd.text("#nt-list li"))
+            wd.type("#nt-email", "bien.tap@example.vn")
+            wd.click("#nt-email-save")
+            wd.wait_text("#flash", lambda x: "Đã lưu địa chỉ thư điện tử" in x)
+            me = ok(api("GET", "/api/v1/auth/me", token=w.editor["token"]))
+            self.assertEqual(me["email"], "bien.tap@example.vn")
+            wd.type("#nt-email", "khong hop le")
+            wd.click("#nt-email-save")
+            self.assertIn("không hợp lệ", wd.wait_text("#nt-email-error", lambda x: x != ""))
+        finally:
+            wd.quit()
 
 
 if __name__ == "__main__":

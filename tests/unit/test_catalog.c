@@ -5,7 +5,11 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sodium.h>
 
+#include <stdlib.h>
+#include "cat_remind.h"
+#include "cat_smtp.h"
 #include "cat_validate.h"
 #include "cs_phase.h"
 
@@ -269,6 +273,67 @@ static void test_login_date_role(void **state)
     assert_int_equal(cat_content_max_default(1), 4500);
 }
 
+/* The reminders' address rule: what goes into an SMTP envelope and a header. */
+static void test_email_address(void **state)
+{
+    (void)state;
+    const char *good[] = {"a@b.vn", "nguyen.van.a+cchc@sonoivu.daklak.gov.vn", "x_y@example-1.vn"};
+    const char *bad[] = {"", "ab", "a@", "@b.vn", "a@b@c.vn", "a b@c.vn", "a@b.vn\r\nBcc: x@y.vn",
+                         "<a@b.vn>", "a,b@c.vn", "a@exa_mple.vn", "a@b.vn ", "ă@b.vn\x7f", NULL};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        assert_true(cat_smtp_address_valid(good[i]));
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_false(cat_smtp_address_valid(bad[i]));
+    char longer[300];
+    memset(longer, 'a', sizeof longer);
+    strcpy(longer + 250, "@b.vn");
+    assert_false(cat_smtp_address_valid(longer));
+}
+
+/* The message: headers in ASCII, the Vietnamese subject in encoded words of whole
+ * characters, the body base64 in lines of 76. */
+static void test_email_message(void **state)
+{
+    (void)state;
+    const char *subject = "Nhắc việc: giai đoạn «Tự đánh giá» kỳ K2025 đóng lúc 17:00 15/12/2025";
+    char *m = cat_smtp_message("chiso@sonoivu.vn", "a@b.vn", subject, "Kính gửi anh/chị,\r\n",
+                               1765792800, "chiso-reminder-7");
+    assert_non_null(m);
+    assert_non_null(strstr(m, "From: chiso@sonoivu.vn\r\nTo: a@b.vn\r\nSubject: =?UTF-8?B?"));
+    assert_non_null(strstr(m, "\r\nDate: Mon, 15 Dec 2025 10:00:00 +0000\r\n"));
+    assert_non_null(strstr(m, "Message-ID: <chiso-reminder-7@sonoivu.vn>\r\n"));
+    assert_non_null(strstr(m, "Content-Type: text/plain; charset=UTF-8\r\n"));
+    for (const char *p = m; *p; p++)
+        assert_true((unsigned char)*p < 0x80);      /* 7-bit clean */
+    /* each encoded word: at most 75 characters, and its bytes whole UTF-8 characters */
+    const char *w = strstr(m, "=?UTF-8?B?");
+    int words = 0;
+    while (w && w < strstr(m, "\r\nDate:")) {
+        const char *end = strstr(w + 10, "?=");
+        assert_true(end - w + 2 <= 75);
+        unsigned char raw[64];
+        size_t n;
+        assert_int_equal(sodium_base642bin(raw, sizeof raw, w + 10, (size_t)(end - w - 10), NULL,
+                                           &n, NULL, sodium_base64_VARIANT_ORIGINAL), 0);
+        assert_true((raw[0] & 0xC0) != 0x80);
+        words++;
+        w = strstr(end, "=?UTF-8?B?");
+    }
+    assert_true(words >= 2);
+    free(m);
+    assert_null(cat_smtp_message("chiso@sonoivu.vn", "a@b.vn\r\nBcc: c@d.vn", "s", "b", 0, "x"));
+}
+
+static void test_remind_backoff(void **state)
+{
+    (void)state;
+    assert_int_equal(cat_remind_backoff(1), 60);
+    assert_int_equal(cat_remind_backoff(2), 120);
+    assert_int_equal(cat_remind_backoff(3), 240);
+    assert_int_equal(cat_remind_backoff(7), 3600);
+    assert_int_equal(cat_remind_backoff(30), 3600);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -280,6 +345,9 @@ int main(void)
         cmocka_unit_test(test_header_fields),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_login_date_role),
+        cmocka_unit_test(test_email_address),
+        cmocka_unit_test(test_email_message),
+        cmocka_unit_test(test_remind_backoff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
