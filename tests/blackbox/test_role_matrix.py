@@ -83,6 +83,9 @@ TABLE = {
     "GET /api/v1/periods/{period_id}/phases": IN_PROVINCE,
     "POST /api/v1/periods/{period_id}/extensions": ADMIN,
     "GET /api/v1/audit": READ_ALL,
+    # one's own reminders (issue 8 item 5); another's notification does not exist: 404
+    "GET /api/v1/notifications": EVERYONE,
+    "POST /api/v1/notifications/{id}/read": EVERYONE,
     # submissions
     "PUT " + AG + "/scores": {"editor", "head"},
     "POST " + AG + "/scores/csv": {"editor", "head"},
@@ -244,7 +247,8 @@ class TestRoleMatrix(unittest.TestCase):
         }
         cls.ids = {"agencies": w.agency["A"], "users": w.viewer["id"], "provinces": w.p["id"],
                    "periods": w.period, "index-sets": isets["items"][0]["id"],
-                   "evidence": ev_a["id"], "opinions": 1, "keys": spare["id"]}
+                   "evidence": ev_a["id"], "opinions": 1, "keys": spare["id"],
+                   "notifications": 1}
         cls.b_ids = dict(cls.ids, evidence=ev_b["id"])
 
     def _path(self, path, b=False):
