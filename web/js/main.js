@@ -26,6 +26,7 @@ const ROUTES = [
   { id: "results", nav: "nav_results", roles: [ADMIN, "viewer", "leader"], mod: "results" },
   { id: "scorecard", nav: "nav_scorecard", roles: ["agency_editor", "agency_head", ADMIN, "viewer", "leader"], mod: "scorecard",
     navRoles: ["agency_editor", "agency_head"] },
+  { id: "appeals", nav: "nav_appeals", roles: ["agency_head", "agency_editor", ADMIN, "viewer", "leader", "appraiser"], mod: "appeals" },
   { id: "audit", nav: "nav_audit", roles: [ADMIN, "viewer"], mod: "audit" },
   { id: "notifications", nav: "nav_notifications", roles: null, mod: "notifications", navRoles: [] },   /* the bell opens it */
 ];

@@ -6,6 +6,7 @@ import { AG, P, api } from "../api.js";
 import { numIn, parseNum, pts, t, tmap, when } from "../i18n.js";
 import { S, agencyName, groupName, has, period, phaseInfo } from "../state.js";
 import { busy, button, errorBox, field, flash, h, heading, input, select, tag, uid } from "../ui.js";
+import { appealAnswers } from "./appeals.js";
 import { evidenceList } from "./evidence.js";
 
 async function myScopes(p) {
@@ -104,6 +105,8 @@ async function agencyView(ctx, p, agencyId, scopes) {
     list.appendChild(h("div", { class: "leaf", "data-apr-leaf": l.leaf_code, role: "group", "aria-label": t("leaf") + " " + l.leaf_code }, ...kids));
   }
   out.push(list);
+  /* after publication: the agency's appeals, answered here leaf by leaf */
+  out.push(...(await appealAnswers(ctx, p, agencyId, (code) => inScope(scopes, agency.group_code, code))));
   const changed = () => rows.filter((r) => {
     const v = parseNum(r.s.value);
     return !(v === (r.old ?? null) || (v !== null && r.old !== undefined && Math.abs(v - r.old) < 1e-9)) || r.c.value !== r.oldC;

@@ -32,23 +32,30 @@ export function evidenceList(list, canRemove, after) {
     canRemove && canRemove(e) ? removeButton(e) : null))), err);
 }
 
+/* A file upload for a leaf's evidence (ids "<prefix>-<leaf>-file" and "-upload"): the
+ * self-assessment's evidence and an appeal's files go the same way. after() redraws. */
+export function fileUpload(periodId, agencyId, code, after, err, prefix) {
+  const slug = (prefix || "ev") + "-" + code.replace(/[^0-9a-zA-Z]+/g, "-");
+  const file = input({ type: "file", id: uid(slug + "-file"), "data-file-leaf": code,
+    accept: ".pdf,.docx,.xlsx,.odt,.ods,.jpg,.jpeg,.png" });
+  const up = button(t("upload"), { id: uid(slug + "-upload"), "data-upload-leaf": code });
+  up.addEventListener("click", () => busy(up, async () => {
+    const f = file.files[0];
+    if (!f) { file.focus(); return; }
+    await api("POST", AG(periodId, agencyId) + "/evidence/files?leaf_code=" + encodeURIComponent(code) + "&file_name=" + encodeURIComponent(f.name),
+      null, { raw: f, type: "application/octet-stream" });
+    flash("evidence_uploaded", { name: f.name });
+    await after();
+  }, err));
+  return h("div", { class: "row" }, field(t("evidence_file_of", { code }), file), h("div", { class: "field end" }, up));
+}
+
 /* Upload and document forms for a leaf; after() redraws. */
 export function evidenceForms(periodId, agencyId, leaf, after) {
   const base = AG(periodId, agencyId);
   const code = leaf.leaf_code;
   const slug = code.replace(/[^0-9a-zA-Z]+/g, "-");
   const err = errorBox("ev-" + slug + "-error");
-  const file = input({ type: "file", id: uid("ev-" + slug + "-file"), "data-file-leaf": code,
-    accept: ".pdf,.docx,.xlsx,.odt,.ods,.jpg,.jpeg,.png" });
-  const up = button(t("upload"), { id: uid("ev-" + slug + "-upload"), "data-upload-leaf": code });
-  up.addEventListener("click", () => busy(up, async () => {
-    const f = file.files[0];
-    if (!f) { file.focus(); return; }
-    await api("POST", base + "/evidence/files?leaf_code=" + encodeURIComponent(code) + "&file_name=" + encodeURIComponent(f.name),
-      null, { raw: f, type: "application/octet-stream" });
-    flash("evidence_uploaded", { name: f.name });
-    await after();
-  }, err));
   const num = input({ id: uid("doc-" + slug + "-number"), "data-doc-leaf": code });
   const date = input({ id: uid("doc-" + slug + "-date"), type: "date" });
   const issuer = input({ id: uid("doc-" + slug + "-issuer") });
@@ -61,7 +68,7 @@ export function evidenceForms(periodId, agencyId, leaf, after) {
     await after();
   }, err));
   return h("div", { class: "evidence-forms" },
-    h("div", { class: "row" }, field(t("evidence_file_of", { code }), file), h("div", { class: "field end" }, up)),
+    fileUpload(periodId, agencyId, code, after, err),
     h("fieldset", { class: "box" }, h("legend", {}, t("doc_add")),
       h("div", { class: "row" }, field(t("doc_number"), num), field(t("doc_date"), date)),
       h("div", { class: "row" }, field(t("doc_issuer"), issuer), field(t("doc_title"), title)),

@@ -28,7 +28,10 @@ export default async function home() {
       : t("task_self", { t: closes("self_assessment") }) + " " + t("progress_self", { done: pr.done, total: pr.total, missing: pr.noEvidence.length });
     cards.push(card("self", tmap("phases", "self_assessment"), text, "#/self" + q, t("nav_self")));
     if (open("explanation")) cards.push(card("explain", tmap("phases", "explanation"), t("task_explain", { t: closes("explanation") }), "#/self" + q, t("nav_self")));
+    if (open("appeal")) cards.push(card("appeal", tmap("phases", "appeal"), t("task_appeal", { t: closes("appeal") }), "#/appeals" + q, t("nav_appeals")));
   }
+  if ((has("province_admin") || has("appraiser")) && open("appeal"))
+    cards.push(card("appeals", tmap("phases", "appeal"), t("task_appeals", { t: closes("appeal") }), "#/appeals" + q, t("nav_appeals")));
   if (has("appraiser")) {
     const ph = open("appraisal_2") ? "appraisal_2" : "appraisal_1";
     cards.push(card("appraise", tmap("phases", ph), t("task_appraise", { phase: tmap("phases", ph), t: closes(ph) }), "#/appraise" + q, t("nav_appraise")));

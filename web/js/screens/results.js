@@ -5,17 +5,23 @@ import { pts, t, tmap, when } from "../i18n.js";
 import { groupName, has, period } from "../state.js";
 import { busy, button, errorBox, field, flash, h, heading, input, table, tag, td } from "../ui.js";
 
-export function resultsTable(g, p) {
+/* opts.links: false draws names without links to scorecards (an agency's view of its
+ * published group); opts.mark: the code of the row to mark as the reader's own. */
+export function resultsTable(g, p, opts) {
+  opts = opts || {};
   const rows = (g.agencies || []).map((a) => {
     const marks = [];
     if (a.tie_pending) marks.push(tag(t("tie_pending"), "warn"));
     if (a.tie_resolved) marks.push(tag(t("tie_resolved")));
     if (a.disciplined) marks.push(tag(t("disciplined")));
-    return h("tr", { "data-agency": a.code, class: a.tie_pending ? "tie" : false },
+    if (a.differs_from_published) marks.push(tag(t("pub_differs_tag"), "warn"));
+    const name = opts.links === false ? (a.code === opts.mark ? h("strong", {}, a.name) : a.name)
+      : h("a", { href: "#/scorecard/" + a.agency_id + "?period=" + p.id, title: t("view_scorecard", { name: a.name }) }, a.name);
+    return h("tr", { "data-agency": a.code, class: a.tie_pending ? "tie" : a.code === opts.mark ? "own" : false,
+      "data-differs": a.differs_from_published ? "yes" : false },
       td(t("rank"), { class: "num" }, String(a.rank), a.tie_pending ? " *" : ""),
       td(t("code"), a.code),
-      td(t("name"), h("a", { href: "#/scorecard/" + a.agency_id + "?period=" + p.id, title: t("view_scorecard", { name: a.name }) }, a.name),
-        ...marks.map((m) => h("span", {}, " ", m))),
+      td(t("name"), name, ...marks.map((m) => h("span", {}, " ", m))),
       td(t("total"), { class: "num" }, pts(a.total)),
       td(t("max"), { class: "num" }, pts(a.max)),
       td(t("quality"), { class: "num" }, pts(a.quality_pct)),
@@ -30,6 +36,10 @@ export function resultsTable(g, p) {
 function renderResults(res, p) {
   const out = [];
   if (res.computed_at) out.push(h("p", { class: "muted" }, t("computed_at", { t: when(res.computed_at) })));
+  const pub = res.published;
+  if (pub) out.push(h("p", { id: "results-published", class: pub.working_differs ? "warn" : "ok", "data-version": pub.version },
+    t("pub_version", { v: pub.version, t: when(pub.published_at) }) + " " +
+    t(pub.working_differs ? "pub_differs_admin" : "pub_same_admin", { v: pub.version }) + " SHA-256: " + (pub.sha256 || "").slice(0, 16) + "…"));
   const groups = res.groups || [];
   if (!groups.length) out.push(h("p", {}, t(has("province_admin") ? "not_computed" : "no_results")));
   for (const g of groups) {
