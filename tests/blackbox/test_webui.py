@@ -9,7 +9,8 @@ year goes on. The walks run in order (test_1 ... test_9): the editor and head fi
 submit, the appraiser scores round 1 and asks a specialist, the specialist answers, the head
 explains a lowered leaf, the leader scores content 4 and orders a tie, the surveyor prepares
 a questionnaire and invitations, a citizen answers on a phone, the admin runs the province,
-the viewer reads. Screenshot names: <step>-1366.png and <step>-390.png (listed in
+the viewer reads; then (test_9z) version 1 is published and appealed, answered and followed
+by version 2. Screenshot names: <step>-1366.png and <step>-390.png (listed in
 docs/webui.md).
 
 Skipped only when chromium or chromedriver is not installed (scripts/install-deps adds them
@@ -557,6 +558,106 @@ class TestWebUI(unittest.TestCase):
         self.go("periods")
         self.assertFalse(wd.enabled("#ph-appeal-opens"))
         wd.check_screen(self, "viewer-periods")
+
+    # --- after publication: appeals and the next version (runs last: it publishes) ------------
+
+    def test_9z_appeals(self):
+        """Version 1 published (through the API: compute, a leader's approval, the admin's
+        publication): the head's scorecard shows the published version and its SHA-256; the
+        head lodges an appeal on two leaves with reasons and attaches a file; the appraiser
+        answers both in the workbench (1.1 upheld with a new value, 2.1 rejected with a
+        reason); the head reads the answers; the admin's appeals overview computes and
+        publishes version 2; the public page shows what changed."""
+        wd = self.wd
+        A, code_a = self.ids["A"], self.codes["A"]
+        self.open_phase("leadership", closed=True)
+        self.open_phase("appeal")
+        ok(api("POST", f"{P}/{self.period}/compute", {}, token=self.admin), "compute")
+        ok(api("POST", f"{P}/{self.period}/approve", {"note": "Đồng ý kết quả"},
+               token=self.leader["token"]), "approve")
+        v1 = ok(api("POST", f"{P}/{self.period}/publish",
+                    {"confirm_pending_heads": True, "reason": "Chưa có số liệu hồ sơ"},
+                    token=self.admin), "publish")
+        appeal_pdf = os.path.join(self.tmp, "bao-cao-khieu-nai.pdf")
+        with open(appeal_pdf, "wb") as f:
+            f.write(PDF)
+
+        # The head: the published version on the scorecard, then the appeal.
+        self.sign_in(self.head)
+        self.assertIn("Phúc tra, kiến nghị", wd.text("#task-appeal"))
+        self.go("scorecard")
+        self.assertEqual(wd.attribute("#sc-version", "data-version"), "1")
+        self.assertEqual(wd.text("#sc-sha"), v1["sha256"])
+        self.assertIn(code_a, wd.text("#sc-group"))                   # its group as published
+        self.assertIn("phiên bản 1", wd.text("#sc-result-h"))
+        wd.check_screen(self, "head-published-scorecard")
+        self.go("appeals")
+        self.assertIn("phiên bản 1", wd.text("#appeal-state"))
+        wd.click("#ap-leaf-1-1")
+        wd.type("#ap-reason-1-1", "Kế hoạch ban hành ngày 15/01, đúng hạn; có văn bản kèm theo")
+        wd.click("#ap-leaf-2-1")
+        wd.type("#ap-reason-2-1", "Tỷ lệ hồ sơ đúng hạn đạt 97%")
+        wd.click("#ap-lodge")
+        self.flash(lambda s: "Đã gửi khiếu nại về 2 chỉ số" in s)
+        wd.upload("#apf-1-1-file", appeal_pdf)
+        wd.click("#apf-1-1-upload")
+        self.flash(lambda s: "bao-cao-khieu-nai.pdf" in s)
+        wd.wait_text('[data-appeal-item="1.1"]', lambda s: "bao-cao-khieu-nai.pdf" in s)
+        self.assertIn("Chờ trả lời", wd.text('[data-appeal-item="2.1"]'))
+        wd.check_screen(self, "head-appeal-lodged")
+        mine = self.get(f"{P}/{self.period}/appeals", token=self.head["token"])
+        self.assertEqual([i["leaf_code"] for i in mine["appeals"][0]["items"]], ["1.1", "2.1"])
+
+        # The appraiser answers in the workbench.
+        self.sign_in(self.appraiser)
+        self.assertIn("Phúc tra, kiến nghị", wd.text("#task-appeals"))
+        self.go("appraise")
+        wd.click(f'a[data-agency-link="{code_a}"]')
+        wd.idle()
+        wd.choose("#aa-1-1-decision", "Chấp nhận")
+        wd.type("#aa-1-1-value", "15")
+        wd.type("#aa-1-1-answer", "Chấp nhận: kế hoạch ban hành đúng hạn")
+        wd.click("#aa-1-1-save")
+        self.flash(lambda s: "Đã trả lời khiếu nại chỉ số 1.1" in s)
+        wd.js("document.querySelector('#appeal-answers-h').scrollIntoView()")
+        wd.check_screen(self, "appraiser-appeal")
+        wd.choose("#aa-2-1-decision", "Không chấp nhận")
+        wd.type("#aa-2-1-answer", "Số liệu của Cổng cho thấy tỷ lệ đúng hạn 88%")
+        wd.click("#aa-2-1-save")
+        self.flash(lambda s: "Đã trả lời khiếu nại chỉ số 2.1" in s)
+
+        # The head reads the answers; the scorecard says the working values moved.
+        self.sign_in(self.head)
+        self.go("appeals")
+        upheld = wd.text('[data-appeal-item="1.1"]')
+        self.assertIn("Chấp nhận", upheld)
+        self.assertIn("15,00", upheld)
+        self.assertIn("tỷ lệ đúng hạn 88%", wd.text('[data-appeal-item="2.1"]'))
+        wd.check_screen(self, "head-appeal-answers")
+        self.go("scorecard")
+        self.assertEqual(wd.attribute("#sc-version", "data-differs"), "yes")
+        self.assertIn("phiên bản 1", wd.text("#sc-differs"))
+
+        # The admin: the overview, then version 2.
+        self.sign_in(self.p["admin_login"], self.p["admin_password"])
+        self.go("appeals")
+        self.assertIn("0 chỉ số chờ trả lời", wd.text("#appeals-count"))
+        wd.type("#ap-next-reason", "Trả lời khiếu nại của " + code_a)
+        wd.click("#ap-next-pending")
+        wd.check_screen(self, "admin-appeals")
+        wd.click("#ap-publish")
+        self.flash(lambda s: "Đã công bố phiên bản 2" in s, timeout=90)
+        snaps = self.get(f"{P}/{self.period}/snapshots")["snapshots"]
+        self.assertEqual([x["version"] for x in snaps], [1, 2])
+        self.go("results")
+        self.assertIn("phiên bản 2", wd.text("#results-published"))
+
+        # The public page: version 2 and what changed from version 1.
+        wd.get(f"{self.base}/public.html?p={self.p['code']}&k={self.period}&v=2")
+        wd.wait_text("#msg", lambda s: "phiên bản 2" in s, timeout=30)
+        self.assertEqual(wd.attribute("#check", "data-verified"), "yes")
+        self.assertIn(code_a, wd.text("#change-list"))
+        wd.check_screen(self, "public-changes")
 
 
 if __name__ == "__main__":
