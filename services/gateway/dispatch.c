@@ -15,8 +15,15 @@
 #include "reply.h"
 #include "snapcache.h"
 
+/* The types a browser shows itself without running anything of the file (GW_INLINE). */
+static bool s_previewable(const char *type)
+{
+    return type && (strcmp(type, "application/pdf") == 0 || strcmp(type, "image/png") == 0 ||
+                    strcmp(type, "image/jpeg") == 0);
+}
+
 /* GW_DOWNLOAD: the rpc authorised the read and named the file; it is streamed from the
- * store under its original name. */
+ * store under its original name (GW_INLINE: shown in place when the type is previewable). */
 static enum MHD_Result s_download(gw_req *r, struct MHD_Connection *c, const ProtobufCMessage *out)
 {
     cs_err e;
@@ -40,7 +47,10 @@ static enum MHD_Result s_download(gw_req *r, struct MHD_Connection *c, const Pro
         return MHD_NO;
     }
     /* the type was decided from the content at upload; still, only a plain MIME token */
-    gw_reply_disposition(name && *name ? name : sha, disp, sizeof disp);
+    bool inline_ = (r->m.route->flags & GW_INLINE) && s_previewable(type);
+    r->frame_self = inline_;
+    gw_reply_disposition(inline_ ? "inline" : "attachment", name && *name ? name : sha, disp,
+                         sizeof disp);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
                             gw_reply_mime_ok(type) ? type : "application/octet-stream");
     MHD_add_response_header(resp, "Content-Disposition", disp);
@@ -66,7 +76,7 @@ static enum MHD_Result s_send(gw_req *r, struct MHD_Connection *c, const gw_snap
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, s->content_type);
         if (s->file_name && *s->file_name) {
             char disp[1400];
-            gw_reply_disposition(s->file_name, disp, sizeof disp);
+            gw_reply_disposition("attachment", s->file_name, disp, sizeof disp);
             MHD_add_response_header(resp, "Content-Disposition", disp);
         }
     }

@@ -16,12 +16,18 @@
 #define GW_CSP "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " \
                "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; " \
                "form-action 'self'; frame-ancestors 'none'"
+/* An evidence preview (GW_INLINE: a PDF or image the workbench frames): the same, except
+ * that pages of this origin may frame it. */
+#define GW_CSP_FRAME_SELF "default-src 'self'; script-src 'self'; style-src 'self'; " \
+               "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; " \
+               "base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
 
-static void s_security_headers(struct MHD_Response *resp, struct MHD_Connection *c)
+static void s_security_headers(struct MHD_Response *resp, struct MHD_Connection *c,
+                               bool frame_self)
 {
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Content-Security-Policy", GW_CSP);
-    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Content-Security-Policy", frame_self ? GW_CSP_FRAME_SELF : GW_CSP);
+    MHD_add_response_header(resp, "X-Frame-Options", frame_self ? "SAMEORIGIN" : "DENY");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     const char *proto = c ? gw_req_header(c, "X-Forwarded-Proto") : NULL;
     if (proto && strcasecmp(proto, "https") == 0)
@@ -32,7 +38,7 @@ enum MHD_Result gw_reply_queue(gw_req *r, struct MHD_Connection *c, int status,
                                struct MHD_Response *resp)
 {
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
-    s_security_headers(resp, c);
+    s_security_headers(resp, c, r->frame_self);
     if (status == 405 && r->allow[0])
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
     if (status == 401)
@@ -137,7 +143,7 @@ struct MHD_Response *gw_reply_refusal(const cs_err *e, const char *request_id)
     }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
     MHD_add_response_header(resp, "X-Request-Id", request_id);
-    s_security_headers(resp, NULL);
+    s_security_headers(resp, NULL, false);
     return resp;
 }
 
@@ -150,7 +156,7 @@ enum MHD_Result gw_reply_read_only(gw_req *r, struct MHD_Connection *c)
     return gw_reply_error(r, c, &e);
 }
 
-void gw_reply_disposition(const char *name, char *buf, size_t len)
+void gw_reply_disposition(const char *kind, const char *name, char *buf, size_t len)
 {
     char ascii[256], enc[1024];
     size_t a = 0, n = 0;
@@ -167,7 +173,7 @@ void gw_reply_disposition(const char *name, char *buf, size_t len)
     }
     ascii[a] = '\0';
     enc[n] = '\0';
-    snprintf(buf, len, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, enc);
+    snprintf(buf, len, "%s; filename=\"%s\"; filename*=UTF-8''%s", kind, ascii, enc);
 }
 
 bool gw_reply_mime_ok(const char *type)

@@ -24,8 +24,9 @@ struct MHD_Response *gw_reply_refusal(const cs_err *e, const char *request_id);
 /* 405 for a resource that is only read (GET, HEAD). */
 enum MHD_Result gw_reply_read_only(gw_req *r, struct MHD_Connection *c);
 
-/* Content-Disposition: attachment with an ASCII fallback and the RFC 5987 UTF-8 name. */
-void gw_reply_disposition(const char *name, char *buf, size_t len);
+/* Content-Disposition: kind ("attachment" or "inline") with an ASCII fallback and the
+ * RFC 5987 UTF-8 name. */
+void gw_reply_disposition(const char *kind, const char *name, char *buf, size_t len);
 /* Whether type is a plain MIME token (parameters allowed) fit for a header. */
 bool gw_reply_mime_ok(const char *type);
 

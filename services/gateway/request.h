@@ -78,6 +78,7 @@ typedef struct {
     bool responded;
     int status;
     int retry_after;                /* > 0: sent as Retry-After */
+    bool frame_self;                /* an evidence preview: this origin may frame it */
     char code[64];
 } gw_req;
 

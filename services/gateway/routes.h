@@ -41,6 +41,12 @@ enum {
     GW_SESSION_OR_KEY = 1 << 10,  /* a session, or from a caller without one a portal
                                client's X-API-Key: it goes to the input's `api_key`, checked
                                by the service with cs_apikey_use (the national view) */
+    GW_INLINE   = 1 << 10,  /* with GW_DOWNLOAD, the evidence preview: a PDF, PNG or JPEG
+                               goes inline and only this origin's pages may frame it
+                               (frame-ancestors 'self', X-Frame-Options: SAMEORIGIN); any
+                               other type is still an attachment that no page may frame.
+                               Uploads are typed from their content (PDF, office files,
+                               JPEG, PNG), so no HTML or SVG from a user is ever shown. */
     GW_THROTTLE = 1 << 9,   /* costly for an anonymous caller (login): a token bucket per
                                client address (CHISO_LOGIN_BURST, refilled at
                                CHISO_LOGIN_RATE_MILLI/1000 per second) answers 429 +

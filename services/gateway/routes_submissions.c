@@ -16,6 +16,8 @@ const gw_route gw_routes_submissions[] = {
      "Upload an evidence file for a leaf (?leaf_code=&file_name=)"},
     {"POST", S_AG "/evidence/documents", S_SVC, "AddEvidenceDocument", GW_AUTH,
      "Reference an official document as evidence for a leaf"},
+    {"GET", "/api/v1/evidence/{id}/preview", S_SVC, "DownloadEvidence", GW_DOWNLOAD | GW_INLINE,
+     "An evidence file shown in place: PDF, PNG and JPEG inline, framable by this origin only"},
     {"GET", "/api/v1/evidence/{id}/download", S_SVC, "DownloadEvidence", GW_DOWNLOAD,
      "Download an evidence file (those who may see the agency's assessment)"},
     {"DELETE", "/api/v1/evidence/{id}", S_SVC, "RemoveEvidence", GW_AUTH,

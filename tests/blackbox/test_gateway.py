@@ -422,6 +422,15 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
        b"\x00\x00\x00IEND\xaeB`\x82")
 
 
+def _zip_odt(tag):
+    """A minimal OpenDocument text (libmagic: application/vnd.oasis.opendocument.text)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", b"<x>" + tag + b"</x>")
+    return buf.getvalue()
+
+
 class TestEvidenceFiles(unittest.TestCase):
     """Upload (raw and multipart) into the content-addressed store and download back."""
 
@@ -539,6 +548,36 @@ class TestEvidenceFiles(unittest.TestCase):
             self.assertEqual(st, 200, (name, ev))
             self.assertEqual(ev["file_type"], mime, name)
             self.assertEqual(ev["file_sha256"], hashlib.sha256(data).hexdigest())
+
+    def test_preview_inline_for_pdf_and_images_only(self):
+        """The preview route (the workbench's inline view) sends a PNG, JPEG or PDF inline and
+        lets only this origin frame it; any other type stays an attachment nobody may frame,
+        and the download route is unchanged. nosniff everywhere."""
+        tag = unique("p").encode()
+        files = {"anh.png": (PNG + tag, "image/png"),
+                 "to-trinh.pdf": (b"%PDF-1.4\n%" + tag + b"\ntrailer<<>>\n%%EOF\n", "application/pdf"),
+                 "bang.odt": (_zip_odt(tag), "application/vnd.oasis.opendocument.text")}
+        for name, (data, mime) in files.items():
+            st, ev, _ = api("POST", self.base + "&file_name=" + name, token=self.editor, raw=data,
+                            headers={"Content-Type": "application/octet-stream"})
+            self.assertEqual((st, ev.get("file_type")), (200, mime), ev)
+            st, got, h = api("GET", f"/api/v1/evidence/{ev['id']}/preview", token=self.editor)
+            self.assertEqual((st, got, h["content-type"]), (200, data, mime))
+            self.assertEqual(h["x-content-type-options"], "nosniff")
+            if mime == "application/vnd.oasis.opendocument.text":
+                self.assertTrue(h["content-disposition"].startswith("attachment;"), h)
+                self.assertEqual(h["x-frame-options"], "DENY")
+                self.assertIn("frame-ancestors 'none'", h["content-security-policy"])
+            else:
+                self.assertTrue(h["content-disposition"].startswith(f'inline; filename="{name}"'), h)
+                self.assertEqual(h["x-frame-options"], "SAMEORIGIN")
+                self.assertIn("frame-ancestors 'self'", h["content-security-policy"])
+                self.assertIn("object-src 'none'", h["content-security-policy"])
+            st, _, h = api("GET", f"/api/v1/evidence/{ev['id']}/download", token=self.editor)
+            self.assertTrue(h["content-disposition"].startswith("attachment;"), h)
+            self.assertEqual(h["x-frame-options"], "DENY")
+            assert_error(self, api("GET", f"/api/v1/evidence/{ev['id']}/preview"), 401,
+                         "unauthenticated")
 
     def test_multipart_bad_name_and_missing_file(self):
         before = _evidence_files()

@@ -93,6 +93,7 @@ TABLE = {
     "POST " + AG + "/evidence/files": {"editor", "head"},
     "POST " + AG + "/evidence/documents": {"editor", "head"},
     "GET /api/v1/evidence/{id}/download": AGENCY_READERS,
+    "GET /api/v1/evidence/{id}/preview": AGENCY_READERS,
     "DELETE /api/v1/evidence/{id}": {"editor", "head"},
     "POST " + AG + "/na-proposals": {"editor", "head"},
     "POST " + AG + "/submit": {"head"},

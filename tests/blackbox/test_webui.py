@@ -17,9 +17,11 @@ Skipped only when chromium or chromedriver is not installed (scripts/install-dep
 and axe-core)."""
 
 import os
+import struct
 import tempfile
 import time
 import unittest
+import zlib
 
 from harness import api, env, new_province, new_user, unique
 from webui_driver import AXE, CHROMEDRIVER, CHROMIUM, PHONE, WIDE, WebDriver
@@ -44,6 +46,16 @@ NODES = [
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]"
        b"/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
        b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def png(w, h, rgb):
+    """A plain w x h PNG of one colour (an image evidence the workbench previews)."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    rows = b"".join(b"\x00" + bytes(rgb) * w for _ in range(h))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def ok(resp, what):
@@ -99,6 +111,9 @@ class TestWebUI(unittest.TestCase):
         for path in (cls.pdf, cls.wrong):
             with open(path, "wb") as f:
                 f.write(PDF)
+        cls.png = os.path.join(cls.tmp, "so-do-to-chuc.png")
+        with open(cls.png, "wb") as f:
+            f.write(png(160, 90, (11, 92, 173)))
         cls.links = []
         cls.wd = WebDriver()
 
@@ -141,6 +156,18 @@ class TestWebUI(unittest.TestCase):
         """Open a screen by its menu entry, as a user would."""
         self.wd.click(f"#nav-{route}")
         self.wd.idle()
+
+    def preview_image(self, scope):
+        """The natural size of the evidence image previewed in scope, once it has loaded."""
+        deadline = time.time() + 20
+        size = None
+        while time.time() < deadline:
+            size = self.wd.js("""const i = document.querySelector(arguments[0] + ' details.preview img.preview-img');
+                return i && i.complete && i.naturalWidth ? [i.naturalWidth, i.naturalHeight] : null""", scope)
+            if size:
+                break
+            time.sleep(0.2)
+        return size
 
     def flash(self, predicate, timeout=60):
         return self.wd.wait_text("#flash", predicate, timeout=timeout)
@@ -212,6 +239,12 @@ class TestWebUI(unittest.TestCase):
         leaves = {l["leaf_code"]: l for l in self.self_assessment()["leaves"]}
         self.assertEqual([e["file_name"] for e in leaves["2.1"]["evidence"]], ["ke-hoach-cchc.pdf"])
         self.assertEqual(leaves["1.1"]["evidence"][0]["number"], "15/KH-SNV")
+        # an image for 1.1, shown in place in the grid on demand
+        wd.upload("#ev-1-1-file", self.png)
+        wd.click("#ev-1-1-upload")
+        self.flash(lambda s: "so-do-to-chuc.png" in s)
+        wd.click('#leaf-1-1-more details.preview summary')
+        self.assertEqual(self.preview_image('#leaf-1-1-more'), [160, 90])
         self.assertIn("3/5 chỉ số đã chấm; 0 thiếu tài liệu", wd.text("#sa-progress"))
         wd.js("document.querySelector('#leaf-2-1-more').scrollIntoView()")
         wd.check_screen(self, "self-evidence")
@@ -271,6 +304,26 @@ class TestWebUI(unittest.TestCase):
         self.no_error()
         self.assertIn("12,50", wd.text('[data-apr-leaf="1.1"]'))          # the self score beside
         self.assertIn("ke-hoach-cchc.pdf", wd.text('[data-apr-leaf="2.1"]'))   # and its evidence
+        # evidence shown in place: the image, and the PDF framed from the preview route (sent
+        # inline, framable by this origin only, nosniff)
+        wd.click('[data-apr-leaf="1.1"] details.preview summary')
+        self.assertEqual(self.preview_image('[data-apr-leaf="1.1"]'), [160, 90])
+        wd.click('[data-apr-leaf="2.1"] details.preview summary')
+        frame = wd.js("""const f = document.querySelector('[data-apr-leaf="2.1"] iframe.preview-pdf');
+            return f && {src: f.getAttribute('src'), title: f.title}""")
+        self.assertRegex(frame["src"], r"^/api/v1/evidence/\d+/preview$")
+        self.assertEqual(frame["title"], "Xem trước: ke-hoach-cchc.pdf")
+        heads = wd.js("""return fetch(arguments[0]).then(r => ({status: r.status, type: r.headers.get('content-type'),
+            disp: r.headers.get('content-disposition'), xfo: r.headers.get('x-frame-options'),
+            nosniff: r.headers.get('x-content-type-options')}))""", frame["src"])
+        self.assertEqual(heads, {"status": 200, "type": "application/pdf", "xfo": "SAMEORIGIN", "nosniff": "nosniff",
+                                 "disp": "inline; filename=\"ke-hoach-cchc.pdf\"; filename*=UTF-8''ke-hoach-cchc.pdf"})
+        deadline = time.time() + 20                 # the frame holds the PDF, not a refusal page
+        while time.time() < deadline and wd.js("""const f = document.querySelector('[data-apr-leaf="2.1"] iframe.preview-pdf');
+                const d = f.contentDocument; return d ? d.contentType : 'blocked'""") != "application/pdf":
+            time.sleep(0.3)
+        self.assertEqual(wd.js("""const d = document.querySelector('[data-apr-leaf="2.1"] iframe.preview-pdf').contentDocument;
+            return d ? d.contentType : 'blocked'"""), "application/pdf")
         wd.type("#apr-1-1-r1", "10")
         wd.type("#apr-1-1-c1", "Kế hoạch ban hành chậm 10 ngày")
         wd.type("#apr-2-1-r1", "10")
@@ -356,6 +409,16 @@ class TestWebUI(unittest.TestCase):
         wd.idle()
         wd.find("[data-tie-group] ol")
         first = wd.js("return document.querySelector('[data-tie-group] ol li').dataset.agency")
+        wd.click("#tie-0-down-0")
+        # dragging the row back to the top undoes it (the page's drag and drop handlers, driven
+        # by the browser's own DragEvents), then the arrow again
+        dragged = wd.js("""const ol = document.querySelector('[data-tie-group] ol'), rows = ol.querySelectorAll('li');
+            const dt = new DataTransfer();
+            const fire = (el, type) => el.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: dt}));
+            fire(rows[rows.length - 1], 'dragstart'); fire(rows[0], 'dragover'); fire(rows[0], 'drop'); fire(ol, 'dragend');
+            return Array.from(ol.querySelectorAll('li'), li => li.dataset.agency)""")
+        self.assertEqual(dragged[0], first)
+        self.assertEqual(wd.attribute("[data-tie-group] ol li", "draggable"), "true")
         wd.click("#tie-0-down-0")
         wd.type("#tie-0-reason", "Kết quả khảo sát cao hơn")
         wd.check_screen(self, "leader-ties")
@@ -455,6 +518,22 @@ class TestWebUI(unittest.TestCase):
         wd = self.wd
         self.sign_in(self.p["admin_login"], self.p["admin_password"])
         wd.check_screen(self, "admin-home")
+        # On a phone the admin's eleven screens are one labelled menu in one row, and it works.
+        wd.size(*PHONE)
+        time.sleep(0.2)
+        nav = wd.js("""const n = document.querySelector('#nav'), s = document.querySelector('#nav-compact');
+            return {h: n.getBoundingClientRect().height, links: Array.from(n.querySelectorAll('a.navlink')).filter(a => a.offsetParent).length,
+                    options: s.options.length, label: document.querySelector('label[for=nav-compact]').textContent}""")
+        self.assertLess(nav["h"], 60, nav)
+        self.assertEqual((nav["links"], nav["label"]), (0, "Chức năng"))
+        self.assertGreaterEqual(nav["options"], 10)
+        self.assertEqual(wd.axe(), [])
+        wd.choose("#nav-compact", "Cơ quan, đơn vị")
+        wd.idle()
+        self.assertTrue(wd.js("return location.hash.startsWith('#/agencies')"))
+        wd.screenshot("admin-menu-390.png")
+        self.assertLessEqual(wd.overflow(), 0)
+        wd.size(*WIDE)
         # Agencies: create one, a CSV import with a bad line names the line.
         self.go("agencies")
         wd.click("#ag-new summary")

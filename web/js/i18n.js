@@ -169,6 +169,7 @@ const T = {
   evidence: ["Tài liệu kiểm chứng", "Evidence"],
   evidence_required: ["Bắt buộc có tài liệu kiểm chứng", "Evidence required"],
   evidence_missing: ["Thiếu tài liệu kiểm chứng", "Evidence missing"],
+  preview_named: ["Xem trước: {name}", "Preview: {name}"],
   evidence_none: ["Chưa có tài liệu.", "No evidence yet."],
   evidence_file_of: ["Tệp kiểm chứng cho chỉ số {code}", "Evidence file for leaf {code}"],
   evidence_uploaded: ["Đã tải lên «{name}».", "Uploaded \"{name}\"."],
@@ -258,6 +259,7 @@ const T = {
   tie_save: ["Ghi thứ tự", "Record the order"],
   tie_saved: ["Đã ghi thứ tự của nhóm {group}; hãy tính điểm lại.", "Order of group {group} recorded; compute again."],
   move_up: ["Lên trên: {name}", "Move up: {name}"],
+  tie_drag_hint: ["Kéo thả các dòng để sắp thứ tự, hoặc dùng nút ↑/↓.", "Drag the rows into order, or use the ↑/↓ buttons."],
   move_down: ["Xuống dưới: {name}", "Move down: {name}"],
   assigned_agencies: ["Cơ quan được phân công", "Assigned agencies"],
 

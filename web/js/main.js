@@ -6,6 +6,7 @@ import { getLang, setLang, setTimeZone, t } from "./i18n.js";
 import { S, has, loadAgencies, loadPhases } from "./state.js";
 import { $, $$, confirmDialog, flash, h, resetIds } from "./ui.js";
 import { refreshBell } from "./bell.js";
+import { compactNav } from "./navmenu.js";
 
 /* Screens in menu order; roles that may open them (the server checks every call anyway). */
 const ADMIN = "province_admin";
@@ -140,8 +141,10 @@ async function signedIn(user) {
 
 function renderNav() {
   const cur = parseHash().id;
-  $("#nav").replaceChildren(...ROUTES.filter(inNav).map((r) =>
-    h("a", { href: "#/" + r.id, id: "nav-" + r.id, class: "navlink", "data-view": r.id, "aria-current": cur === r.id ? "page" : false }, t(r.nav))));
+  const routes = ROUTES.filter(inNav);
+  $("#nav").replaceChildren(...routes.map((r) =>
+    h("a", { href: "#/" + r.id, id: "nav-" + r.id, class: "navlink", "data-view": r.id, "aria-current": cur === r.id ? "page" : false }, t(r.nav))),
+    compactNav(routes.map((r) => [r.id, t(r.nav)]), cur));
 }
 
 function renderPeriods() {

@@ -1,8 +1,29 @@
-/* Evidence of one leaf: the list (files open in a new tab, documents by number), an upload
+/* Evidence of one leaf: the list (files open in a new tab; PDFs and images also shown in place
+ * on demand; documents by number), an upload
  * and a document reference. Shared by the self-assessment and the appraisal workbench. */
 import { AG, api } from "../api.js";
 import { t, when } from "../i18n.js";
 import { busy, button, confirmDialog, errorBox, field, flash, h, input, tag, uid } from "../ui.js";
+
+/* The types the gateway's preview route sends inline (GW_INLINE); anything else downloads. */
+const PREVIEW = { "application/pdf": "pdf", "image/png": "image", "image/jpeg": "image" };
+
+/* A file shown in place, loaded only when opened: an image as <img>, a PDF in an <iframe>
+ * (object-src is 'none'; the preview route lets this origin frame it, nothing else). */
+function preview(e) {
+  const kind = PREVIEW[e.file_type];
+  if (!kind) return null;
+  const src = "/api/v1/evidence/" + e.id + "/preview";
+  const box = h("details", { class: "preview", "data-preview": e.id },
+    h("summary", {}, t("preview_named", { name: e.file_name })));
+  box.addEventListener("toggle", () => {
+    if (!box.open || box.children.length > 1) return;
+    box.appendChild(kind === "image"
+      ? h("img", { src, alt: e.file_name, class: "preview-img" })
+      : h("iframe", { src, title: t("preview_named", { name: e.file_name }), class: "preview-pdf" }));
+  });
+  return box;
+}
 
 /* canRemove(e): whether the record gets a "Xoá" button; after(): redraw once removed. */
 export function evidenceList(list, canRemove, after) {
@@ -29,7 +50,8 @@ export function evidenceList(list, canRemove, after) {
     e.kind === "file" && e.file_size ? h("span", { class: "muted small" }, " " + Math.ceil(e.file_size / 1024) + " KB") : null,
     e.supplementary ? h("span", {}, " ", tag(t("supplementary"))) : null,
     e.created_at ? h("span", { class: "muted small" }, " · " + when(e.created_at)) : null,
-    canRemove && canRemove(e) ? removeButton(e) : null))), err);
+    canRemove && canRemove(e) ? removeButton(e) : null,
+    e.kind === "file" ? preview(e) : null))), err);
 }
 
 /* A file upload for a leaf's evidence (ids "<prefix>-<leaf>-file" and "-upload"): the

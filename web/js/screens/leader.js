@@ -59,6 +59,42 @@ async function agencyScores(ctx, p, agencyId) {
   return out;
 }
 
+/* Dragging a row of ol (its <li data-pos>) onto another moves it there in order and redraws;
+ * the ↑/↓ buttons do the same from the keyboard. */
+function dragToOrder(ol, order, draw) {
+  let from = -1;
+  const row = (ev) => ev.target.closest && ev.target.closest("li[data-pos]");
+  ol.addEventListener("dragstart", (ev) => {
+    const li = row(ev);
+    if (!li) return;
+    from = Number(li.dataset.pos);
+    ev.dataTransfer.effectAllowed = "move";
+    ev.dataTransfer.setData("text/plain", li.dataset.agency || "");
+    li.classList.add("dragging");
+  });
+  ol.addEventListener("dragover", (ev) => {
+    const li = row(ev);
+    if (from < 0 || !li) return;
+    ev.preventDefault();
+    ol.querySelectorAll(".drop-target").forEach((x) => x.classList.remove("drop-target"));
+    li.classList.add("drop-target");
+  });
+  ol.addEventListener("drop", (ev) => {
+    const li = row(ev);
+    if (from < 0 || !li) return;
+    ev.preventDefault();
+    const to = Number(li.dataset.pos);
+    const [moved] = order.splice(from, 1);
+    order.splice(to, 0, moved);
+    from = -1;
+    draw();
+  });
+  ol.addEventListener("dragend", () => {
+    from = -1;
+    ol.querySelectorAll(".dragging, .drop-target").forEach((x) => x.classList.remove("dragging", "drop-target"));
+  });
+}
+
 /* Pending ties: agencies of one group sharing a rank with tie_pending. */
 async function ties(ctx, p) {
   const out = [h("h2", { id: "ties-h" }, t("ties_title"))];
@@ -76,11 +112,13 @@ async function ties(ctx, p) {
   sets.forEach((set, i) => {
     const order = set.list.slice();
     const ol = h("ol", { class: "order", id: "tie-" + i });
-    const draw = () => ol.replaceChildren(...order.map((a, k) => h("li", { "data-agency": a.code },
+    const draw = () => ol.replaceChildren(...order.map((a, k) => h("li", { "data-agency": a.code, draggable: "true", "data-pos": k },
+      h("span", { class: "grip", "aria-hidden": "true" }, "⠿"),
       h("span", { class: "name" }, (k + 1) + ". " + a.name + " — " + pts(a.total)),
       button("↑", { class: "small", "aria-label": t("move_up", { name: a.name }), disabled: k === 0, id: "tie-" + i + "-up-" + k }, () => { [order[k - 1], order[k]] = [order[k], order[k - 1]]; draw(); ol.querySelectorAll("button")[Math.max(0, 2 * (k - 1))].focus(); }),
       button("↓", { class: "small", "aria-label": t("move_down", { name: a.name }), disabled: k === order.length - 1, id: "tie-" + i + "-down-" + k }, () => { [order[k + 1], order[k]] = [order[k], order[k + 1]]; draw(); ol.querySelectorAll("button")[Math.min(2 * order.length - 1, 2 * (k + 1) + 1)].focus(); }))));
     draw();
+    dragToOrder(ol, order, draw);
     const reason = h("textarea", { id: "tie-" + i + "-reason", rows: 2 });
     const err = errorBox("tie-" + i + "-err");
     const b = button(t("tie_save"), { id: "tie-" + i + "-save", class: "primary" });
@@ -89,7 +127,8 @@ async function ties(ctx, p) {
       flash("tie_saved", { group: set.group });
     }, err));
     out.push(h("section", { class: "card", "data-tie-group": set.group },
-      h("h3", {}, t("group_of", { code: set.group, name: groupName(set.group) })), ol,
+      h("h3", {}, t("group_of", { code: set.group, name: groupName(set.group) })),
+      h("p", { class: "muted small" }, t("tie_drag_hint")), ol,
       field(t("tie_reason", { group: set.group }), reason), h("div", { class: "actions" }, b), err));
   });
   return out;
