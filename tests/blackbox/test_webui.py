@@ -309,6 +309,7 @@ class TestWebUI(unittest.TestCase):
         wd.click('[data-apr-leaf="1.1"] details.preview summary')
         self.assertEqual(self.preview_image('[data-apr-leaf="1.1"]'), [160, 90])
         wd.click('[data-apr-leaf="2.1"] details.preview summary')
+        wd.find('[data-apr-leaf="2.1"] iframe.preview-pdf')       # added when the toggle event comes
         frame = wd.js("""const f = document.querySelector('[data-apr-leaf="2.1"] iframe.preview-pdf');
             return f && {src: f.getAttribute('src'), title: f.title}""")
         self.assertRegex(frame["src"], r"^/api/v1/evidence/\d+/preview$")
@@ -415,7 +416,7 @@ class TestWebUI(unittest.TestCase):
         dragged = wd.js("""const ol = document.querySelector('[data-tie-group] ol'), rows = ol.querySelectorAll('li');
             const dt = new DataTransfer();
             const fire = (el, type) => el.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: dt}));
-            fire(rows[rows.length - 1], 'dragstart'); fire(rows[0], 'dragover'); fire(rows[0], 'drop'); fire(ol, 'dragend');
+            fire(rows[1], 'dragstart'); fire(rows[0], 'dragover'); fire(rows[0], 'drop'); fire(ol, 'dragend');
             return Array.from(ol.querySelectorAll('li'), li => li.dataset.agency)""")
         self.assertEqual(dragged[0], first)
         self.assertEqual(wd.attribute("[data-tie-group] ol li", "draggable"), "true")
