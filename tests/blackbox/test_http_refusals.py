@@ -91,7 +91,7 @@ class TestServerRefusals(unittest.TestCase):
         self.assertIn("byte", err["message_vi"])
 
     def test_uri_past_the_connection_buffer(self):
-        # ours answer up to the 128 KiB connection buffer (test_security.py); past it,
+        # ours answer up to the 48 KiB connection buffer (test_security.py); past it,
         # libmicrohttpd's refusal, in the same shape
         self._refused(b"GET /api/v1/agencies?x=" + b"a" * 200_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
                       414, "uri_too_long")
