@@ -14,6 +14,7 @@ as the superuser (loading is not what is measured). Then:
   4. public reads (scripts/bench_public.py): a published snapshot read by 64 clients from the
      gateway (served from its memory) against Debian's nginx serving the same bytes from a
      file, 200 and 304 (CHISO_BENCH_ROWS=public runs this row alone);
+  CHISO_BENCH_ROWS=ranking runs row 2 alone (with the results read back after a compute);
 and the server-side CPU each operation cost (chiso processes and PostgreSQL, from /proc), and
 the peak resident memory of each chiso process during the save load and over the whole run.
 Every save changes a stored score; afterwards the audit trail and the stored values must show
@@ -412,6 +413,73 @@ def portal_only(t0, rows, row="portal"):
     return 0
 
 
+def ranking_row(meter, provinces, period):
+    """Row 2: POST compute for one province (median of 5), then for every province one after
+    another, against one SQL aggregate over the same rows; then the results read back (GET,
+    served from the per-period cache of the last compute)."""
+    first = provinces[0]
+    admin_tokens = {p: login(f"bench-admin-{p}") for p in provinces}
+
+    def call(method, what, p):
+        t = time.perf_counter()
+        st, body = api(method, f"/api/v1/periods/{period[p]}/{what}", {} if method == "POST" else None,
+                       admin_tokens[p])
+        ms = (time.perf_counter() - t) * 1e3
+        ranked = sum(len(g.get("agencies", [])) for g in body.get("groups", [])) if st == 200 else 0
+        if ranked != AGENCIES:
+            raise SystemExit(f"{what} province {p}: {st}, {ranked} agencies ranked: {str(body)[:300]}")
+        return ms
+
+    def compute(p):
+        return call("POST", "compute", p)
+    say(f"ranking compute: 1 province (5 times), then all {len(provinces)} one after another")
+    compute(first)  # warm the caches once, as the aggregate below is warmed too
+    before = meter.sample()
+    one = statistics.median(compute(first) for _ in range(5))
+    cpu = meter.since(before, 5)
+    t = time.perf_counter()
+    for p in provinces:
+        compute(p)
+    all34 = (time.perf_counter() - t) * 1e3
+    read = statistics.median(call("GET", "results", first) for _ in range(5))
+    agg_one = sql_timing_ms(AGGREGATE_SQL.replace("$P", f"ARRAY[{first}]::bigint[]"))
+    agg_all = sql_timing_ms(AGGREGATE_SQL.replace("$P", f"ARRAY[{','.join(map(str, provinces))}]::bigint[]"))
+    lines = [
+        f"| ranking compute, 1 province ({AGENCIES} agencies, median of 5) | {one:.1f} ms"
+        f" | one SQL aggregate: {agg_one:.1f} ms | {one / agg_one:.2f}x the time |",
+        f"| ranking compute, all {len(provinces)} provinces one after another | {all34:.0f} ms"
+        f" | one SQL aggregate: {agg_all:.1f} ms | {all34 / agg_all:.2f}x the time |",
+        f"| ranking results read after a compute (GET, 1 province, median of 5) | {read:.1f} ms"
+        f" | one SQL aggregate: {agg_one:.1f} ms | {read / agg_one:.2f}x the time |",
+    ]
+    return {"lines": lines, "cpu": cpu}
+
+
+def ranking_only(t0, rows, provinces, period):
+    """CHISO_BENCH_ROWS=ranking: only the ranking row, on the same data set."""
+    meter = CpuMeter()
+    rk = ranking_row(meter, provinces, period)
+    lines = [
+        f"chiso bench (ranking row only) — {time.strftime('%Y-%m-%d')}, {machine()}; {PROVINCES} provinces"
+        f" x {AGENCIES} agencies x 150 leaves = {rows} score rows; PostgreSQL fsync on; {processes()}",
+        "",
+        "| measure | chiso | baseline (same run) | ratio |",
+        "|---|---|---|---|",
+        *rk["lines"],
+        "",
+        *cpu_table([("ranking compute, 1 province", rk["cpu"])]),
+        "",
+        f"Whole bench {time.time() - t0:.0f} s.",
+    ]
+    table = "\n".join(lines)
+    print(table)
+    out = os.environ.get("CHISO_BENCH_OUT")
+    if out:
+        with open(out, "w") as f:
+            f.write(table + "\n")
+    return 0
+
+
 def main():
     t0 = time.time()
     say("loading 34 provinces x 130 agencies x 150 leaves")
@@ -426,6 +494,8 @@ def main():
     first = provinces[0]
     period = {int(p): int(i) for p, i in (l.split("|") for l in psql(
         "SELECT province_id, id FROM catalog.periods WHERE code = 'BENCH2025';").split())}
+    if os.environ.get("CHISO_BENCH_ROWS", "") == "ranking":
+        return ranking_only(t0, rows, provinces, period)
     editors = [l.split("|") for l in psql(
         f"SELECT login, agency_id FROM catalog.users WHERE login LIKE 'bench-editor-%' ORDER BY login;").split()]
 
@@ -451,28 +521,8 @@ def main():
     inserted = int(psql("SELECT count(*) FROM public.bench_baseline;").strip())
 
     # 2. ranking compute vs one SQL aggregate
-    admin_tokens = {p: login(f"bench-admin-{p}") for p in provinces}
-
-    def compute(p):
-        t = time.perf_counter()
-        st, body = api("POST", f"/api/v1/periods/{period[p]}/compute", {}, admin_tokens[p])
-        ms = (time.perf_counter() - t) * 1e3
-        ranked = sum(len(g.get("agencies", [])) for g in body.get("groups", [])) if st == 200 else 0
-        if ranked != AGENCIES:
-            raise SystemExit(f"compute province {p}: {st}, {ranked} agencies ranked: {str(body)[:300]}")
-        return ms
-    say("ranking compute: 1 province (5 times), then all 34 one after another")
-    compute(first)  # warm the caches once, as the aggregate below is warmed too
-    before = meter.sample()
-    one = statistics.median(compute(first) for _ in range(5))
-    cpu_compute = meter.since(before, 5)
-    t = time.perf_counter()
-    for p in provinces:
-        compute(p)
-    all34 = (time.perf_counter() - t) * 1e3
+    rk = ranking_row(meter, provinces, period)
     rss_all = meter.rss_mb("VmHWM")
-    agg_one = sql_timing_ms(AGGREGATE_SQL.replace("$P", f"ARRAY[{first}]::bigint[]"))
-    agg_all = sql_timing_ms(AGGREGATE_SQL.replace("$P", f"ARRAY[{','.join(map(str, provinces))}]::bigint[]"))
 
     say("portal ingest")
     portal_lines, portal_ok = bench_portal.run(portal_ctx())
@@ -490,10 +540,7 @@ def main():
         f" p50 {gw['p50_ms']:.1f} ms, p99 {gw['p99_ms']:.1f} ms, {gw['errors']} errors"
         f" | libpq single-row inserts, {CLIENTS} connections: {pg['per_second']:.0f}/s, p50 {pg['p50_ms']:.1f} ms,"
         f" p99 {pg['p99_ms']:.1f} ms, {pg['errors']} errors | {gw['per_second'] / pg['per_second']:.2f}x the rate |",
-        f"| ranking compute, 1 province ({AGENCIES} agencies, median of 5) | {one:.1f} ms"
-        f" | one SQL aggregate: {agg_one:.1f} ms | {one / agg_one:.1f}x the time |",
-        f"| ranking compute, all {PROVINCES} provinces one after another | {all34:.0f} ms"
-        f" | one SQL aggregate: {agg_all:.1f} ms | {all34 / agg_all:.1f}x the time |",
+        *rk["lines"],
         *public_lines,
         *portal_lines[:2],
         "",
@@ -505,7 +552,7 @@ def main():
         "",
         *cpu_table([("score save through the gateway", cpu_save),
                     ("libpq single-row insert (its connection start-ups included)", cpu_insert),
-                    (f"ranking compute, 1 province", cpu_compute)]),
+                    (f"ranking compute, 1 province", rk["cpu"])]),
         "",
         *rss_table(rss_save, rss_all),
         "",

@@ -174,6 +174,10 @@ static bool s_at_least(int64_t num, int64_t den, int64_t pct)
 void rank_agency_sums(const rank_config *cfg, const rank_agency *a, rank_result *r)
 {
     int64_t sum[RANK_CONTENTS] = {0}, leafmax[RANK_CONTENTS] = {0};
+    for (int k = 0; k < RANK_CONTENTS; k++) {
+        sum[k] = a->presum ? a->presum[k] : 0;
+        leafmax[k] = a->presum_max ? a->presum_max[k] : 0;
+    }
     for (size_t i = 0; i < a->n_leaves; i++) {
         const rank_leaf *l = &a->leaves[i];
         if (!l->applicable || l->content < 1 || l->content > RANK_CONTENTS)

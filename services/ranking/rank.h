@@ -111,6 +111,12 @@ typedef struct {
     size_t n_leaves;
     const int64_t *content_max; /* [6] of its index set, or NULL: the configuration's */
     rank_dossiers dossiers;     /* 766 dossier counts of the period (known = false: none) */
+    /* Leaves already summed elsewhere (the database: rank_sums.c), added to those of
+     * `leaves`: per content [k-1], the effective values and the max_points of the applicable
+     * ones, as rank_agency_sums adds them up. NULL: none. No such leaf has a required_min
+     * (the required leaves stay in `leaves`, in their order). */
+    const int64_t *presum;
+    const int64_t *presum_max;
 } rank_agency;
 
 /* A leader's recorded order of tied agencies in a group (latest last). It applies to

@@ -298,6 +298,19 @@ static int s_agency(const json_t *a, rank_data_agency *da, const rank_config *cf
     for (size_t i = 0; i < da->n_leaves; i++)
         if (s_leaf(json_array_get(leaves, i), portal, &da->info[i], &da->leaves[i], e) < 0)
             return -1;
+    const json_t *ps = json_object_get(a, "presum");
+    if (json_is_array(ps)) {
+        const json_t *gm = json_object_get(a, "group_max"), *nm = json_object_get(a, "na_max");
+        if (json_array_size(ps) != RANK_CONTENTS || json_array_size(gm) != RANK_CONTENTS ||
+            json_array_size(nm) != RANK_CONTENTS)
+            return s_bad_doc(e, "ranking document: presum, group_max, na_max need 6 values");
+        da->has_presum = true;
+        for (int k = 0; k < RANK_CONTENTS; k++) {
+            da->presum[k] = (int64_t)json_integer_value(json_array_get(ps, (size_t)k));
+            da->presum_max[k] = (int64_t)json_integer_value(json_array_get(gm, (size_t)k)) -
+                                (int64_t)json_integer_value(json_array_get(nm, (size_t)k));
+        }
+    }
     const json_t *dos = json_object_get(a, "dossiers");
     if (json_is_object(dos) && s_opt(dos, "on_time", &da->dossiers.on_time) &&
         s_opt(dos, "late", &da->dossiers.late)) {
@@ -334,7 +347,9 @@ int rank_data_from_json(const char *json, rank_data **out, cs_err *e)
         d->inputs[i] = (rank_agency){.id = da->id, .code = da->code, .group = da->group,
                                      .disciplined = da->disciplined, .leaves = da->leaves,
                                      .n_leaves = da->n_leaves, .content_max = da->content_max,
-                                     .dossiers = da->dossiers};
+                                     .dossiers = da->dossiers,
+                                     .presum = da->has_presum ? da->presum : NULL,
+                                     .presum_max = da->has_presum ? da->presum_max : NULL};
     }
 
     const json_t *tbs = json_object_get(root, "tiebreaks");

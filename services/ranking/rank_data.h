@@ -15,7 +15,11 @@
  *                               "bands": [{"min_pct", "points"}]}, "required_min"}],
  *                   "portal": {"batch", "metrics": {"<code>": {"null", "num", "den",
  *                              "score", "max_score"}}},                 (current 766 record)
- *                   "dossiers": {"batch", "on_time", "late"}}]}       (null: no counts) */
+ *                   "dossiers": {"batch", "on_time", "late"}}]}       (null: no counts)
+ *  rank_sums.c's document has the same shape; its agencies list only the automatic and the
+ *  required leaves, and add "presum": [6] (the effective values of the other applicable
+ *  leaves per content), "group_max": [6] (the max_points of all those leaves of the group)
+ *  and "na_max": [6] (those of them N/A for the agency). */
 #ifndef RANK_DATA_H
 #define RANK_DATA_H
 
@@ -51,6 +55,10 @@ typedef struct {
     size_t n_leaves;
     rank_dossiers dossiers;
     long long dossier_batch_id; /* 0: no dossier data */
+    /* rank_sums.c's document: the leaves summed by the database (rank_agency.presum);
+     * `leaves` then holds only the automatic and the required ones. */
+    bool has_presum;
+    int64_t presum[RANK_CONTENTS], presum_max[RANK_CONTENTS];
 } rank_data_agency;
 
 typedef struct {

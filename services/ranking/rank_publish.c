@@ -108,7 +108,7 @@ int rank_rpc_approve(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **
         return -1;
     rank_data *d;
     rank_outcome *o;
-    if (rank_rpc_load(c, req->period_id, NULL, 0, &d, &o) < 0)
+    if (rank_rpc_load_sums(c, req->period_id, NULL, 0, &d, &o) < 0)
         return -1;
     int rc = s_same_as_computed(c, comp, o);
     rank_data_destroy(&d);
@@ -333,7 +333,7 @@ int rank_rpc_publish(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **
 
     rank_data *d;
     rank_outcome *o;
-    if (rank_rpc_load(c, req->period_id, NULL, 0, &d, &o) < 0)
+    if (rank_rpc_load_sums(c, req->period_id, NULL, 0, &d, &o) < 0)
         return -1;
     size_t n_pending = 0, len = 0;
     const char *pending = s_pending_heads(c, o, &n_pending);

@@ -288,7 +288,7 @@ int rank_rpc_compute(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **
         return -1;
     rank_data *d;
     rank_outcome *o;
-    if (rank_rpc_load(c, req->period_id, NULL, 0, &d, &o) < 0)
+    if (rank_rpc_load_sums(c, req->period_id, NULL, 0, &d, &o) < 0)
         return -1;
     Chiso__Ranking__Results *res = s_results_msg(c, d, o);
     const char *summary = rank_rpc_summary(c, o);
@@ -359,7 +359,7 @@ int rank_rpc_list_results(cs_call *c, const ProtobufCMessage *in, ProtobufCMessa
         return -1;
     rank_data *d;
     rank_outcome *o;
-    if (rank_rpc_load(c, req->period_id, group, 0, &d, &o) < 0) {
+    if (rank_rpc_load_sums(c, req->period_id, group, 0, &d, &o) < 0) {
         rank_published_free(&pub);
         return -1;
     }

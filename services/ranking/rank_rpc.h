@@ -17,6 +17,13 @@
 int rank_rpc_load(cs_call *c, long long period_id, const char *group, long long agency_id,
                   rank_data **data, rank_outcome **outcome);
 
+/* The same results as rank_rpc_load, with the leaves summed by the database (rank_sums.c):
+ * the agencies' `leaves` (rank_data) hold only their automatic and required leaves, so use
+ * it for what needs the results only (compute, the results, approval, publication), not
+ * for a scorecard or a report that lists every leaf. */
+int rank_rpc_load_sums(cs_call *c, long long period_id, const char *group, long long agency_id,
+                       rank_data **data, rank_outcome **outcome);
+
 /* What a computation saw (per group G, quota, block; per agency rank, T, M, bands) as JSON
  * text in the arena: stored by Compute, compared by Approve and Publish. */
 char *rank_rpc_summary(cs_call *c, const rank_outcome *o);

@@ -66,7 +66,7 @@ int rank_yoy_collect(cs_call *c, long long period_id, const char *group, rank_re
         labels[pk] = cs_call_printf(c, "%s (%s)", PQgetvalue(pr, k, 2), PQgetvalue(pr, k, 1));
         rank_data *d = NULL;
         rank_outcome *o = NULL;
-        if (rank_rpc_load(c, atoll(PQgetvalue(pr, k, 0)), group, 0, &d, &o) < 0)
+        if (rank_rpc_load_sums(c, atoll(PQgetvalue(pr, k, 0)), group, 0, &d, &o) < 0)
             return -1;
         for (size_t g = 0; g < o->n_groups; g++)
             for (size_t i = 0; i < o->groups[g].n; i++) {

@@ -1,0 +1,187 @@
+/*  rank_sums: a period's ranking with the leaves summed by PostgreSQL (see rank_rpc.h).
+ *
+ *  rank_rpc_load sends every leaf of every agency to C (130 agencies x 150 leaves: 19,500
+ *  JSON objects with their titles and comments, parsed one by one) — what a scorecard or a
+ *  report shows. The ranking itself needs, per agency and content, only the sum of the
+ *  applicable leaves' effective values and of their maxima, so here the database resolves
+ *  each leaf's effective value (SPEC §5: content 3 the survey points; content 4 the leaders'
+ *  mean, half-up to 0.01; contents 1, 2, 5, 6 an upheld appeal, else round 2, else round 1,
+ *  else the self score; N/A neither scored nor counted in the maximum) in integer
+ *  hundredths — bigint sums, the mean with integer division: no float anywhere — and
+ *  returns ~130 x 6 sums. Two kinds of leaves still travel one by one, to rank.c's own
+ *  code: automatic leaves (their value comes from the 766 feed, rank_auto.c) and leaves
+ *  with a required minimum (the heads' rating names the first one missed, in leaf order).
+ *  The classification, ranking and ties stay in rank.c.
+ *
+ *  Every source row of the period is read once (as one SQL aggregate over them would be):
+ *  the rows of the six tables are stacked and grouped per (agency, leaf) in one pass, joined
+ *  to the leaves, and grouped again per agency. */
+#include <stdlib.h>
+#include "rank_rpc.h"
+
+/* Sums over content 1..6 of an expression, as a JSON array. */
+#define SUMS6(expr, cond)                                                                    \
+    "json_build_array("                                                                      \
+    "COALESCE(sum(" expr ") FILTER (WHERE content = 1 AND " cond "), 0),"                    \
+    "COALESCE(sum(" expr ") FILTER (WHERE content = 2 AND " cond "), 0),"                    \
+    "COALESCE(sum(" expr ") FILTER (WHERE content = 3 AND " cond "), 0),"                    \
+    "COALESCE(sum(" expr ") FILTER (WHERE content = 4 AND " cond "), 0),"                    \
+    "COALESCE(sum(" expr ") FILTER (WHERE content = 5 AND " cond "), 0),"                    \
+    "COALESCE(sum(" expr ") FILTER (WHERE content = 6 AND " cond "), 0))"
+
+/* $1 period, $2 group filter (NULL: all), $3 agency whose group is wanted (NULL: any). */
+static const char SQL_SUMS[] =
+    "WITH p AS (SELECT id, year, config FROM catalog.periods WHERE id = $1),"
+    " ag AS ("
+    "  SELECT ag.id, ag.code, ag.name, ag.group_code, pis.index_set_id"
+    "  FROM p JOIN catalog.period_index_sets pis ON pis.period_id = p.id"
+    "  JOIN catalog.agencies ag ON ag.group_code = pis.group_code AND ag.active"
+    "  WHERE ($2::text IS NULL OR ag.group_code = $2)"
+    "    AND ($3::bigint IS NULL OR ag.group_code ="
+    "         (SELECT a3.group_code FROM catalog.agencies a3 WHERE a3.id = $3))),"
+    /* the leaves summed here: neither automatic nor with a required minimum */
+    " sl AS ("
+    "  SELECT group_code, code, content, max_points FROM catalog.period_leaves"
+    "  WHERE period_id = $1 AND auto IS NULL AND required_min IS NULL),"
+    " gm AS (SELECT group_code, " SUMS6("max_points", "true") " AS m FROM sl GROUP BY group_code),"
+    /* an upheld appeal's new value, the latest per leaf (rank_rpc.c's aq) */
+    " aq AS ("
+    "  SELECT DISTINCT ON (agency_id, leaf_code) agency_id, leaf_code, new_value"
+    "  FROM appraisal.appeal_items WHERE period_id = $1 AND decision = 'upheld'"
+    "  ORDER BY agency_id, leaf_code, answered_at DESC, id DESC),"
+    /* every recorded value of the period, tagged: 1 self, 2 round 1, 3 round 2, 4 appeal,
+     * 5 survey, 6 a leader's score, 7 N/A decision (1 = not applicable) */
+    " x (agency_id, leaf_code, src, v) AS ("
+    "  SELECT agency_id, leaf_code, 1, score FROM submissions.scores WHERE period_id = $1"
+    "  UNION ALL SELECT agency_id, leaf_code, 1 + round, score FROM appraisal.scores"
+    "   WHERE period_id = $1"
+    "  UNION ALL SELECT agency_id, leaf_code, 4, new_value FROM aq"
+    "  UNION ALL SELECT agency_id, leaf_code, 5, points FROM surveys.leaf_points"
+    "   WHERE period_id = $1"
+    "  UNION ALL SELECT agency_id, leaf_code, 6, score FROM leadership.scores"
+    "   WHERE period_id = $1"
+    "  UNION ALL SELECT agency_id, leaf_code, 7, not_applicable::int FROM appraisal.na_decisions"
+    "   WHERE period_id = $1),"
+    /* each (agency, leaf) once: the primary keys allow one row per source (leaders: one
+     * per leader), so max() is that row's value or NULL */
+    " lf AS ("
+    "  SELECT agency_id, leaf_code,"
+    "         max(v) FILTER (WHERE src = 1) AS self, max(v) FILTER (WHERE src = 2) AS r1,"
+    "         max(v) FILTER (WHERE src = 3) AS r2, max(v) FILTER (WHERE src = 4) AS aq,"
+    "         max(v) FILTER (WHERE src = 5) AS survey,"
+    "         sum(v) FILTER (WHERE src = 6)::bigint AS lsum, count(v) FILTER (WHERE src = 6) AS ln,"
+    "         COALESCE(bool_or(v = 1) FILTER (WHERE src = 7), false) AS na"
+    "  FROM x GROUP BY agency_id, leaf_code),"
+    /* the effective value; leader scores are >= 0, so half-up is (2s + n) div 2n */
+    " ev AS ("
+    "  SELECT lf.agency_id, sl.content, sl.max_points, lf.na,"
+    "         CASE sl.content WHEN 3 THEN lf.survey"
+    "           WHEN 4 THEN CASE WHEN lf.ln > 0 THEN (2 * lf.lsum + lf.ln) / (2 * lf.ln) END"
+    "           ELSE COALESCE(lf.aq, lf.r2, lf.r1, lf.self) END AS v"
+    "  FROM lf JOIN ag ON ag.id = lf.agency_id"
+    "  JOIN sl ON sl.group_code = ag.group_code AND sl.code = lf.leaf_code),"
+    " es AS ("
+    "  SELECT agency_id, " SUMS6("v", "NOT na") " AS presum,"
+    "         " SUMS6("max_points", "na") " AS na_max"
+    "  FROM ev GROUP BY agency_id),"
+    /* the leaves rank.c reads one by one: automatic, or with a required minimum */
+    " ls AS ("
+    "  SELECT agency_id, leaf_code, json_agg(score ORDER BY leader_id) AS scores"
+    "  FROM leadership.scores WHERE period_id = $1 AND leaf_code IN (SELECT code"
+    "   FROM catalog.period_leaves WHERE period_id = $1"
+    "   AND (auto IS NOT NULL OR required_min IS NOT NULL))"
+    "  GROUP BY agency_id, leaf_code),"
+    " ap AS ("
+    "  SELECT agency_id, leaf_code,"
+    "         min(score) FILTER (WHERE round = 1) AS r1, min(score) FILTER (WHERE round = 2) AS r2"
+    "  FROM appraisal.scores WHERE period_id = $1 GROUP BY agency_id, leaf_code),"
+    " lv AS ("
+    "  SELECT ag.id AS agency_id, json_agg(json_build_object("
+    "      'code', n.code, 'content', n.content, 'max', n.max_points,"
+    "      'na', COALESCE(na.not_applicable, false),"
+    "      'self', s.score, 'r1', ap.r1, 'r2', COALESCE(aq.new_value, ap.r2),"
+    "      'survey', sp.points, 'leaders', ls.scores, 'auto', n.auto,"
+    "      'required_min', n.required_min) ORDER BY n.sort, n.code) AS leaves"
+    "  FROM ag JOIN catalog.period_leaves n ON n.period_id = $1 AND n.group_code = ag.group_code"
+    "   AND (n.auto IS NOT NULL OR n.required_min IS NOT NULL)"
+    "  LEFT JOIN submissions.scores s ON s.period_id = $1 AND s.agency_id = ag.id"
+    "       AND s.leaf_code = n.code"
+    "  LEFT JOIN ap ON ap.agency_id = ag.id AND ap.leaf_code = n.code"
+    "  LEFT JOIN appraisal.na_decisions na ON na.period_id = $1 AND na.agency_id = ag.id"
+    "       AND na.leaf_code = n.code"
+    "  LEFT JOIN surveys.leaf_points sp ON sp.period_id = $1 AND sp.agency_id = ag.id"
+    "       AND sp.leaf_code = n.code"
+    "  LEFT JOIN ls ON ls.agency_id = ag.id AND ls.leaf_code = n.code"
+    "  LEFT JOIN aq ON aq.agency_id = ag.id AND aq.leaf_code = n.code"
+    "  GROUP BY ag.id),"
+    " disc AS ("
+    "  SELECT DISTINCT pe.agency_id FROM catalog.people pe"
+    "  JOIN catalog.discipline d ON d.person_id = pe.id"
+    "  JOIN p ON EXTRACT(YEAR FROM d.decided_on) = p.year),"
+    /* the 766 values only of the metrics an automatic leaf of the period reads */
+    " am AS ("
+    "  SELECT DISTINCT auto->>'metric' AS code FROM catalog.period_leaves"
+    "  WHERE period_id = $1 AND auto IS NOT NULL),"
+    " pm AS ("
+    "  SELECT m.agency_id, max(m.batch_id) AS batch, json_object_agg(m.code, json_build_object("
+    "      'null', m.is_null, 'num', m.numerator, 'den', m.denominator,"
+    "      'score', m.score::text, 'max_score', m.max_score::text)) AS metrics"
+    "  FROM p JOIN portal.year_metrics m ON m.year = p.year"
+    "  WHERE m.agency_id IN (SELECT id FROM ag) AND m.code IN (SELECT code FROM am)"
+    "  GROUP BY m.agency_id),"
+    " pd AS ("
+    "  SELECT d.agency_id, d.batch_id, d.on_time, d.late"
+    "  FROM p JOIN portal.year_dossiers d ON d.year = p.year"
+    "  WHERE d.agency_id IN (SELECT id FROM ag)),"
+    " cm AS ("
+    "  SELECT ic.index_set_id, json_object_agg(ic.content, ic.max_points) AS m"
+    "  FROM catalog.index_contents ic"
+    "  WHERE ic.max_points IS NOT NULL AND ic.index_set_id IN (SELECT index_set_id FROM ag)"
+    "  GROUP BY ic.index_set_id)"
+    " SELECT json_build_object("
+    "  'period', (SELECT json_build_object('id', p.id, 'year', p.year, 'config', p.config) FROM p),"
+    "  'tiebreaks', COALESCE((SELECT json_agg(json_build_object('id', t.id,"
+    "                                 'group', t.group_code, 'ids', t.agency_ids) ORDER BY t.id)"
+    "    FROM leadership.tiebreaks t WHERE t.period_id = $1), '[]'::json),"
+    "  'agencies', COALESCE((SELECT json_agg(json_build_object("
+    "      'id', ag.id, 'code', ag.code, 'name', ag.name, 'group', ag.group_code,"
+    "      'disciplined', disc.agency_id IS NOT NULL, 'content_max', cm.m,"
+    "      'leaves', COALESCE(lv.leaves, '[]'::json),"
+    "      'presum', COALESCE(es.presum, '[0,0,0,0,0,0]'::json),"
+    "      'group_max', COALESCE(gm.m, '[0,0,0,0,0,0]'::json),"
+    "      'na_max', COALESCE(es.na_max, '[0,0,0,0,0,0]'::json),"
+    "      'portal', json_build_object('batch', pm.batch, 'metrics', pm.metrics),"
+    "      'dossiers', CASE WHEN pd.agency_id IS NULL THEN NULL ELSE json_build_object("
+    "          'batch', pd.batch_id, 'on_time', pd.on_time, 'late', pd.late) END)"
+    "      ORDER BY ag.group_code, ag.code)"
+    "    FROM ag LEFT JOIN lv ON lv.agency_id = ag.id LEFT JOIN es ON es.agency_id = ag.id"
+    "    LEFT JOIN gm ON gm.group_code = ag.group_code"
+    "    LEFT JOIN pm ON pm.agency_id = ag.id LEFT JOIN pd ON pd.agency_id = ag.id"
+    "    LEFT JOIN disc ON disc.agency_id = ag.id"
+    "    LEFT JOIN cm ON cm.index_set_id = ag.index_set_id), '[]'::json))::text";
+
+int rank_rpc_load_sums(cs_call *c, long long period_id, const char *group, long long agency_id,
+                       rank_data **data, rank_outcome **outcome)
+{
+    *data = NULL;
+    *outcome = NULL;
+    const char *params[3] = {cs_call_int(c, period_id), group,
+                             agency_id > 0 ? cs_call_int(c, agency_id) : NULL};
+    /* planned once per connection: planning this statement took ~25 ms, as long as
+     * running it, and its plan does not depend on the values (a period's rows by key) */
+    cs_call_generic_plans(c);
+    PGresult *r = cs_call_exec(c, SQL_SUMS, 3, params);
+    if (!r)
+        return -1;
+    if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0))
+        return cs_err_internal(cs_call_err(c), "ranking sums: no document");
+    if (rank_data_from_json(PQgetvalue(r, 0, 0), data, cs_call_err(c)) < 0)
+        return -1;
+    rank_data *d = *data;
+    if (rank_compute(&d->cfg, d->inputs, d->n_agencies, d->tiebreaks, d->n_tiebreaks, outcome,
+                     cs_call_err(c)) < 0) {
+        rank_data_destroy(data);
+        return -1;
+    }
+    return 0;
+}
