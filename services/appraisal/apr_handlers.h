@@ -20,6 +20,13 @@ int apr_request_opinion(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage
 int apr_list_opinions(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 int apr_answer_opinion(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 
+/* apr_opinion_files.c: files attached to a specialist's answer */
+int apr_add_opinion_file(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
+int apr_remove_opinion_file(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
+int apr_download_opinion_file(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
+/* Fill o->files from the JSON array of APR_OPINION_COLS' last column. */
+void apr_opinion_files_fill(cs_call *c, Chiso__Appraisal__Opinion *o, const char *json);
+
 /* apr_appeals.c: appeals after publication (SPEC §9, §12) */
 int apr_lodge_appeal(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
 int apr_list_appeals(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out);
@@ -29,7 +36,10 @@ int apr_answer_appeal(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage *
 #define APR_OPINION_COLS                                                                    \
     "id, period_id, agency_id, leaf_code, specialist_agency_id, question, asked_by,"        \
     " extract(epoch FROM asked_at)::bigint, answer, answered_by,"                           \
-    " extract(epoch FROM answered_at)::bigint"
+    " extract(epoch FROM answered_at)::bigint,"                                             \
+    " (SELECT coalesce(json_agg(json_build_array(f.id, f.file_name, f.file_sha256,"         \
+    "   f.file_size, f.file_type, f.created_by, extract(epoch FROM f.created_at)::bigint)"  \
+    "   ORDER BY f.id), '[]') FROM appraisal.opinion_files f WHERE f.opinion_id = opinions.id)"
 #define APR_OPINION_LEAF_COL 3
 
 /* Row i of a result selecting APR_OPINION_COLS, as an Opinion message from the arena. */

@@ -31,6 +31,7 @@ Chiso__Appraisal__Opinion *apr_opinion_row(cs_call *c, PGresult *r, int i)
         o->answered_by = strtoll(PQgetvalue(r, i, 9), NULL, 10);
         o->answered_at = strtoll(PQgetvalue(r, i, 10), NULL, 10);
     }
+    apr_opinion_files_fill(c, o, PQgetvalue(r, i, 11));
     return o;
 }
 

@@ -41,7 +41,7 @@ enum {
     GW_SESSION_OR_KEY = 1 << 10,  /* a session, or from a caller without one a portal
                                client's X-API-Key: it goes to the input's `api_key`, checked
                                by the service with cs_apikey_use (the national view) */
-    GW_INLINE   = 1 << 10,  /* with GW_DOWNLOAD, the evidence preview: a PDF, PNG or JPEG
+    GW_INLINE   = 1 << 11,  /* with GW_DOWNLOAD, the evidence preview: a PDF, PNG or JPEG
                                goes inline and only this origin's pages may frame it
                                (frame-ancestors 'self', X-Frame-Options: SAMEORIGIN); any
                                other type is still an attachment that no page may frame.

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cs_file.h"
 #include "cs_phase.h"
 #include "sub_access.h"
 #include "sub_handlers.h"
@@ -105,7 +106,7 @@ int sub_add_evidence_file(cs_call *c, const ProtobufCMessage *in, ProtobufCMessa
     bool supplementary;
     if (s_prepare(c, req->period_id, req->agency_id, req->leaf_code, &supplementary) != 0)
         return -1;
-    if (sub_check_file_name(req->file_name, e) != 0 || sub_check_sha256(req->file_sha256, e) != 0)
+    if (cs_file_check_name(req->file_name, e) != 0 || cs_file_check_sha256(req->file_sha256, e) != 0)
         return -1;
     if (!req->has_file_size || req->file_size < 0 || !req->file_type || !req->file_type[0])
         return cs_err_invalid(e, "file_size", "thiếu thông tin tệp tải lên",

@@ -48,14 +48,6 @@ void sub_csv_destroy(sub_csv **self_p);
 size_t sub_csv_count(const sub_csv *self);
 const sub_csv_row *sub_csv_row_at(const sub_csv *self, size_t i);
 
-/* 0 when the name of an uploaded file is a plain file name: not empty, at most 255 bytes,
- * valid UTF-8, no control characters, no '/', '\\', ':' and not "." / ".." or starting with
- * '.'; else -1 with 400 invalid_file_name. */
-int sub_check_file_name(const char *name, cs_err *e);
-
-/* 0 when s is 64 lower-case hex digits, else -1 with 400 invalid_input. */
-int sub_check_sha256(const char *s, cs_err *e);
-
 /* 0 when s is a valid calendar date YYYY-MM-DD, else -1 with 400 invalid_date. */
 int sub_check_date(const char *s, const char *field, cs_err *e);
 

@@ -112,6 +112,12 @@ TABLE = {
     # member those of its scope, a leader those of the agencies it oversees
     "GET /api/v1/opinions": READ_ALL | LEADERS | {"appraiser", "appraiser_none", "specialist"},
     "PUT /api/v1/opinions/{id}/answer": {"specialist"},
+    # files on the answer: attached and removed by the addressed agency's specialists; read
+    # by who reads the opinion beside the appraisal record (not the agency appraised)
+    "POST /api/v1/opinions/{id}/files": {"specialist"},
+    "DELETE /api/v1/opinion-files/{id}": {"specialist"},
+    "GET /api/v1/opinion-files/{id}/download": READ_ALL | {"appraiser", "leader", "specialist"},
+    "GET /api/v1/opinion-files/{id}/preview": READ_ALL | {"appraiser", "leader", "specialist"},
     # an agency reads its own appeals (the service narrows the list to it)
     "POST " + AG + "/appeals": {"head"},
     "GET /api/v1/periods/{period_id}/appeals": READ_ALL | LEADERS | {
@@ -214,6 +220,13 @@ class TestRoleMatrix(unittest.TestCase):
         ev_b = ok(upload(w, w.editor_b["token"], PDF, leaf_code="2.2",
                          file_name=f"{cls.mark_b}.pdf", key="B"), "B's evidence")
         ev_a = ok(upload(w, w.editor["token"], PDF, leaf_code="2.2"), "A's evidence")
+        # an opinion request on A to the specialist agency, with a file on its answer
+        op = ok(api("POST", w.ag() + "/opinions", {"leaf_code": "1.1", "question": "Ý kiến?",
+                                                   "specialist_agency_id": w.agency["S"]},
+                    token=w.appraiser["token"]), "opinion")
+        opf = ok(api("POST", f"/api/v1/opinions/{op['id']}/files?file_name=y-kien.pdf",
+                     token=w.specialist["token"], raw=PDF,
+                     headers={"Content-Type": "application/octet-stream"}), "opinion file")
         # working results, so that the result routes answer with what they hold
         ok(api("POST", f"/api/v1/periods/{w.period}/compute", {}, token=w.admin), "compute")
         # portal: one key the client uses, another the matrix revokes
@@ -248,7 +261,8 @@ class TestRoleMatrix(unittest.TestCase):
         }
         cls.ids = {"agencies": w.agency["A"], "users": w.viewer["id"], "provinces": w.p["id"],
                    "periods": w.period, "index-sets": isets["items"][0]["id"],
-                   "evidence": ev_a["id"], "opinions": 1, "keys": spare["id"],
+                   "evidence": ev_a["id"], "opinions": op["id"], "keys": spare["id"],
+                   "opinion-files": opf["id"],
                    "notifications": 1}
         cls.b_ids = dict(cls.ids, evidence=ev_b["id"])
 
@@ -341,7 +355,8 @@ class TestRoleMatrix(unittest.TestCase):
             elif "application/octet-stream" in kinds:
                 body, raw = None, PDF
                 headers = {"Content-Type": "application/octet-stream"}
-                query = "?leaf_code=1.1&file_name=matrix.pdf"
+                query = ("?file_name=matrix.pdf" if path.startswith("/api/v1/opinions/")
+                         else "?leaf_code=1.1&file_name=matrix.pdf")
             # a path naming an object of this province (not a code of the caller's own
             # namespace, such as a portal agency code)
             bound = any(seg.startswith("{") and seg != "{portal_code}"

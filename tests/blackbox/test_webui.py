@@ -360,13 +360,39 @@ class TestWebUI(unittest.TestCase):
         self.go("opinions")
         self.assertIn("Sở Nội vụ thử nghiệm", wd.text("#view"))      # names, not ids
         wd.check_screen(self, "specialist-inbox")
-        box = wd.find("textarea[id^=answer-]")
-        wd.cmd("POST", f"/element/{box}/value", {"text": "Tỷ lệ đúng hạn 97%, đạt yêu cầu"})
-        wd.click("button[id$=-send]")
-        self.flash(lambda s: "Đã gửi câu trả lời" in s)
+        op = self.get(f"/api/v1/opinions?period_id={self.period}", token=self.specialist["token"])["opinions"][0]
+        i = op["id"]
+        wd.type(f"#answer-{i}", "Tỷ lệ đúng hạn 97%, đạt yêu cầu; kèm báo cáo và sơ đồ")
+        # files chosen one by one, listed; a wrong one dropped before sending
+        for path in (self.png, self.wrong, self.pdf):
+            wd.upload(f"#answer-{i}-files", path)
+        wd.wait_text(f"#answer-{i}-chosen", lambda s: "ke-hoach-cchc.pdf" in s)
+        self.assertIn("nham-tep.pdf", wd.text(f"#answer-{i}-chosen"))
+        wd.click(f'#answer-{i}-chosen button[data-unpick="nham-tep.pdf"]')
+        wd.wait_text(f"#answer-{i}-chosen", lambda s: "nham-tep.pdf" not in s)
+        self.assertIn("so-do-to-chuc.png", wd.text(f"#answer-{i}-chosen"))
+        wd.check_screen(self, "specialist-answer-files")
+        wd.click(f"#answer-{i}-send")
+        self.flash(lambda s: "Đã gửi câu trả lời cùng 2 tệp" in s)
         ops = self.get(f"/api/v1/opinions?period_id={self.period}", token=self.specialist["token"])["opinions"]
-        self.assertEqual(ops[0]["answer"], "Tỷ lệ đúng hạn 97%, đạt yêu cầu")
+        self.assertEqual(ops[0]["answer"], "Tỷ lệ đúng hạn 97%, đạt yêu cầu; kèm báo cáo và sơ đồ")
+        self.assertEqual([f["file_name"] for f in ops[0]["files"]], ["so-do-to-chuc.png", "ke-hoach-cchc.pdf"])
+        wd.wait_text(f'[data-opinion="{i}"] .opinion-files', lambda s: "ke-hoach-cchc.pdf" in s)
         wd.check_screen(self, "specialist-answered")
+        # the appraiser reads the answer and its files in the workbench, the image in place
+        self.sign_in(self.appraiser)
+        self.go("appraise")
+        wd.click(f'a[data-agency-link="{self.codes["A"]}"]')
+        wd.idle()
+        scope = f'[data-apr-leaf="2.1"] [data-opinion="{i}"]'
+        self.assertIn("Tỷ lệ đúng hạn 97%", wd.text(scope))
+        self.assertIn("ke-hoach-cchc.pdf", wd.text(scope + " .opinion-files"))
+        wd.click(scope + " details.preview summary")
+        self.assertEqual(self.preview_image(scope), [160, 90])
+        src = wd.js("return document.querySelector(arguments[0]).getAttribute('src')", scope + " img.preview-img")
+        self.assertRegex(src, r"^/api/v1/opinion-files/\d+/preview$")
+        wd.js("document.querySelector(arguments[0]).scrollIntoView()", scope)
+        wd.check_screen(self, "appraiser-opinion-files")
 
     # --- 4: the head explains a lowered leaf ---------------------------------------------------------
 

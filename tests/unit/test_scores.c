@@ -10,6 +10,7 @@
 
 #include "../../services/appraisal/apr_access.h"
 #include "../../services/submissions/sub_rules.h"
+#include "cs_file.h"
 
 static void test_content_self_scored(void **state)
 {
@@ -158,22 +159,22 @@ static void test_file_names(void **state)
     (void)state;
     cs_err e;
     cs_err_clear(&e);
-    assert_int_equal(sub_check_file_name("Báo cáo CCHC 2025.pdf", &e), 0);
-    assert_int_equal(sub_check_file_name("../../etc/passwd", &e), -1);
+    assert_int_equal(cs_file_check_name("Báo cáo CCHC 2025.pdf", &e), 0);
+    assert_int_equal(cs_file_check_name("../../etc/passwd", &e), -1);
     assert_string_equal(e.code, "invalid_file_name");
-    assert_int_equal(sub_check_file_name("a/b.pdf", &e), -1);
-    assert_int_equal(sub_check_file_name("a\\b.pdf", &e), -1);
-    assert_int_equal(sub_check_file_name("..", &e), -1);
-    assert_int_equal(sub_check_file_name(".hidden", &e), -1);
-    assert_int_equal(sub_check_file_name("C:evil.pdf", &e), -1);
-    assert_int_equal(sub_check_file_name("a\nb.pdf", &e), -1);
-    assert_int_equal(sub_check_file_name("bad\xC3(.pdf", &e), -1); /* invalid UTF-8 */
-    assert_int_equal(sub_check_file_name("", &e), -1);
-    assert_int_equal(sub_check_file_name(NULL, &e), -1);
+    assert_int_equal(cs_file_check_name("a/b.pdf", &e), -1);
+    assert_int_equal(cs_file_check_name("a\\b.pdf", &e), -1);
+    assert_int_equal(cs_file_check_name("..", &e), -1);
+    assert_int_equal(cs_file_check_name(".hidden", &e), -1);
+    assert_int_equal(cs_file_check_name("C:evil.pdf", &e), -1);
+    assert_int_equal(cs_file_check_name("a\nb.pdf", &e), -1);
+    assert_int_equal(cs_file_check_name("bad\xC3(.pdf", &e), -1); /* invalid UTF-8 */
+    assert_int_equal(cs_file_check_name("", &e), -1);
+    assert_int_equal(cs_file_check_name(NULL, &e), -1);
     char longname[300];
     memset(longname, 'a', sizeof longname - 1);
     longname[sizeof longname - 1] = '\0';
-    assert_int_equal(sub_check_file_name(longname, &e), -1);
+    assert_int_equal(cs_file_check_name(longname, &e), -1);
 }
 
 static void test_sha256_and_dates(void **state)
@@ -182,9 +183,9 @@ static void test_sha256_and_dates(void **state)
     cs_err e;
     cs_err_clear(&e);
     const char *h = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-    assert_int_equal(sub_check_sha256(h, &e), 0);
-    assert_int_equal(sub_check_sha256("E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855", &e), -1);
-    assert_int_equal(sub_check_sha256("abc", &e), -1);
+    assert_int_equal(cs_file_check_sha256(h, &e), 0);
+    assert_int_equal(cs_file_check_sha256("E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855", &e), -1);
+    assert_int_equal(cs_file_check_sha256("abc", &e), -1);
     assert_int_equal(sub_check_date("2025-11-14", "issued_on", &e), 0);
     assert_int_equal(sub_check_date("2024-02-29", "issued_on", &e), 0);
     assert_int_equal(sub_check_date("2025-02-29", "issued_on", &e), -1);

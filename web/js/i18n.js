@@ -244,6 +244,15 @@ const T = {
   asked_at: ["Gửi lúc", "Asked at"],
   question: ["Nội dung", "Question"],
   answer_saved: ["Đã gửi câu trả lời.", "The answer was sent."],
+  answer_saved_files: ["Đã gửi câu trả lời cùng {n} tệp đính kèm.", "The answer was sent with {n} attached files."],
+  opinion_files: ["Tệp đính kèm câu trả lời", "Files attached to the answer"],
+  opinion_files_of: ["Tệp đính kèm cho yêu cầu số {id}", "Files for request {id}"],
+  opinion_files_hint: ["PDF, Word, Excel, ODT/ODS, ảnh JPEG/PNG; chọn được nhiều tệp, bỏ tệp chọn nhầm trước khi gửi.", "PDF, Word, Excel, ODT/ODS, JPEG/PNG images; several files at once, drop a wrong one before sending."],
+  opinion_files_add: ["Đính kèm thêm tệp", "Attach more files"],
+  opinion_files_send: ["Gửi tệp", "Send the files"],
+  opinion_files_sent: ["Đã đính kèm {n} tệp.", "{n} files attached."],
+  file_unpick: ["Bỏ", "Drop"],
+  file_unpick_named: ["Bỏ tệp {name}", "Drop file {name}"],
   explanation: ["Giải trình", "Explanation"],
 
   /* leader */

@@ -8,6 +8,7 @@ import { S, agencyName, groupName, has, period, phaseInfo } from "../state.js";
 import { busy, button, errorBox, field, flash, h, heading, input, select, tag, uid } from "../ui.js";
 import { appealAnswers } from "./appeals.js";
 import { evidenceList } from "./evidence.js";
+import { opinionFiles } from "./opinions.js";
 
 async function myScopes(p) {
   if (!has("appraiser")) return null;   // the admin: everything
@@ -98,8 +99,10 @@ async function agencyView(ctx, p, agencyId, scopes) {
     if (l.explanation) kids.push(h("p", {}, h("strong", {}, t("explanation") + ": "), l.explanation));
     if (l.na_proposal) kids.push(h("p", { class: "warn" }, t("na_proposal_by_agency", { reason: l.na_proposal })));
     if (l.not_applicable && l.na_reason) kids.push(h("p", { class: "small" }, t("reason") + ": " + l.na_reason));
-    for (const o of l.opinions || []) kids.push(h("p", { class: "small opinion" }, h("strong", {}, t("opinions") + " (" + agencyName(o.specialist_agency_id) + "): "),
-      o.question, " → ", o.answer ? o.answer : h("em", {}, t("waiting"))));
+    for (const o of l.opinions || []) kids.push(h("div", { class: "opinion", "data-opinion": o.id },
+      h("p", { class: "small" }, h("strong", {}, t("opinions") + " (" + agencyName(o.specialist_agency_id) + "): "),
+        o.question, " → ", o.answer ? o.answer : h("em", {}, t("waiting"))),
+      opinionFiles(o, false)));
     kids.push(h("details", { class: "leaf-more", id: "apr-" + slug + "-more" }, h("summary", {}, t("na_decide") + " · " + t("opinion_ask")),
       naDecision(ctx, base, l, slug), has("appraiser") ? opinionForm(ctx, base, l, slug, specialists) : null));
     list.appendChild(h("div", { class: "leaf", "data-apr-leaf": l.leaf_code, role: "group", "aria-label": t("leaf") + " " + l.leaf_code }, ...kids));

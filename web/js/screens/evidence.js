@@ -9,11 +9,13 @@ import { busy, button, confirmDialog, errorBox, field, flash, h, input, tag, uid
 const PREVIEW = { "application/pdf": "pdf", "image/png": "image", "image/jpeg": "image" };
 
 /* A file shown in place, loaded only when opened: an image as <img>, a PDF in an <iframe>
- * (object-src is 'none'; the preview route lets this origin frame it, nothing else). */
-function preview(e) {
+ * (object-src is 'none'; the preview route lets this origin frame it, nothing else).
+ * base: the file's collection ("/api/v1/evidence/", or "/api/v1/opinion-files/" for the
+ * files of a specialist's answer: the same preview route, GW_INLINE). */
+export function preview(e, base) {
   const kind = PREVIEW[e.file_type];
   if (!kind) return null;
-  const src = "/api/v1/evidence/" + e.id + "/preview";
+  const src = (base || "/api/v1/evidence/") + e.id + "/preview";
   const box = h("details", { class: "preview", "data-preview": e.id },
     h("summary", {}, t("preview_named", { name: e.file_name })));
   box.addEventListener("toggle", () => {
@@ -56,10 +58,12 @@ export function evidenceList(list, canRemove, after) {
 
 /* A file upload for a leaf's evidence (ids "<prefix>-<leaf>-file" and "-upload"): the
  * self-assessment's evidence and an appeal's files go the same way. after() redraws. */
+export const FILE_ACCEPT = ".pdf,.docx,.xlsx,.odt,.ods,.jpg,.jpeg,.png";
+
 export function fileUpload(periodId, agencyId, code, after, err, prefix) {
   const slug = (prefix || "ev") + "-" + code.replace(/[^0-9a-zA-Z]+/g, "-");
   const file = input({ type: "file", id: uid(slug + "-file"), "data-file-leaf": code,
-    accept: ".pdf,.docx,.xlsx,.odt,.ods,.jpg,.jpeg,.png" });
+    accept: FILE_ACCEPT });
   const up = button(t("upload"), { id: uid(slug + "-upload"), "data-upload-leaf": code });
   up.addEventListener("click", () => busy(up, async () => {
     const f = file.files[0];
