@@ -2,6 +2,7 @@
 
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,13 +92,49 @@ void cs_log_error(const char *fmt, ...)
     va_end(ap);
 }
 
+/* Printable ASCII with nothing JSON would escape: such a string goes into a line as it is. */
+static bool s_plain(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char) *s < 0x20 || (unsigned char) *s > 0x7e || *s == '"' || *s == '\\')
+            return false;
+    return true;
+}
+
+/* One line per request in every process, so the common case — our own request id, rpc
+ * and error code, all plain identifiers — is printed straight into one buffer instead of
+ * going through a jansson object (make bench, public reads: the jansson line was 5 % of
+ * the gateway's CPU). Anything else takes the general path. */
 void cs_log_request(const char *request_id, const char *rpc, int status,
                     const char *code, double ms)
 {
+    request_id = request_id ? request_id : "";
+    rpc = rpc ? rpc : "";
+    if (s_plain(request_id) && s_plain(rpc) && (!code || s_plain(code)) && strlen(request_id) < 128
+        && strlen(rpc) < 128 && (!code || strlen(code) < 128) && ms >= 0 && ms < 1e9) {
+        struct timeval tv;
+        gettimeofday(&tv, NULL);
+        struct tm tm;
+        gmtime_r(&tv.tv_sec, &tm);
+        char line[1024];
+        int n = snprintf(line, sizeof line,
+                         "{\"ts\":\"%04d-%02d-%02dT%02d:%02d:%02d.%03dZ\",\"level\":\"%s\","
+                         "\"service\":\"%s\",\"msg\":\"request\",\"request_id\":\"%s\","
+                         "\"rpc\":\"%s\",\"status\":%d%s%s%s,\"ms\":%.3f}\n",
+                         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                         tm.tm_sec, (int) (tv.tv_usec / 1000), status >= 500 ? "error" : "info",
+                         s_service, request_id, rpc, status, code ? ",\"code\":\"" : "",
+                         code ? code : "", code ? "\"" : "", ms);
+        if (n > 0 && (size_t) n < sizeof line && s_plain(s_service)) {
+            ssize_t w = write(STDERR_FILENO, line, (size_t) n);
+            (void) w;
+            return;
+        }
+    }
     json_t *o = s_line(status >= 500 ? "error" : "info", "request");
-    json_t *v = json_string(request_id ? request_id : "");
+    json_t *v = json_string(request_id);
     json_object_set_new(o, "request_id", v ? v : json_string(""));
-    v = json_string(rpc ? rpc : "");
+    v = json_string(rpc);
     json_object_set_new(o, "rpc", v ? v : json_string(""));
     json_object_set_new(o, "status", json_integer(status));
     if (code)

@@ -15,20 +15,21 @@ void gw_router_each(void (*fn)(const gw_route *r, void *arg), void *arg)
 }
 
 /* Match path against pattern; capture parameters into m. Returns the number of literal
- * segments matched (higher = more specific) or -1. */
-static int s_match(const char *pattern, const char *path, gw_match *m)
+ * segments matched (higher = more specific) or -1. Every request is tried against every
+ * route, so a literal segment is compared byte by byte and a mismatch stops at its first
+ * differing byte, without measuring the rest of either string (make bench, public reads:
+ * the strchr/strlen form was a tenth of the gateway's CPU). */
+static int s_match(const char *p, const char *s, gw_match *m)
 {
-    const char *p = pattern, *s = path;
     int literals = 0;
     m->n_params = 0;
     while (*p && *s) {
         if (*p != '/' || *s != '/')
             return -1;
         p++, s++;
-        const char *pe = strchr(p, '/'), *se = strchr(s, '/');
-        size_t pl = pe ? (size_t) (pe - p) : strlen(p);
-        size_t sl = se ? (size_t) (se - s) : strlen(s);
-        if (pl >= 2 && p[0] == '{' && p[pl - 1] == '}') {
+        const char *pe = *p == '{' ? strchrnul(p, '/') : NULL;
+        if (pe && pe - p >= 2 && pe[-1] == '}') {
+            size_t pl = (size_t) (pe - p), sl = strcspn(s, "/");
             if (sl == 0 || m->n_params >= GW_MAX_PARAMS || sl >= sizeof m->value[0] ||
                 pl - 2 >= sizeof m->name[0])
                 return -1;
@@ -37,13 +38,15 @@ static int s_match(const char *pattern, const char *path, gw_match *m)
             memcpy(m->value[m->n_params], s, sl);
             m->value[m->n_params][sl] = '\0';
             m->n_params++;
-        } else {
-            if (pl != sl || memcmp(p, s, pl) != 0)
-                return -1;
-            literals++;
+            p = pe;
+            s += sl;
+            continue;
         }
-        p += pl;
-        s += sl;
+        while (*p && *p != '/' && *p == *s)
+            p++, s++;
+        if ((*p && *p != '/') || (*s && *s != '/'))
+            return -1;
+        literals++;
     }
     return (*p || *s) ? -1 : literals;
 }
@@ -56,14 +59,14 @@ int gw_router_match(const char *method, const char *path, gw_match *m,
     gw_match tmp;
     if (allow && allow_len)
         allow[0] = '\0';
-    /* pass 1: the most specific pattern with this method */
+    /* pass 1: the most specific pattern with this method (the method first: it is the
+     * cheaper test, and most routes fail it) */
     for (size_t t = 0; gw_route_tables[t]; t++)
         for (const gw_route *r = gw_route_tables[t]; r->method; r++) {
-            int lit = s_match(r->path, path, &tmp);
-            if (lit < 0)
+            if (strcmp(r->method, method) != 0)
                 continue;
-            path_known = true;
-            if (strcmp(r->method, method) == 0 && lit > best) {
+            int lit = s_match(r->path, path, &tmp);
+            if (lit > best) {
                 best = lit;
                 *m = tmp;
                 m->route = r;
@@ -71,6 +74,10 @@ int gw_router_match(const char *method, const char *path, gw_match *m,
         }
     if (best >= 0)
         return GW_MATCH_OK;
+    /* does the path exist under another method? (405 with Allow, else 404) */
+    for (size_t t = 0; gw_route_tables[t] && !path_known; t++)
+        for (const gw_route *r = gw_route_tables[t]; r->method && !path_known; r++)
+            path_known = s_match(r->path, path, &tmp) >= 0;
     if (!path_known)
         return GW_MATCH_NO_PATH;
     /* pass 2: which methods this path does answer (for the Allow header) */
