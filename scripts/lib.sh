@@ -155,6 +155,8 @@ cs_pg_stop() {
 # Conninfo strings (TCP on the loopback, so no socket path is involved on the client side).
 cs_conninfo_super() { printf 'host=127.0.0.1 port=%s dbname=chiso user=chiso_super' "$1"; }
 cs_conninfo_app()   { printf 'host=127.0.0.1 port=%s dbname=chiso user=chiso_app' "$1"; }
+# chiso_system: the role that may be system (chiso-admin create-sysadmin; 016_db_defence.sql).
+cs_conninfo_system() { printf 'host=127.0.0.1 port=%s dbname=chiso user=chiso_system' "$1"; }
 
 # --- processes --------------------------------------------------------------------------
 
@@ -164,7 +166,8 @@ cs_conninfo_app()   { printf 'host=127.0.0.1 port=%s dbname=chiso user=chiso_app
 cs_spawn() {
     local name=$1; shift
     mkdir -p "$CS_RUN_DIR" "$CS_LOG_DIR"
-    setsid "$@" </dev/null >>"$CS_LOG_DIR/$name.log" 2>&1 &
+    # Role chiso_system's connection string stays with chiso-admin: no service gets it.
+    setsid env -u CHISO_DB_SYSTEM "$@" </dev/null >>"$CS_LOG_DIR/$name.log" 2>&1 &
     local pid=$!
     printf '%s\n' "$pid" > "$CS_RUN_DIR/$name.pid"
     # Also in memory: the stop still works if the run folder is gone.
@@ -292,7 +295,8 @@ cs_create_sysadmin() {
         cs_say "no $CHISO_BIN/chiso-admin: sysadmin $login not created"
         return 2
     fi
-    printf '%s\n' "$password" | CHISO_DB=$CHISO_DB_APP "$CHISO_BIN/chiso-admin" create-sysadmin "$login" \
+    printf '%s\n' "$password" | CHISO_DB=$CHISO_DB_APP CHISO_DB_SYSTEM=$CHISO_DB_SYSTEM \
+        "$CHISO_BIN/chiso-admin" create-sysadmin "$login" \
         >>"$CS_LOG_DIR/admin.log" 2>&1 \
         || { cs_say "chiso-admin create-sysadmin $login failed:"; tail -n 20 "$CS_LOG_DIR/admin.log" >&2; return 1; }
 }

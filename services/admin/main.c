@@ -11,9 +11,12 @@
  *                                         a portal feed file (see portal_load.h)
  *    chiso-admin reminders-run [--now TIME]  one pass of the reminders (adm_remind.h)
  *
- *  Connects with CHISO_DB (the services' role): the transaction declares itself a system
- *  one (chiso.system), the only scope in which catalog.users admits rows without a
- *  province. */
+ *  create-sysadmin connects with CHISO_DB_SYSTEM (role chiso_system, falling back to
+ *  CHISO_DB): the transaction declares itself a system one (chiso.system), the only scope
+ *  in which catalog.users admits rows without a province, and the database honours that
+ *  only for role chiso_system (deploy/migrations/016_db_defence.sql), never for the
+ *  services' role chiso_app. The other commands use CHISO_DB (chiso_app) or
+ *  CHISO_DB_SUPER (backup, restore). */
 #include <libpq-fe.h>
 #include <stdbool.h>
 #include <sodium.h>
@@ -108,7 +111,7 @@ static int s_create_sysadmin(const char *login)
     }
     sodium_memzero(password, sizeof password);
 
-    PGconn *db = PQconnectdb(cs_env("CHISO_DB", "dbname=chiso"));
+    PGconn *db = PQconnectdb(cs_env("CHISO_DB_SYSTEM", cs_env("CHISO_DB", "dbname=chiso")));
     if (PQstatus(db) != CONNECTION_OK)
         return s_fail(db, NULL, "connect");
     PGresult *r = PQexec(db, "BEGIN");
@@ -121,13 +124,14 @@ static int s_create_sysadmin(const char *login)
     PQclear(r);
     const char *p[] = {login, hash};
     /* Idempotent: an existing sysadmin gets the new password; any other user of that login
-     * is left alone (no row comes back). */
+     * is left alone (no row comes back). Created now: created_at is this transaction's
+     * (xmax would need SELECT on the whole table, which no role but the owner has). */
     r = PQexecParams(db,
         "INSERT INTO catalog.users (province_id, login, full_name, password_hash, roles)"
         " VALUES (NULL, $1, 'Quản trị hệ thống', $2, '{sysadmin}')"
-        " ON CONFLICT (login) DO UPDATE SET password_hash = EXCLUDED.password_hash, active = true"
+        " ON CONFLICT (login) DO UPDATE SET password_hash = $2, active = true"
         "   WHERE catalog.users.roles @> '{sysadmin}' AND catalog.users.province_id IS NULL"
-        " RETURNING id, (xmax = 0)", 2, NULL, p, NULL, NULL, 0);
+        " RETURNING id, (created_at = now())", 2, NULL, p, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK)
         return s_fail(db, r, "insert");
     if (PQntuples(r) == 0) {

@@ -1,5 +1,7 @@
 /*  Login, sessions, logout. Before a tenant is known, users and sessions are read only
- *  through the SECURITY DEFINER functions of deploy/migrations/011_catalog_auth.sql. */
+ *  through the SECURITY DEFINER functions of deploy/migrations/011_catalog_auth.sql (the
+ *  password hash through catalog.auth_attempt of 016_db_defence.sql, which records the
+ *  attempt first; chiso_app cannot read the hash column). */
 #include "catalog.h"
 
 #include <pthread.h>
@@ -84,20 +86,6 @@ static int s_throttle(cs_call *c, const char *login, const char *ip)
     return n;
 }
 
-static void s_record_failure(cs_call *c, const char *login, const char *ip)
-{
-    cs_err e;
-    cs_err_clear(&e);
-    const char *p[] = {login, ip};
-    cs_db *side = cs_call_side_db(c);
-    PGresult *r = side ? cs_db_exec(side, &e, "SELECT catalog.auth_record_failure($1, $2)", 2, p)
-                       : NULL;
-    if (r)
-        PQclear(r);
-    else
-        cs_log_warn("login failure not recorded: %s", e.code);
-}
-
 static void s_clear_failures(cs_call *c, const char *login, const char *ip)
 {
     cs_err e;
@@ -109,6 +97,45 @@ static void s_clear_failures(cs_call *c, const char *login, const char *ip)
     PGresult *r = cs_db_exec(side, &e, "SELECT catalog.auth_clear_failures($1, $2)", 2, p);
     if (r)
         PQclear(r);
+}
+
+/* The user of a login, as the login path needs it. */
+typedef struct {
+    bool found, active;
+    long long id, province_id, agency_id;
+    const char *hash, *roles, *full_name;
+} s_cred;
+
+/* The user of this login with its hash, through catalog.auth_attempt(), which records the
+ * attempt (a failure until the login succeeds and clears it) before the hash leaves the
+ * database, so every hash handed out counts in the throttling (016_db_defence.sql). On
+ * the side connection: the record stays when this transaction is rolled back. An unknown
+ * login is recorded the same way and comes back not found. */
+static int s_attempt(cs_call *c, const char *login, const char *ip, s_cred *u)
+{
+    *u = (s_cred){.found = false};
+    cs_db *side = cs_call_side_db(c);
+    if (!side)
+        return -1;
+    const char *p[] = {login, ip};
+    PGresult *r = cs_db_exec(side, cs_call_err(c),
+        "SELECT id, province_id, password_hash, active, roles, agency_id, full_name"
+        "  FROM catalog.auth_attempt($1, $2)", 2, p);
+    if (!r)
+        return -1;
+    if (PQntuples(r) > 0) {
+        u->found = true;
+        u->id = cs_pg_ll(r, 0, 0);
+        u->province_id = cs_pg_ll(r, 0, 1);
+        u->hash = cs_call_strdup(c, PQgetvalue(r, 0, 2));
+        u->active = cs_pg_bool(r, 0, 3);
+        u->roles = cs_call_strdup(c, PQgetvalue(r, 0, 4));
+        u->agency_id = cs_pg_ll(r, 0, 5);
+        u->full_name = cat_val(c, r, 0, 6);
+        sodium_memzero(PQgetvalue(r, 0, 2), strlen(PQgetvalue(r, 0, 2)));
+    }
+    PQclear(r);
+    return 0;
 }
 
 static int s_invalid_credentials(cs_call *c)
@@ -199,30 +226,24 @@ int cat_Login(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
     if (wait > 0)
         return s_too_many(c, wait);
 
-    const char *p[] = {rq->login};
-    PGresult *r = cs_call_exec(c,
-        "SELECT id, province_id, password_hash, active, roles, agency_id, full_name"
-        "  FROM catalog.auth_lookup($1)", 1, p);
-    if (!r)
+    s_cred cred;
+    if (s_attempt(c, rq->login, ip, &cred) < 0)
         return -1;
     /* Same answer and the same work for an unknown login and a wrong password: an unknown
      * login is verified against a dummy hash made with the same limits. */
-    bool known = PQntuples(r) > 0;
-    const char *hash = known ? PQgetvalue(r, 0, 2) : s_dummy_hash;
+    const char *hash = cred.found ? cred.hash : s_dummy_hash;
     if (cat_hash_gate_enter(e) != 0)
         return -1;
     bool ok = hash[0] && crypto_pwhash_str_verify(hash, rq->password, strlen(rq->password)) == 0;
     cat_hash_gate_leave();
-    if (!known || !ok) {
-        s_record_failure(c, rq->login, ip);
-        return s_invalid_credentials(c);
-    }
-    if (!cs_pg_bool(r, 0, 3))
+    if (!cred.found || !ok)
+        return s_invalid_credentials(c);    /* the attempt is recorded already */
+    if (!cred.active)
         return cs_err_set(e, 403, "account_disabled", NULL,
                           "Tài khoản đã bị khoá.%s", "The account is disabled.%s", "");
     s_clear_failures(c, rq->login, ip);
 
-    long long user_id = cs_pg_ll(r, 0, 0);
+    long long user_id = cred.id;
     unsigned char raw[32];
     randombytes_buf(raw, sizeof raw);
     char *token = cs_call_alloc(c, 2 * sizeof raw + 1);
@@ -243,10 +264,10 @@ int cat_Login(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
     Chiso__User *u = CAT_NEW(c, Chiso__User, chiso__user__descriptor);
     CAT_SET(u, id, user_id);
     u->login = cs_call_strdup(c, rq->login);
-    u->full_name = (char *)cat_val(c, r, 0, 6);
-    s_roles_out(c, PQgetvalue(r, 0, 4), &u->n_roles, &u->roles);
-    CAT_SET(u, province_id, cs_pg_ll(r, 0, 1));
-    CAT_SET(u, agency_id, cs_pg_ll(r, 0, 5));
+    u->full_name = (char *)cred.full_name;
+    s_roles_out(c, cred.roles, &u->n_roles, &u->roles);
+    CAT_SET(u, province_id, cred.province_id);
+    CAT_SET(u, agency_id, cred.agency_id);
     CAT_SET(u, active, true);
     o->user = u;
     *out = &o->base;

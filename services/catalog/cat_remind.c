@@ -163,15 +163,10 @@ int cat_remind_pass(PGconn *db, time_t now, const cat_smtp *smtp, cat_remind_sta
     *st = (cat_remind_stats){0};
     char now_s[32];
     snprintf(now_s, sizeof now_s, "%lld", (long long)now);
-    /* The provinces: catalog.provinces admits a system transaction's reads. */
-    if (s_cmd(db, "BEGIN", 0, NULL, err, err_len) < 0)
-        return -1;
-    PGresult *pr = s_exec(db, "SELECT set_config('chiso.system', 'on', true)", 0, NULL,
+    /* The provinces' ids through a definer function: the services' role has no system
+     * mode (016_db_defence.sql); each province is then worked on as its tenant. */
+    PGresult *pr = s_exec(db, "SELECT id FROM catalog.province_ids() AS id", 0, NULL,
                           PGRES_TUPLES_OK, err, err_len);
-    PQclear(pr);
-    pr = pr ? s_exec(db, "SELECT id FROM catalog.provinces ORDER BY id", 0, NULL,
-                     PGRES_TUPLES_OK, err, err_len) : NULL;
-    s_rollback(db);
     if (!pr)
         return -1;
     int rc = 0;

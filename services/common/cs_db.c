@@ -628,12 +628,15 @@ static const char SQL_TENANT[] =
     "SELECT set_config('chiso.province_id', $1, true),"
     " set_config('chiso.user_id', $2, true),"
     " set_config('chiso.system', $3, true)";
+/* chiso.system is only the caller's claim: core.is_system() honours it for a live sysadmin
+ * session named by chiso.session (016_db_defence.sql), or for role chiso_system. */
 static const char SQL_TENANT_SESSION[] =
     "SELECT set_config('chiso.province_id', $1, true),"
     " set_config('chiso.user_id', $2, true),"
     " set_config('chiso.system', $3, true),"
     " catalog.session_current($4::bytea, nullif($2, '')::bigint, nullif($1, '')::bigint,"
-    "                         nullif($5, '')::bigint, $6::text[])";
+    "                         nullif($5, '')::bigint, $6::text[]),"
+    " set_config('chiso.session', encode($4::bytea, 'hex'), true)";
 
 int cs_db_tx_as(cs_db *self, const cs_db_who *who, bool read_only, cs_db_tx_fn fn, void *arg,
                 cs_err *e)

@@ -6,6 +6,7 @@ scripts/test starts the whole system (PostgreSQL, broker, services, gateway) and
   CHISO_BROKER           broker endpoint (for extra service copies)
   CHISO_BIN              folder of the built executables
   CHISO_DB_APP           libpq conninfo of role chiso_app (what the services use)
+  CHISO_DB_SYSTEM        libpq conninfo of role chiso_system (chiso-admin create-sysadmin)
   CHISO_DB_SUPER         libpq conninfo of the cluster's superuser
   CHISO_VAR_DIR          the system's data folder (log/, run/, evidence store)
   CHISO_WEB_DIR          static web UI folder
@@ -218,6 +219,7 @@ def start_service(name, env_extra=None, settle=0.5, as_system=False):
     Returns the subprocess.Popen; fails if the process exits within `settle` seconds."""
     exe = os.path.join(env("CHISO_BIN"), f"chiso-{name}")
     e = dict(os.environ)
+    e.pop("CHISO_DB_SYSTEM", None)  # chiso-admin's alone (016_db_defence.sql)
     e["CHISO_DB"] = env("CHISO_DB_APP")
     e["CHISO_BROKER"] = env("CHISO_BROKER")
     e.setdefault("CHISO_WORKERS", "1")  # one worker per copy: tests count copies as workers
