@@ -383,7 +383,7 @@ def processes():
 def portal_ctx():
     return {"say": say, "psql": psql, "api": lambda m, p, b, t: api(m, p, b, t), "login": login,
             "url": URL, "bin": BIN, "db_app": DB_APP, "admin": ADMIN, "password": PASSWORD,
-            "run_json": run_json,
+            "run_json": run_json, "meter": CpuMeter(),
             "run_dir": os.path.join(os.environ["CHISO_VAR_DIR"], "run")}
 
 

@@ -115,17 +115,25 @@ def run(ctx):
     say(f"portal: pushing {csv_rows} dossier rows ({csv_bytes >> 20} MiB) through the feed API")
     ok = True
     load_before = os.getloadavg()
+    meter = ctx.get("meter")
+    cpu = {}
+    before = meter.sample() if meter else None
     t = time.perf_counter()
     for pcode, csv_path, _, _ in files:
         b = _push(ctx["url"], key, csv_path, "text/csv")
         ok &= b.get("lines") == agencies * MONTHS * PROCEDURES
     chiso_csv = time.perf_counter() - t
+    if meter:
+        cpu["csv"] = meter.since(before, csv_rows / 1000)
+        before = meter.sample()
     say(f"portal: pushing {len(provinces) * agencies * MONTHS} 766 records ({json_bytes >> 20} MiB)")
     t = time.perf_counter()
     for pcode, _, json_path, _ in files:
         b = _push(ctx["url"], key, json_path, "application/json")
         ok &= b.get("records") == agencies * MONTHS
     chiso_json = time.perf_counter() - t
+    if meter:
+        cpu["json"] = meter.since(before, metric_rows / 1000)
     rss_service = _vmhwm_kb(os.path.join(ctx["run_dir"], "portal.pid"))
     stored = psql("SELECT (SELECT count(*) FROM portal.dossiers), (SELECT count(*) FROM portal.metrics);")
     stored_csv, stored_metrics = (int(x) for x in stored.strip().split("|"))
@@ -137,27 +145,30 @@ def run(ctx):
     # before they were stored compactly: batch, agency, period, procedure or code; here the
     # province is the batch, one file each), the baseline of the ratio; and, for the
     # record, into the same tables without any index.
-    def copy_both(table, cols, key, paths, opts):
+    def copy_both(table, cols, key, paths, opts, rows):
         times = {}
         for indexed in (True, False):
             name = f"public.{table}_{'key' if indexed else 'bare'}"
             psql(f"CREATE TABLE {name} ({cols});" +
                  (f"CREATE INDEX ON {name} ({key});" if indexed else ""))
             script = "".join(f"\\copy {name} FROM '{p}' ({opts})\n" for p in paths)
+            b = meter.sample() if meter and indexed else None
             t = time.perf_counter()
             psql(script)
             times[indexed] = time.perf_counter() - t
+            if b:
+                cpu[f"copy-{table}"] = meter.since(b, rows / 1000)
         return times[True], times[False]
 
     copy_csv, bare_csv = copy_both(
         "bench_dossiers", "province text, agency_code text, period text, procedure text,"
         " received bigint, on_time bigint, late bigint, online bigint",
         "province, agency_code, period, procedure", [c for _, c, _, _ in files],
-        "FORMAT csv, HEADER")
+        "FORMAT csv, HEADER", csv_rows)
     copy_json, bare_json = copy_both(
         "bench_metrics", "province text, agency_code text, period text, code text,"
         " group_code text, numerator bigint, denominator bigint, score numeric, max_score numeric",
-        "province, agency_code, period, code", [fl for _, _, _, fl in files], "FORMAT csv")
+        "province, agency_code, period, code", [fl for _, _, _, fl in files], "FORMAT csv", metric_rows)
 
     load_after = os.getloadavg()
 
@@ -204,4 +215,19 @@ def run(ctx):
         f" {load_before[0]:.2f}, {load_before[1]:.2f}, {load_before[2]:.2f}; after the COPYs"
         f" {load_after[0]:.2f}, {load_after[1]:.2f}, {load_after[2]:.2f}.",
     ]
+    if meter:
+        # CPU of the server side per 1,000 rows: it hardly moves with the machine's load,
+        # where the rates above do (the clients, Python's pushes and psql, are not counted)
+        def ms(d, *names):
+            return sum(d.get(n, 0) for n in names)
+        lines += ["", "| CPU per 1,000 rows (ms, server side) | gateway | portal | PostgreSQL | all |"
+                      " COPY with the key index (PostgreSQL) | ratio (COPY / chiso) |",
+                  "|---|---|---|---|---|---|---|"]
+        for label, k, copy_k in (("dossier CSV", "csv", "copy-bench_dossiers"),
+                                 ("766 JSON", "json", "copy-bench_metrics")):
+            d, c = cpu[k], cpu[copy_k]
+            total = ms(d, "gateway", "portal", "PostgreSQL")
+            lines.append(f"| {label} | {ms(d, 'gateway'):.1f} | {ms(d, 'portal'):.1f} |"
+                         f" {ms(d, 'PostgreSQL'):.1f} | {total:.1f} | {ms(c, 'PostgreSQL'):.1f} |"
+                         f" {ms(c, 'PostgreSQL') / total:.2f}x |" if total else f"| {label} | ? |")
     return lines, ok

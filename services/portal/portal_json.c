@@ -60,19 +60,23 @@ int pj_ws(pj_reader *r)
     return ch;
 }
 
-static int s_keep(pj_reader *r, int ch)
+/* Append n bytes to r->val (kept NUL-terminated). -1 past S_VALUE_MAX. */
+static int s_keep(pj_reader *r, const char *p, size_t n)
 {
-    if (r->val_len + 2 > r->val_cap) {
-        if (r->val_cap >= S_VALUE_MAX)
+    if (r->val_len + n + 1 > r->val_cap) {
+        if (r->val_len + n + 1 > S_VALUE_MAX)
             return -1;
-        size_t cap = r->val_cap ? r->val_cap * 2 : 1024;
+        size_t cap = r->val_cap ? r->val_cap : 1024;
+        while (cap < r->val_len + n + 1)
+            cap *= 2;
         char *g = realloc(r->val, cap);
         if (!g)
             abort();
         r->val = g;
         r->val_cap = cap;
     }
-    r->val[r->val_len++] = (char)ch;
+    memcpy(r->val + r->val_len, p, n);
+    r->val_len += n;
     r->val[r->val_len] = '\0';
     return 0;
 }
@@ -86,49 +90,58 @@ int pj_expect(pj_reader *r, char want)
 }
 
 /* One JSON value's text into r->val (a string, number, literal, object or array, nested
- * brackets matched outside strings). Its syntax is left to jansson. 0 / -1. */
+ * brackets matched outside strings). Its syntax is left to jansson. 0 / -1.
+ * The bytes are scanned within the chunk in hand and copied a span at a time: this scan
+ * runs over every byte of a feed (114 MiB for the national 766 bench), and a call per
+ * byte was a tenth of the ingest's CPU. */
 int pj_value(pj_reader *r)
 {
     r->val_len = 0;
     if (r->val)
         r->val[0] = '\0';
-    int ch = pj_ws(r);
-    if (ch < 0)
+    if (pj_ws(r) < 0)
         return -1;
     int depth = 0;
     bool str = false, esc = false;
     for (;;) {
-        ch = s_peek(r);
-        if (ch < 0)
+        if (r->pos >= r->len && s_peek(r) < 0)
             return depth == 0 && !str && r->val_len > 0 ? 0 : -1;
-        if (!str && depth == 0 && r->val_len > 0 &&
-            (ch == ',' || ch == '}' || ch == ']' || ch == ':' || ch == ' ' || ch == '\n' ||
-             ch == '\r' || ch == '\t'))
-            return 0;
-        s_get(r);
-        if (s_keep(r, ch) < 0)
-            return -1;
-        if (str) {
-            if (esc)
-                esc = false;
-            else if (ch == '\\')
-                esc = true;
-            else if (ch == '"') {
-                str = false;
-                if (depth == 0)
-                    return 0;
+        const char *b = r->buf + r->pos;
+        size_t n = r->len - r->pos, i = 0;
+        bool done = false, bad = false;
+        for (; i < n && !done; i++) {
+            char ch = b[i];
+            if (str) {
+                if (esc)
+                    esc = false;
+                else if (ch == '\\')
+                    esc = true;
+                else if (ch == '"') {
+                    str = false;
+                    done = depth == 0;
+                }
+                continue;
             }
-            continue;
+            if (depth == 0 && r->val_len + i > 0 &&
+                (ch == ',' || ch == '}' || ch == ']' || ch == ':' || ch == ' ' || ch == '\n' ||
+                 ch == '\r' || ch == '\t'))
+                break;                      /* the value ended before this byte */
+            if (ch == '"')
+                str = true;
+            else if (ch == '{' || ch == '[')
+                depth++;
+            else if (ch == '}' || ch == ']') {
+                bad = --depth < 0;
+                done = depth <= 0;
+            }
         }
-        if (ch == '"')
-            str = true;
-        else if (ch == '{' || ch == '[')
-            depth++;
-        else if (ch == '}' || ch == ']') {
-            if (--depth < 0)
-                return -1;
-            if (depth == 0)
-                return 0;
-        }
+        if (s_keep(r, b, i) < 0)
+            return -1;
+        r->pos += i;
+        r->offset += (long long)i;
+        if (bad)
+            return -1;
+        if (done || i < n)
+            return 0;
     }
 }
