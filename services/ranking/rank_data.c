@@ -299,16 +299,15 @@ static int s_agency(const json_t *a, rank_data_agency *da, const rank_config *cf
         if (s_leaf(json_array_get(leaves, i), portal, &da->info[i], &da->leaves[i], e) < 0)
             return -1;
     const json_t *ps = json_object_get(a, "presum");
-    if (json_is_array(ps)) {
+    if (json_is_object(ps)) {
         const json_t *gm = json_object_get(a, "group_max"), *nm = json_object_get(a, "na_max");
-        if (json_array_size(ps) != RANK_CONTENTS || json_array_size(gm) != RANK_CONTENTS ||
-            json_array_size(nm) != RANK_CONTENTS)
-            return s_bad_doc(e, "ranking document: presum, group_max, na_max need 6 values");
         da->has_presum = true;
         for (int k = 0; k < RANK_CONTENTS; k++) {
-            da->presum[k] = (int64_t)json_integer_value(json_array_get(ps, (size_t)k));
-            da->presum_max[k] = (int64_t)json_integer_value(json_array_get(gm, (size_t)k)) -
-                                (int64_t)json_integer_value(json_array_get(nm, (size_t)k));
+            char key[4];
+            snprintf(key, sizeof key, "%d", k + 1);
+            da->presum[k] = (int64_t)json_integer_value(json_object_get(ps, key));
+            da->presum_max[k] = (int64_t)json_integer_value(json_object_get(gm, key)) -
+                                (int64_t)json_integer_value(json_object_get(nm, key));
         }
     }
     const json_t *dos = json_object_get(a, "dossiers");
@@ -335,6 +334,8 @@ int rank_data_from_json(const char *json, rank_data **out, cs_err *e)
     rank_data *d = calloc(1, sizeof *d);
     d->period_id = (long long)json_integer_value(json_object_get(period, "id"));
     d->year = (int)json_integer_value(json_object_get(period, "year"));
+    const json_t *ver = json_object_get(root, "version");
+    d->input_version = json_is_integer(ver) ? (long long)json_integer_value(ver) : -1;
     int rc = rank_data_config(json_object_get(period, "config"), &d->cfg, e);
 
     const json_t *ags = json_object_get(root, "agencies");

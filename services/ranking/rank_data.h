@@ -17,9 +17,10 @@
  *                              "score", "max_score"}}},                 (current 766 record)
  *                   "dossiers": {"batch", "on_time", "late"}}]}       (null: no counts)
  *  rank_sums.c's document has the same shape; its agencies list only the automatic and the
- *  required leaves, and add "presum": [6] (the effective values of the other applicable
- *  leaves per content), "group_max": [6] (the max_points of all those leaves of the group)
- *  and "na_max": [6] (those of them N/A for the agency). */
+ *  required leaves, and add, per content ({"1": ..., absent: 0}), "presum" (the effective
+ *  values of the other applicable leaves), "group_max" (the max_points of all those leaves
+ *  of the group) and "na_max" (those of them N/A for the agency); the document's "version" is the
+ *  period's input version in the same snapshot (rank_cache.h). */
 #ifndef RANK_DATA_H
 #define RANK_DATA_H
 
@@ -64,6 +65,7 @@ typedef struct {
 typedef struct {
     long long period_id;
     int year;
+    long long input_version;    /* "version": ranking.input_version as read, or -1 */
     rank_config cfg;
     rank_data_agency *agencies;
     size_t n_agencies;

@@ -105,14 +105,14 @@ static const char SQL_LOAD[] =
     "    LEFT JOIN disc ON disc.agency_id = ag.id"
     "    LEFT JOIN cm ON cm.index_set_id = ag.index_set_id), '[]'::json))::text";
 
-static bool s_sees_province(cs_call *c)
+bool rank_rpc_sees_province(cs_call *c)
 {
     return cs_call_province(c) > 0 &&
            (cs_call_has_role(c, "province_admin") || cs_call_has_role(c, "viewer") ||
             cs_call_has_role(c, "leader"));
 }
 
-static int s_period_arg(cs_call *c, bool has, long long id)
+int rank_rpc_period_arg(cs_call *c, bool has, long long id)
 {
     if (!has || id <= 0)
         return cs_err_invalid(cs_call_err(c), "period_id", "thiếu mã kỳ đánh giá",
@@ -204,7 +204,7 @@ static Chiso__Ranking__AgencyResult *s_agency_msg(cs_call *c, const rank_data *d
     return m;
 }
 
-static Chiso__Ranking__Results *s_results_msg(cs_call *c, const rank_data *d,
+Chiso__Ranking__Results *rank_rpc_results_msg(cs_call *c, const rank_data *d,
                                               const rank_outcome *o)
 {
     Chiso__Ranking__Results *res = (void *)cs_call_msg(c, &chiso__ranking__results__descriptor);
@@ -284,15 +284,19 @@ int rank_rpc_compute(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **
     const Chiso__Ranking__ComputeRequest *req = (const void *)in;
     if (cs_call_province(c) <= 0 || !cs_call_has_role(c, "province_admin"))
         return cs_err_forbidden(cs_call_err(c));
-    if (s_period_arg(c, req->has_period_id, req->period_id) < 0)
+    if (rank_rpc_period_arg(c, req->has_period_id, req->period_id) < 0)
         return -1;
     rank_data *d;
     rank_outcome *o;
     if (rank_rpc_load_sums(c, req->period_id, NULL, 0, &d, &o) < 0)
         return -1;
-    Chiso__Ranking__Results *res = s_results_msg(c, d, o);
+    Chiso__Ranking__Results *res = rank_rpc_results_msg(c, d, o);
     const char *summary = rank_rpc_summary(c, o);
+    /* what viewing the results will show until an input changes (rank_cache.h) */
+    int cached = rank_rpc_cache_view(c, req->period_id, d, o);
     s_free(&d, &o);
+    if (cached < 0)
+        return -1;
 
     const char *params[3] = {cs_call_int(c, cs_call_province(c)), cs_call_int(c, req->period_id),
                              summary};
@@ -311,65 +315,6 @@ int rank_rpc_compute(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **
                       NULL) < 0)
         return -1;
     *out = (ProtobufCMessage *)res;
-    return 0;
-}
-
-/* After publication the working results say, per agency, whether they still match the
- * latest version; the view, whether anything differs (also an agency added or gone, when
- * every group is shown). */
-static void s_mark_published(const rank_published *pub, const rank_data *d,
-                             const rank_outcome *o, Chiso__Ranking__Results *res, bool all)
-{
-    size_t n_working = 0;
-    bool any = false;
-    for (size_t g = 0; g < o->n_groups; g++) {
-        const rank_group *rg = &o->groups[g];
-        for (size_t i = 0; i < rg->n; i++) {
-            const rank_result *r = &rg->agencies[i];
-            bool differs = rank_published_differs(
-                d, r, rank_published_agency(pub, rg->group, r->code));
-            Chiso__Ranking__AgencyResult *m = res->groups[g]->agencies[i];
-            m->has_differs_from_published = true;
-            m->differs_from_published = differs;
-            any = any || differs;
-            n_working++;
-        }
-    }
-    if (all) {
-        size_t n_published = 0;
-        const char *k;
-        json_t *v;
-        json_object_foreach(pub->groups, k, v)
-            n_published += json_array_size(json_object_get(v, "agencies"));
-        any = any || n_published != n_working;
-    }
-    pub->view->working_differs = any;
-}
-
-int rank_rpc_list_results(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
-{
-    const Chiso__Ranking__ResultsRequest *req = (const void *)in;
-    if (!s_sees_province(c))
-        return cs_err_forbidden(cs_call_err(c));
-    if (s_period_arg(c, req->has_period_id, req->period_id) < 0)
-        return -1;
-    const char *group = req->group_code && *req->group_code ? req->group_code : NULL;
-    rank_published pub;
-    if (rank_published_load(c, req->period_id, &pub) < 0)
-        return -1;
-    rank_data *d;
-    rank_outcome *o;
-    if (rank_rpc_load_sums(c, req->period_id, group, 0, &d, &o) < 0) {
-        rank_published_free(&pub);
-        return -1;
-    }
-    Chiso__Ranking__Results *res = s_results_msg(c, d, o);
-    if (pub.view)
-        s_mark_published(&pub, d, o, res, !group);
-    res->published = pub.view;
-    *out = (ProtobufCMessage *)res;
-    s_free(&d, &o);
-    rank_published_free(&pub);
     return 0;
 }
 
@@ -547,13 +492,13 @@ int rank_rpc_scorecard(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
     const Chiso__Ranking__ScorecardRequest *req = (const void *)in;
     if (cs_call_province(c) <= 0)
         return cs_err_forbidden(cs_call_err(c));
-    if (s_period_arg(c, req->has_period_id, req->period_id) < 0)
+    if (rank_rpc_period_arg(c, req->has_period_id, req->period_id) < 0)
         return -1;
     if (!req->has_agency_id || req->agency_id <= 0)
         return cs_err_invalid(cs_call_err(c), "agency_id", "thiếu mã cơ quan",
                               "agency_id is required");
     /* An agency's own users see their own scorecard; the province's overseers see all. */
-    bool overseer = s_sees_province(c);
+    bool overseer = rank_rpc_sees_province(c);
     if (!overseer && cs_call_agency(c) != req->agency_id)
         return cs_err_forbidden(cs_call_err(c));
     s_agency_view view = {true, true, true};

@@ -24,6 +24,22 @@ int rank_rpc_load(cs_call *c, long long period_id, const char *group, long long 
 int rank_rpc_load_sums(cs_call *c, long long period_id, const char *group, long long agency_id,
                        rank_data **data, rank_outcome **outcome);
 
+/* The province's overseers (province_admin, viewer, leader) see its whole results. */
+bool rank_rpc_sees_province(cs_call *c);
+
+/* 0 when a period id was given, else 400. */
+int rank_rpc_period_arg(cs_call *c, bool has, long long id);
+
+/* The results message of an outcome (no published marks), in the call's arena. */
+struct Chiso__Ranking__Results;
+struct Chiso__Ranking__Results *rank_rpc_results_msg(cs_call *c, const rank_data *d,
+                                                     const rank_outcome *o);
+
+/* rank_results.c: store what ListResults answers for the whole period (the published
+ * marks added) in rank_cache, at the version d was read at. 0 / -1. */
+int rank_rpc_cache_view(cs_call *c, long long period_id, const rank_data *d,
+                        const rank_outcome *o);
+
 /* What a computation saw (per group G, quota, block; per agency rank, T, M, bands) as JSON
  * text in the arena: stored by Compute, compared by Approve and Publish. */
 char *rank_rpc_summary(cs_call *c, const rank_outcome *o);

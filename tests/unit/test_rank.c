@@ -883,6 +883,33 @@ static void test_data_json(void **state)
     rank_outcome_destroy(&o);
     rank_data_destroy(&d);
     assert_null(d);
+
+    /* The same two agencies as rank_sums.c sends them: the leaves summed per content
+     * ("presum"), the group's maxima and the N/A ones; the same totals. */
+    const char *sums =
+        "{\"version\": 42, \"period\": {\"id\": 7, \"year\": 2025, \"config\": {}},"
+        " \"tiebreaks\": [],"
+        " \"agencies\": ["
+        "  {\"id\": 11, \"code\": \"A1\", \"group\": \"01\", \"content_max\": {\"1\": 1000},"
+        "   \"leaves\": [], \"presum\": {\"1\": 800, \"2\": 500, \"4\": 417},"
+        "   \"group_max\": {\"1\": 1000, \"2\": 500, \"4\": 500}, \"na_max\": {}},"
+        "  {\"id\": 12, \"code\": \"A2\", \"group\": \"01\", \"content_max\": {\"1\": 1000},"
+        "   \"leaves\": [], \"presum\": {\"1\": 1000, \"2\": 0, \"4\": 0},"
+        "   \"group_max\": {\"1\": 1000, \"2\": 500, \"4\": 500}, \"na_max\": {\"2\": 500}}]}";
+    assert_int_equal(rank_data_from_json(sums, &d, &e), 0);
+    assert_int_equal(d->input_version, 42);
+    assert_true(d->agencies[1].has_presum);
+    assert_int_equal(d->agencies[1].presum_max[1], 0);
+    assert_int_equal(rank_compute(&d->cfg, d->inputs, d->n_agencies, d->tiebreaks,
+                                  d->n_tiebreaks, &o, &e), 0);
+    g = &o->groups[0];
+    assert_string_equal(g->agencies[0].code, "A1");
+    assert_int_equal(g->agencies[0].total, 1717);
+    assert_int_equal(g->agencies[0].max, 2000);
+    assert_int_equal(g->agencies[1].total, 1000);
+    assert_int_equal(g->agencies[1].max, 1500);
+    rank_outcome_destroy(&o);
+    rank_data_destroy(&d);
 }
 
 int main(void)
