@@ -55,6 +55,9 @@ CAT_RPC(ListAudit);
 /* cat_notify.c: the caller's reminders (cat_remind.h) */
 CAT_RPC(ListNotifications);
 CAT_RPC(MarkNotificationRead);
+CAT_RPC(CreateSupportGrant);
+CAT_RPC(ListSupportGrants);
+CAT_RPC(RevokeSupportGrant);
 
 /* Argon2id hash (libsodium, interactive limits) of a password into out (from the arena).
  * -1 with 400 when shorter than 8 characters. Shared with cat_org.c. */

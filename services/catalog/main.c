@@ -51,6 +51,9 @@ int main(void)
         {"ListAudit", cat_ListAudit, CS_RPC_READ},
         {"ListNotifications", cat_ListNotifications, CS_RPC_READ},
         {"MarkNotificationRead", cat_MarkNotificationRead, CS_RPC_WRITE},
+        {"CreateSupportGrant", cat_CreateSupportGrant, CS_RPC_WRITE},
+        {"ListSupportGrants", cat_ListSupportGrants, CS_RPC_READ},
+        {"RevokeSupportGrant", cat_RevokeSupportGrant, CS_RPC_WRITE},
     };
     /* libcurl's global state before any thread: the reminders' sender e-mails with it */
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {

@@ -324,6 +324,11 @@ static void s_map_error(cs_db *self, const PGresult *r, cs_err *e)
         cs_err_set(e, 403, "forbidden", NULL, 
                    "Bạn không có quyền thực hiện thao tác này.",
                    "You are not allowed to do this.");
+    } else if (!strcmp(state, "CHSUP")) {
+        cs_err_set(e, 403, CS_ERR_SUPPORT, NULL,
+                   "Tỉnh này chưa cấp (hoặc đã thu hồi, hết hạn) quyền hỗ trợ cho quản trị hệ thống.",
+                   "This province has no live support grant for the sysadmin (none, revoked "
+                   "or expired).");
     } else if (!strcmp(state, "25006")) {
         cs_err_set(e, 500, "internal", NULL,  "Lỗi nội bộ của hệ thống.",
                    "Internal error.");
@@ -638,6 +643,14 @@ static const char SQL_TENANT_SESSION[] =
     "                         nullif($5, '')::bigint, $6::text[]),"
     " set_config('chiso.session', encode($4::bytea, 'hex'), true)";
 
+/* A sysadmin under a support grant (017_support_grants.sql): the grant is checked here, in
+ * the transaction, so a revoked or expired grant ends access at the next request. */
+static const char SQL_TENANT_SUPPORT[] =
+    "SELECT set_config('chiso.province_id', $1, true),"
+    " set_config('chiso.user_id', $2, true),"
+    " set_config('chiso.system', $3, true),"
+    " catalog.support_current($4::bytea, nullif($2, '')::bigint, nullif($1, '')::bigint)";
+
 int cs_db_tx_as(cs_db *self, const cs_db_who *who, bool read_only, cs_db_tx_fn fn, void *arg,
                 cs_err *e)
 {
@@ -660,8 +673,11 @@ int cs_db_tx_as(cs_db *self, const cs_db_who *who, bool read_only, cs_db_tx_fn f
          * reused connection never carries one caller's tenant into the next call. */
         s_queue_clear(self);
         s_enqueue(self, read_only ? "BEGIN READ ONLY" : "BEGIN", 0, NULL, NULL, false);
-        s_enqueue(self, check ? SQL_TENANT_SESSION : SQL_TENANT, check ? 6 : 3, params, NULL,
-                  check);
+        if (check && who->support)
+            s_enqueue(self, SQL_TENANT_SUPPORT, 4, params, NULL, true);
+        else
+            s_enqueue(self, check ? SQL_TENANT_SESSION : SQL_TENANT, check ? 6 : 3, params,
+                      NULL, check);
         self->in_tx = true;
         self->tx_sent = false;
         PGresult *r;
@@ -676,7 +692,8 @@ int cs_db_tx_as(cs_db *self, const cs_db_who *who, bool read_only, cs_db_tx_fn f
                 r = cs_db_exec(self, &fe, "ROLLBACK", 0, NULL);
                 PQclear(r);
                 self->tx_sent = false;
-                if (!r && strcmp(fe.code, CS_ERR_SESSION_STALE) == 0)
+                if (!r && (strcmp(fe.code, CS_ERR_SESSION_STALE) == 0 ||
+                           strcmp(fe.code, CS_ERR_SUPPORT) == 0))
                     *e = fe;
             }
             goto failed;

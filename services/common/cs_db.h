@@ -62,6 +62,10 @@ typedef struct {
     bool system_scope;
     const char *session_sha256;
     const char *roles;
+    /* a sysadmin under the province's support grant: with session_sha256, the statement
+     * asks catalog.support_current() instead (403 support_not_granted without a live
+     * grant, 401 session_stale without a live sysadmin session) */
+    bool support;
 } cs_db_who;
 int cs_db_tx_as(cs_db *self, const cs_db_who *who, bool read_only, cs_db_tx_fn fn, void *arg,
                 cs_err *e);

@@ -58,6 +58,9 @@ int cs_err_internal(cs_err *e, const char *detail);          /* 500 internal; de
 /* 401 session_stale: the session the context came from ended or its user changed since the
  * gateway resolved it (cs_db_tx_as); the gateway resolves it again and retries once. */
 #define CS_ERR_SESSION_STALE "session_stale"
+/* 403: a sysadmin's request under a province's support grant, and the province has no live
+ * grant (none, revoked, expired): catalog.support_current, 017_support_grants.sql */
+#define CS_ERR_SUPPORT "support_not_granted"
 int cs_err_session_stale(cs_err *e);
 
 #endif

@@ -53,6 +53,8 @@ long long cs_call_province(const cs_call *c);   /* 0 when none */
 long long cs_call_user(const cs_call *c);       /* 0 when anonymous */
 long long cs_call_agency(const cs_call *c);     /* 0 when none */
 bool cs_call_has_role(const cs_call *c, const char *role);
+/* A sysadmin acting under the province's support grant (envelope.proto Context.support). */
+bool cs_call_support(const cs_call *c);
 cs_err *cs_call_err(cs_call *c);
 cs_db *cs_call_db(cs_call *c);
 /* A second connection of this worker, outside the call's transaction (autocommit), for the

@@ -2,6 +2,7 @@
 #include "auth.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "call.h"
@@ -82,6 +83,48 @@ static void s_ctx_session(Chiso__Context *ctx, const Chiso__SessionInfo *si)
     ctx->login = si->login;
 }
 
+/* A sysadmin acting inside a province under its support grant (X-Support-Province): the
+ * call goes as that province's admin, marked support; the service checks the grant in the
+ * transaction (cs_db_tx_as) and marks its audit rows. */
+static char *s_support_roles[] = {"province_admin"};
+
+static void s_ctx_support(gw_caller *a)
+{
+    if (!a->support_province)
+        return;
+    a->ctx.province_id = a->support_province;
+    a->ctx.agency_id = 0;
+    a->ctx.n_roles = 1;
+    a->ctx.roles = s_support_roles;
+    a->ctx.has_support = 1;
+    a->ctx.support = 1;
+}
+
+/* X-Support-Province: a province id, from a sysadmin only (400 / 403). */
+static int s_support_header(gw_caller *a, struct MHD_Connection *c, cs_err *e)
+{
+    const char *h = gw_req_header(c, "X-Support-Province");
+    if (!h)
+        return 0;
+    char *end = NULL;
+    long long id = strtoll(h, &end, 10);
+    if (!*h || *end || id <= 0 || strspn(h, "0123456789") != strlen(h))
+        return cs_err_set(e, 400, "invalid_input", "X-Support-Province",
+                          "X-Support-Province phải là mã số tỉnh%s",
+                          "X-Support-Province must be a province id%s", "");
+    bool sys = false;
+    for (size_t i = 0; i < a->si->n_roles; i++)
+        sys = sys || strcmp(a->si->roles[i], "sysadmin") == 0;
+    if (!sys)
+        return cs_err_set(e, 403, "forbidden", "X-Support-Province",
+                          "Chỉ quản trị hệ thống dùng quyền hỗ trợ (X-Support-Province)%s",
+                          "Only a sysadmin acts under a support grant (X-Support-Province)%s",
+                          "");
+    a->support_province = id;
+    s_ctx_support(a);
+    return 0;
+}
+
 /* GW_THROTTLE: a token from the address's bucket before anything costly. 0 / -1 (429). */
 static int s_throttle(gw_req *r, const char *client_ip, cs_err *e)
 {
@@ -119,7 +162,7 @@ static int s_session(gw_caller *a, gw_req *r, struct MHD_Connection *c, bool fro
     a->ctx.has_session_sha256 = 1;
     a->ctx.session_sha256 = (ProtobufCBinaryData){sizeof a->sha, a->sha};
     s_ctx_session(&a->ctx, a->si);
-    return 0;
+    return s_support_header(a, c, e);
 }
 
 int gw_caller_resolve(gw_caller *a, gw_req *r, struct MHD_Connection *c, const gw_route *rt,
@@ -167,6 +210,7 @@ int gw_caller_refresh(gw_caller *a, gw_req *r, cs_err *e)
                             &a->si, e) != 0)
         return -1;
     s_ctx_session(&a->ctx, a->si);
+    s_ctx_support(a);
     return 0;
 }
 

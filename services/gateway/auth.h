@@ -19,6 +19,7 @@ typedef struct {
     const char *api_key;            /* GW_PORTAL: X-API-Key */
     Chiso__SessionInfo *si;         /* the resolved session (owned), or NULL */
     uint8_t sha[GW_SESSION_HASH];   /* the token's hash: the session cache's key */
+    long long support_province;     /* X-Support-Province of a sysadmin, else 0 */
 } gw_caller;
 
 /* Fill a (on the caller's stack, not moved after) for route rt. 0 / -1 with e (429, 400,

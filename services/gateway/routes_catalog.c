@@ -28,6 +28,17 @@ const gw_route gw_routes_catalog[] = {
     {"POST", "/api/v1/notifications/{id}/read", CAT, "MarkNotificationRead", GW_AUTH,
      "Mark one of the caller's notifications read"},
 
+    /* Support access (SPEC §1). A sysadmin acts inside a province that granted it by adding
+     * the header X-Support-Province: <province id> to any request (auth.c). */
+    {"POST", "/api/v1/support-grants", CAT, "CreateSupportGrant", GW_AUTH,
+     "Grant the sysadmins support access to the province for 1 to 168 hours, with a reason "
+     "(province_admin); they then act as its admin with header X-Support-Province: <id>, "
+     "audited in the province's trail as support:<login>"},
+    {"GET", "/api/v1/support-grants", CAT, "ListSupportGrants", GW_AUTH,
+     "The province's support grants, live or not (province_admin, viewer)"},
+    {"POST", "/api/v1/support-grants/{id}/revoke", CAT, "RevokeSupportGrant", GW_AUTH,
+     "Revoke a support grant: the sysadmins' access ends at once (province_admin)"},
+
     {"POST", "/api/v1/agency-groups", CAT, "CreateAgencyGroup", GW_AUTH,
      "Create an agency group (province_admin)"},
     {"GET", "/api/v1/agency-groups", CAT, "ListAgencyGroups", GW_AUTH, "Agency groups"},

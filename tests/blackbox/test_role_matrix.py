@@ -82,6 +82,9 @@ TABLE = {
     "PUT /api/v1/periods/{period_id}/phases/{phase}": ADMIN,
     "GET /api/v1/periods/{period_id}/phases": IN_PROVINCE,
     "POST /api/v1/periods/{period_id}/extensions": ADMIN,
+    "POST /api/v1/support-grants": ADMIN,
+    "GET /api/v1/support-grants": READ_ALL,
+    "POST /api/v1/support-grants/{id}/revoke": ADMIN,
     "GET /api/v1/audit": READ_ALL,
     # one's own reminders (issue 8 item 5); another's notification does not exist: 404
     "GET /api/v1/notifications": EVERYONE,
@@ -232,6 +235,8 @@ class TestRoleMatrix(unittest.TestCase):
         # portal: one key the client uses, another the matrix revokes
         cls.key = ok(api("POST", "/api/v1/portal/keys",
                          {"name": unique("matrix"), "province_id": w.p["id"]}, token=sa), "key")
+        grant = ok(api("POST", "/api/v1/support-grants", {"reason": "ma trận quyền", "hours": 1},
+                       token=w.admin), "support grant")
         spare = ok(api("POST", "/api/v1/portal/keys",
                        {"name": unique("spare"), "province_id": w.p["id"]}, token=sa), "spare")
         cls.tokens = {
@@ -263,7 +268,7 @@ class TestRoleMatrix(unittest.TestCase):
                    "periods": w.period, "index-sets": isets["items"][0]["id"],
                    "evidence": ev_a["id"], "opinions": op["id"], "keys": spare["id"],
                    "opinion-files": opf["id"],
-                   "notifications": 1}
+                   "notifications": 1, "support-grants": grant["id"]}
         cls.b_ids = dict(cls.ids, evidence=ev_b["id"])
 
     def _path(self, path, b=False):
