@@ -4,6 +4,7 @@ import { api } from "../api.js";
 import { t, tmap } from "../i18n.js";
 import { S, agencyName } from "../state.js";
 import { busy, button, errorBox, field, flash, h, heading, input, select, table, td, uid } from "../ui.js";
+import supportSection from "./support.js";
 
 const ROLES = ["province_admin", "agency_editor", "agency_head", "appraiser", "specialist", "leader", "surveyor", "viewer"];
 
@@ -66,5 +67,6 @@ export default async function users(ctx) {
       td(t("actions"), u.roles && u.roles.includes("sysadmin") ? "" : h("details", { id: "ue-" + u.id }, h("summary", {}, t("edit")),
         rc, field(t("agency"), uag), field(t("email"), umail), field(t("reset_password"), npw), h("div", { class: "actions" }, save, toggle), e2)));
   }), { stack: true, id: "users" }));
+  out.push(...(await supportSection(ctx)));
   return out;
 }
