@@ -1,5 +1,7 @@
-/*  Index sets: import (create, or replace while not frozen), export, list, copy. A set is
- *  frozen once a period uses it (cat_period.c) and then never changes. */
+/*  Index sets: import (create, or replace while it may change), export, list, copy. A set
+ *  may change until a period that uses it has opened a phase (SPEC §3: "edit before the
+ *  period opens, then frozen"); from then on it never changes. Node-by-node edits
+ *  (cat_index_edit.c) go through the same validation and writer as the import. */
 #include "catalog.h"
 
 #include <jansson.h>
@@ -8,11 +10,14 @@
 #include "cat_util.h"
 #include "cat_validate.h"
 
-#define SET_COLS "id, code, name, group_code, year, frozen, extract(epoch FROM created_at)::bigint"
+/* frozen: a period using the set has opened a phase (CAT_INDEX_IN_USE_SQL) */
+#define SET_COLS                                                                            \
+    "id, code, name, group_code, year, " CAT_INDEX_IN_USE_SQL("index_sets.id") ","           \
+    " extract(epoch FROM created_at)::bigint"
 
 /* An automatic source as stored (jsonb): {"metric", "formula", "bands": [{"min_pct",
  * "points"}]} with min_pct and points in hundredths, as the ranking reads it. */
-static const char *s_auto_json(cs_call *c, const Chiso__AutoRule *r)
+const char *cat_index_auto_json(cs_call *c, const Chiso__AutoRule *r)
 {
     if (!r)
         return NULL;
@@ -65,8 +70,7 @@ static Chiso__IndexSet *s_set_head(cs_call *c, PGresult *r, int i)
     return s;
 }
 
-/* The whole set (contents and nodes), or NULL with 404. */
-static Chiso__IndexSet *s_load(cs_call *c, long long id)
+Chiso__IndexSet *cat_index_load(cs_call *c, long long id)
 {
     const char *p[] = {cs_call_int(c, id)};
     PGresult *r = cs_call_exec(c, "SELECT " SET_COLS " FROM catalog.index_sets WHERE id = $1", 1, p);
@@ -123,61 +127,38 @@ static Chiso__IndexSet *s_load(cs_call *c, long long id)
     return s;
 }
 
-static int s_frozen(cs_call *c, const char *code)
+int cat_index_editable(cs_call *c, long long id, const char *code)
 {
-    return cs_err_set(cs_call_err(c), 409, "index_set_frozen", NULL,
-                      "Bộ chỉ số «%s» đã được một kỳ đánh giá sử dụng nên không sửa được; hãy sao chép để tạo bản mới.",
-                      "The index set \"%s\" is used by a period and cannot change; copy it to make a new one.",
-                      code);
-}
-
-int cat_ImportIndexSet(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
-{
-    const Chiso__IndexSet *rq = (const Chiso__IndexSet *)in;
-    cs_err *e = cs_call_err(c);
-    if (cat_need_padmin(c) < 0)
-        return -1;
-    cat_content contents[6];
-    if (cat_index_validate(rq, contents, e) < 0)
-        return -1;
-    const char *pg[] = {rq->group_code};
-    PGresult *r = cs_call_exec(c, "SELECT 1 FROM catalog.agency_groups WHERE code = $1", 1, pg);
+    const char *p[] = {cs_call_int(c, id)};
+    PGresult *r = cs_call_exec(c,
+        "SELECT p.code, p.name, (SELECT min(ph.opens_at) FROM catalog.phases ph"
+        "                         WHERE ph.period_id = p.id)"
+        "  FROM catalog.period_index_sets ps JOIN catalog.periods p ON p.id = ps.period_id"
+        " WHERE ps.index_set_id = $1 AND EXISTS (SELECT 1 FROM catalog.phases ph"
+        "       WHERE ph.period_id = p.id AND ph.opens_at <= now())"
+        " ORDER BY p.id LIMIT 1", 1, p);
     if (!r)
         return -1;
     if (PQntuples(r) == 0)
-        return cs_err_set(e, 400, "unknown_group", "group_code", "Không có nhóm cơ quan «%s».",
-                          "There is no agency group \"%s\".", rq->group_code);
+        return 0;
+    return cs_err_set(cs_call_err(c), 409, "index_set_frozen", NULL,
+                      "Bộ chỉ số «%s» đang được kỳ đánh giá «%s» sử dụng và kỳ đó đã bắt đầu: không "
+                      "sửa được nữa; hãy sao chép để tạo bản mới.",
+                      "The index set \"%s\" is used by the period \"%s\", which has started: it "
+                      "cannot change any more; copy it to make a new one.",
+                      code, PQgetvalue(r, 0, 1));
+}
 
+/* The set's contents and nodes replaced by rq's (validated: contents holds them). */
+static int s_write_tree(cs_call *c, long long id, const Chiso__IndexSet *rq,
+                        const cat_content contents[6])
+{
     const char *prov = cs_call_int(c, cs_call_province(c));
-    const char *pc[] = {rq->code};
-    r = cs_call_exec(c, "SELECT id, frozen FROM catalog.index_sets WHERE code = $1 FOR UPDATE",
-                     1, pc);
-    if (!r)
-        return -1;
-    long long id;
-    const char *action = "create";
-    if (PQntuples(r) > 0) {
-        if (cs_pg_bool(r, 0, 1))
-            return s_frozen(c, rq->code);
-        id = cs_pg_ll(r, 0, 0);
-        action = "replace";
-        const char *pu[] = {cs_call_int(c, id), rq->name, rq->group_code, cs_call_int(c, rq->year)};
-        if (!cs_call_exec(c, "UPDATE catalog.index_sets SET name = $2, group_code = $3, year = $4"
-                             " WHERE id = $1", 4, pu))
-            return -1;
-        const char *pd[] = {cs_call_int(c, id)};
-        if (!cs_call_exec(c, "DELETE FROM catalog.index_nodes WHERE index_set_id = $1", 1, pd) ||
-            !cs_call_exec(c, "DELETE FROM catalog.index_contents WHERE index_set_id = $1", 1, pd))
-            return -1;
-    } else {
-        const char *pi[] = {prov, rq->code, rq->name, rq->group_code, cs_call_int(c, rq->year)};
-        r = cs_call_exec(c, "INSERT INTO catalog.index_sets (province_id, code, name, group_code, year)"
-                            " VALUES ($1, $2, $3, $4, $5) RETURNING id", 5, pi);
-        if (!r)
-            return -1;
-        id = cs_pg_ll(r, 0, 0);
-    }
     const char *sid = cs_call_int(c, id);
+    const char *pd[] = {sid};
+    if (!cs_call_exec(c, "DELETE FROM catalog.index_nodes WHERE index_set_id = $1", 1, pd) ||
+        !cs_call_exec(c, "DELETE FROM catalog.index_contents WHERE index_set_id = $1", 1, pd))
+        return -1;
     for (int k = 1; k <= 6; k++) {
         const char *p[] = {prov, sid, cs_call_int(c, k), contents[k - 1].title,
                            contents[k - 1].max_points < 0 ? NULL
@@ -198,7 +179,7 @@ int cat_ImportIndexSet(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
                            cat_pbool(n->has_evidence_required && n->evidence_required),
                            cs_call_int(c, n->has_step ? n->step : CAT_DEFAULT_STEP),
                            n->auto_source && n->auto_source[0] ? n->auto_source : NULL,
-                           cs_call_int(c, (long long)i), s_auto_json(c, n->auto_),
+                           cs_call_int(c, (long long)i), cat_index_auto_json(c, n->auto_),
                            n->has_required_min ? cs_call_int(c, n->required_min) : NULL};
         if (!cs_call_exec(c, "INSERT INTO catalog.index_nodes (province_id, index_set_id, code,"
                              " parent_code, content, is_leaf, title, max_points, guidance,"
@@ -208,11 +189,65 @@ int cat_ImportIndexSet(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage 
                           15, p))
             return -1;
     }
+    return 0;
+}
+
+int cat_index_store(cs_call *c, const Chiso__IndexSet *rq, long long id, long long *id_out)
+{
+    cs_err *e = cs_call_err(c);
+    cat_content contents[6];
+    if (cat_index_validate(rq, contents, e) < 0)
+        return -1;
+    const char *pg[] = {rq->group_code};
+    PGresult *r = cs_call_exec(c, "SELECT 1 FROM catalog.agency_groups WHERE code = $1", 1, pg);
+    if (!r)
+        return -1;
+    if (PQntuples(r) == 0)
+        return cs_err_set(e, 400, "unknown_group", "group_code", "Không có nhóm cơ quan «%s».",
+                          "There is no agency group \"%s\".", rq->group_code);
+    if (id > 0) {
+        const char *pu[] = {cs_call_int(c, id), rq->name, rq->group_code, cs_call_int(c, rq->year)};
+        if (!cs_call_exec(c, "UPDATE catalog.index_sets SET name = $2, group_code = $3, year = $4"
+                             " WHERE id = $1", 4, pu))
+            return -1;
+    } else {
+        const char *pi[] = {cs_call_int(c, cs_call_province(c)), rq->code, rq->name,
+                            rq->group_code, cs_call_int(c, rq->year)};
+        r = cs_call_exec(c, "INSERT INTO catalog.index_sets (province_id, code, name, group_code, year)"
+                            " VALUES ($1, $2, $3, $4, $5) RETURNING id", 5, pi);
+        if (!r)
+            return -1;
+        id = cs_pg_ll(r, 0, 0);
+    }
+    *id_out = id;
+    return s_write_tree(c, id, rq, contents);
+}
+
+int cat_ImportIndexSet(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
+{
+    const Chiso__IndexSet *rq = (const Chiso__IndexSet *)in;
+    if (cat_need_padmin(c) < 0)
+        return -1;
+    const char *pc[] = {rq->code};
+    PGresult *r = cs_call_exec(c, "SELECT id FROM catalog.index_sets WHERE code = $1 FOR UPDATE",
+                               1, pc);
+    if (!r)
+        return -1;
+    long long id = 0;
+    const char *action = "create";
+    if (PQntuples(r) > 0) {
+        id = cs_pg_ll(r, 0, 0);
+        action = "replace";
+        if (cat_index_editable(c, id, rq->code) < 0)
+            return -1;
+    }
+    if (cat_index_store(c, rq, id, &id) < 0)
+        return -1;
     if (cs_call_audit(c, "index_set", id, action, NULL,
                       cat_json(c, "code", rq->code, "name", rq->name, "group_code", rq->group_code,
                                "nodes", cs_call_int(c, (long long)rq->n_nodes), NULL), NULL) < 0)
         return -1;
-    Chiso__IndexSet *s = s_load(c, id);
+    Chiso__IndexSet *s = cat_index_load(c, id);
     if (!s)
         return -1;
     *out = &s->base;
@@ -243,7 +278,7 @@ int cat_GetIndexSet(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **o
     const Chiso__CatalogGetRequest *rq = (const Chiso__CatalogGetRequest *)in;
     if (cat_need_province(c) < 0)
         return -1;
-    Chiso__IndexSet *s = s_load(c, rq->id);
+    Chiso__IndexSet *s = cat_index_load(c, rq->id);
     if (!s)
         return -1;
     *out = &s->base;
@@ -256,7 +291,7 @@ int cat_CopyIndexSet(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **
     cs_err *e = cs_call_err(c);
     if (cat_need_padmin(c) < 0)
         return -1;
-    Chiso__IndexSet *src = s_load(c, rq->id);
+    Chiso__IndexSet *src = cat_index_load(c, rq->id);
     if (!src)
         return -1;
     if (cat_need_str(c, rq->code, "code") < 0)
@@ -295,7 +330,7 @@ int cat_CopyIndexSet(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **
     if (cs_call_audit(c, "index_set", id, "copy", NULL,
                       cat_json(c, "from", src->code, "code", rq->code, NULL), NULL) < 0)
         return -1;
-    Chiso__IndexSet *s = s_load(c, id);
+    Chiso__IndexSet *s = cat_index_load(c, id);
     if (!s)
         return -1;
     *out = &s->base;

@@ -4,6 +4,7 @@
 #ifndef CATALOG_H
 #define CATALOG_H
 
+#include "catalog.pb-c.h"
 #include "cs_service.h"
 
 #define CAT_RPC(name) int cat_##name(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **out)
@@ -41,6 +42,24 @@ CAT_RPC(ImportIndexSet);
 CAT_RPC(ListIndexSets);
 CAT_RPC(GetIndexSet);
 CAT_RPC(CopyIndexSet);
+/* cat_index_edit.c: node by node, before use */
+CAT_RPC(EditIndexSet);
+
+/* SQL: whether a period using the index set `id_expr` has opened a phase — from then on
+ * the set never changes (SPEC §3); shown as the set's `frozen`. */
+#define CAT_INDEX_IN_USE_SQL(id_expr)                                                      \
+    "EXISTS (SELECT 1 FROM catalog.period_index_sets ps_ JOIN catalog.phases ph_"          \
+    " ON ph_.period_id = ps_.period_id WHERE ps_.index_set_id = " id_expr                   \
+    " AND ph_.opens_at <= now())"
+/* The whole set (contents and nodes), or NULL with 404. */
+Chiso__IndexSet *cat_index_load(cs_call *c, long long id);
+/* 0 when the set may still change; else -1 with 409 index_set_frozen naming the period. */
+int cat_index_editable(cs_call *c, long long id, const char *code);
+/* Validate rq exactly as an import does and write it: a new set (id 0) or set `id`'s head,
+ * contents and nodes replaced. *id_out: the set's id. 0 / -1. */
+int cat_index_store(cs_call *c, const Chiso__IndexSet *rq, long long id, long long *id_out);
+/* An automatic source as stored (jsonb text), NULL for none. */
+const char *cat_index_auto_json(cs_call *c, const Chiso__AutoRule *r);
 
 /* cat_period.c: periods, phases, extensions, audit */
 CAT_RPC(CreatePeriod);

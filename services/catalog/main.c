@@ -40,6 +40,7 @@ int main(void)
         {"ListIndexSets", cat_ListIndexSets, CS_RPC_READ},
         {"GetIndexSet", cat_GetIndexSet, CS_RPC_READ},
         {"CopyIndexSet", cat_CopyIndexSet, CS_RPC_WRITE},
+        {"EditIndexSet", cat_EditIndexSet, CS_RPC_WRITE},
         {"CreatePeriod", cat_CreatePeriod, CS_RPC_WRITE},
         {"ListPeriods", cat_ListPeriods, CS_RPC_READ},
         {"GetPeriod", cat_GetPeriod, CS_RPC_READ},

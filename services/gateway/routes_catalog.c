@@ -63,6 +63,9 @@ const gw_route gw_routes_catalog[] = {
     {"GET", "/api/v1/index-sets", CAT, "ListIndexSets", GW_AUTH, "Index sets (without their nodes)"},
     {"GET", "/api/v1/index-sets/{id}", CAT, "GetIndexSet", GW_AUTH,
      "Export an index set (same shape as the import)"},
+    {"PATCH", "/api/v1/index-sets/{id}", CAT, "EditIndexSet", GW_AUTH,
+     "Edit an index set node by node before use: remove codes, add or replace nodes, content "
+     "maxima; validated as an import (province_admin; 409 once a period using it has started)"},
     {"POST", "/api/v1/index-sets/{id}/copy", CAT, "CopyIndexSet", GW_AUTH,
      "Copy an index set under a new code (province_admin)"},
 

@@ -74,6 +74,7 @@ TABLE = {
     "GET /api/v1/index-sets": IN_PROVINCE,
     "GET /api/v1/index-sets/{id}": IN_PROVINCE,
     "POST /api/v1/index-sets/{id}/copy": ADMIN,
+    "PATCH /api/v1/index-sets/{id}": ADMIN,
     "POST /api/v1/periods": ADMIN,
     "GET /api/v1/periods": IN_PROVINCE,
     "GET /api/v1/periods/{id}": IN_PROVINCE,

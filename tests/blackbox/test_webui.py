@@ -601,6 +601,62 @@ class TestWebUI(unittest.TestCase):
         wd.idle()
         self.assertIn("Bắt buộc có tài liệu kiểm chứng", wd.text('[data-node="2.1"]'))
         wd.check_screen(self, "admin-index-tree")
+        # The set in use has started: no editing, a note says why; a copy for next year is
+        # edited node by node before use.
+        self.assertIn("không sửa được nữa", wd.text("#set-frozen-note"))
+        self.assertIsNone(wd.js("return document.querySelector('[data-edit-node]')"))
+        copy_code = unique("IS26").upper().replace("-", "")
+        wd.js("document.querySelector('#is-copy').closest('details').open = true")
+        wd.type("#is-copy-code", copy_code)
+        wd.click("#is-copy")
+        wd.find('[data-edit-node="1.1"]')
+        wd.idle()
+        copy_id = [s["id"] for s in self.get("/api/v1/index-sets")["items"] if s["code"] == copy_code][0]
+        # 1.1 gives two points to 1.2: alone it is refused with the import's own message
+        wd.click('[data-edit-node="1.1"]')
+        self.assertEqual(wd.js("return document.querySelector('#nd-code').value"), "1.1")
+        self.assertEqual(wd.js("return document.querySelector('#nd-max').value"), "20")
+        wd.type("#nd-max", "18")
+        wd.type("#nd-guidance", "Ban hành đúng hạn: 18 điểm; chậm dưới 10 ngày: 9 điểm.")
+        wd.click("#nd-stage")
+        self.flash(lambda s: "1.1" in s)
+        wd.click("#nd-save")
+        err = wd.wait_text("#nd-save-error", lambda s: s.strip() != "")
+        self.assertIn("Nội dung 1", err)
+        self.assertEqual(self.get(f"/api/v1/index-sets/{copy_id}")["nodes"][0]["max_points"], 20)
+        wd.click('[data-edit-node="1.2"]')
+        wd.type("#nd-max", "27,5")                  # the decimal comma; 0,5 steps
+        wd.click("#nd-stage")
+        wd.click('[data-edit-node="1.2"]')          # 27,5 makes 45,5: corrected before saving
+        self.assertEqual(wd.js("return document.querySelector('#nd-max').value"), "27,5")
+        wd.type("#nd-max", "27")
+        wd.click("#nd-stage")
+        # a new automatic leaf under content 5, with bands and a required minimum
+        wd.click("#nd-new")
+        wd.type("#nd-code", "5.2")
+        wd.choose("#nd-content", "Nội dung 5")
+        wd.type("#nd-title", "Giải thưởng cải cách hành chính cấp tỉnh")
+        wd.type("#nd-max", "1")
+        wd.type("#nd-required-min", "0,25")
+        wd.type("#nd-auto-metric", "TDGQ.1")
+        wd.choose("#nd-auto-formula", "bands")
+        wd.type("#nd-auto-bands", "90 | 1\n80 | 0,5")
+        wd.click("#nd-stage")
+        self.assertEqual(wd.text("#pending-changes ul").count("\n") + 1, 3)
+        self.assertIn("mới", wd.text('[data-node="5.2"]'))
+        wd.js("document.querySelector('#pending-changes').scrollIntoView()")
+        wd.check_screen(self, "admin-index-edit")
+        wd.click("#nd-save")
+        self.flash(lambda s: "Đã lưu 3 thay đổi" in s)
+        nodes = {n["code"]: n for n in self.get(f"/api/v1/index-sets/{copy_id}")["nodes"]}
+        self.assertEqual((nodes["1.1"]["max_points"], nodes["1.2"]["max_points"]), (18, 27))
+        self.assertIn("18 điểm", nodes["1.1"]["guidance"])
+        self.assertEqual(nodes["5.2"]["required_min"], 0.25)
+        self.assertEqual(nodes["5.2"]["auto"], {"metric": "TDGQ.1", "formula": "bands",
+                                                "bands": [{"min_pct": 90, "points": 1},
+                                                          {"min_pct": 80, "points": 0.5}]})
+        self.assertIn("mức tối thiểu 0,25", wd.text('[data-node="5.2"]'))
+        self.assertIn("tự động TDGQ.1 (bands)", wd.text('[data-node="5.2"]'))
         # Periods: move the appeal phase in the schedule editor (province time).
         self.go("periods")
         wd.click("#ph-default")

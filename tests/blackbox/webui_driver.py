@@ -120,8 +120,12 @@ class WebDriver:
             els = self.cmd("POST", "/elements", {"using": "css selector", "value": css})
             for el in els:
                 eid = el[ELEMENT]
-                if self.cmd("GET", f"/element/{eid}/displayed"):
-                    return eid
+                try:
+                    if self.cmd("GET", f"/element/{eid}/displayed"):
+                        return eid
+                except AssertionError as e:       # drawn again meanwhile: look again
+                    if "stale element" not in str(e):
+                        raise
             if time.time() > deadline:
                 raise AssertionError(f"no visible element {css!r} within {timeout}s")
             time.sleep(0.1)
@@ -166,9 +170,19 @@ class WebDriver:
         self.cmd("POST", f"/element/{eid}/click", {})
 
     def type(self, css, text):
-        eid = self.find(css)
-        self.cmd("POST", f"/element/{eid}/clear", {})
-        self.cmd("POST", f"/element/{eid}/value", {"text": text})
+        """Clear and type. A screen drawn again between finding the field and typing (the
+        language toggle redraws after its answer comes) leaves a stale element: find it
+        again, as a user would look at the new field."""
+        for attempt in range(3):
+            eid = self.find(css)
+            try:
+                self.cmd("POST", f"/element/{eid}/clear", {})
+                self.cmd("POST", f"/element/{eid}/value", {"text": text})
+                return
+            except AssertionError as e:
+                if "stale element" not in str(e) or attempt == 2:
+                    raise
+                time.sleep(0.3)
 
     def size(self, w, h):
         """The viewport size (the window is made larger by the browser's frame)."""

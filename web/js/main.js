@@ -53,7 +53,11 @@ function applyTexts() {
 $("#lang").addEventListener("click", async () => {
   setLang(getLang() === "vi" ? "en" : "vi");
   applyTexts();
-  if (S.user) { renderWho(); renderNav(); renderPeriods(); if (!$("#bell").hidden) await refreshBell(); await render(true); }
+  if (!S.user) return;
+  $("#view").setAttribute("aria-busy", "true");   // the view is drawn again: busy until then
+  renderWho(); renderNav(); renderPeriods();
+  if (!$("#bell").hidden) await refreshBell();
+  await render(true);
 });
 
 /* ---- session -------------------------------------------------------------------------- */

@@ -38,8 +38,8 @@ export function evidenceList(list, canRemove, after) {
       if (!(await confirmDialog(t("remove_confirm", { name }), []))) return;
       await busy(b, async () => {
         await api("DELETE", "/api/v1/evidence/" + e.id);
-        flash("evidence_removed", { name });
         await after();
+        flash("evidence_removed", { name });   // once the screen shows it
       }, err);
     });
     return h("span", {}, " ", b);
@@ -70,8 +70,8 @@ export function fileUpload(periodId, agencyId, code, after, err, prefix) {
     if (!f) { file.focus(); return; }
     await api("POST", AG(periodId, agencyId) + "/evidence/files?leaf_code=" + encodeURIComponent(code) + "&file_name=" + encodeURIComponent(f.name),
       null, { raw: f, type: "application/octet-stream" });
-    flash("evidence_uploaded", { name: f.name });
     await after();
+    flash("evidence_uploaded", { name: f.name });
   }, err));
   return h("div", { class: "row" }, field(t("evidence_file_of", { code }), file), h("div", { class: "field end" }, up));
 }
@@ -90,8 +90,9 @@ export function evidenceForms(periodId, agencyId, leaf, after) {
   add.addEventListener("click", () => busy(add, async () => {
     await api("POST", base + "/evidence/documents", { leaf_code: code, number: num.value.trim(),
       issued_on: date.value || undefined, issuer: issuer.value.trim() || undefined, title: title.value.trim() || undefined });
-    flash("doc_added", { number: num.value.trim() });
+    const number = num.value.trim();
     await after();
+    flash("doc_added", { number });
   }, err));
   return h("div", { class: "evidence-forms" },
     fileUpload(periodId, agencyId, code, after, err),

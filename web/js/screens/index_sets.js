@@ -1,10 +1,12 @@
 /* Index sets: the list, one set as a tree (maximum, step, evidence required, automatic
- * source, guidance), export as JSON or CSV, import JSON (replaces a set of the same code
- * while it is not in use), copy under a new code (a new year's set). */
+ * source and bands, required_min, guidance), export as JSON or CSV, import JSON (replaces a
+ * set of the same code while it may change), copy under a new code (a new year's set), and
+ * node-by-node editing until a period using the set has started (index_edit.js). */
 import { api } from "../api.js";
 import { numIn, pts, t, tmap } from "../i18n.js";
 import { groupName, has } from "../state.js";
 import { busy, button, errorBox, field, flash, h, heading, input, readText, saveAs, table, tag, td } from "../ui.js";
+import { applyPending, nodeFacts, nodeForm, pendingPanel } from "./index_edit.js";
 
 export default async function indexSets(ctx) {
   if (ctx.args[0]) return setView(ctx, Number(ctx.args[0]));
@@ -30,8 +32,8 @@ export default async function indexSets(ctx) {
   return out;
 }
 
-/* nodes -> nested lists under their contents */
-function tree(set) {
+/* nodes -> nested lists under their contents; onEdit(node): the node's "Sửa" button */
+function tree(set, onEdit) {
   const kids = new Map();
   for (const n of set.nodes || []) {
     const k = n.parent_code || "c" + n.content;
@@ -40,9 +42,11 @@ function tree(set) {
   }
   const item = (n) => h("li", { "data-node": n.code },
     h("span", { class: "code" }, n.code), " ", n.title,
-    n.is_leaf ? h("span", { class: "muted small" }, " · " + t("max_points") + " " + pts(n.max_points) + (n.step ? " · " + t("step_hint", { s: numIn(n.step) }) : "")) : null,
+    nodeFacts(n),
     n.evidence_required ? h("span", {}, " ", tag(t("evidence_required"), "warn")) : null,
     n.auto_source ? h("span", {}, " ", tag(t("auto_source", { s: n.auto_source }))) : null,
+    n.added ? h("span", {}, " ", tag(t("node_added"), "ok")) : n.changed ? h("span", {}, " ", tag(t("node_changed"), "ok")) : null,
+    onEdit ? h("span", {}, " ", button(t("edit"), { class: "small", "data-edit-node": n.code, "aria-label": t("node_edit_of", { code: n.code }) }, () => onEdit(n))) : null,
     n.guidance ? h("div", { class: "muted small guidance" }, n.guidance) : null,
     kids.has(n.code) ? h("ul", {}, ...kids.get(n.code).map(item)) : null);
   const contents = [1, 2, 3, 4, 5, 6];
@@ -55,8 +59,12 @@ function tree(set) {
 
 function csvOf(set) {
   const q = (v) => (v === undefined || v === null ? "" : /[",\n]/.test(String(v)) ? '"' + String(v).replace(/"/g, '""') + '"' : String(v));
-  const lines = ["code,parent_code,content,title,max_points,step,evidence_required,auto_source,guidance"];
-  for (const n of set.nodes || []) lines.push([n.code, n.parent_code, n.content, n.title, n.max_points, n.step, n.evidence_required ? 1 : 0, n.auto_source, n.guidance].map(q).join(","));
+  const lines = ["code,parent_code,content,title,max_points,step,evidence_required,auto_source,guidance,required_min,auto_metric,auto_formula,auto_bands"];
+  for (const n of set.nodes || []) {
+    const a = n.auto || {};
+    lines.push([n.code, n.parent_code, n.content, n.title, n.max_points, n.step, n.evidence_required ? 1 : 0, n.auto_source, n.guidance,
+      n.required_min, a.metric, a.formula, (a.bands || []).map((b) => b.min_pct + ":" + b.points).join(";")].map(q).join(","));
+  }
   return lines.join("\n") + "\n";
 }
 
@@ -82,6 +90,41 @@ async function setView(ctx, id) {
     out.push(h("details", { class: "box" }, h("summary", {}, t("copy_set")),
       h("div", { class: "row" }, field(t("new_code"), code), field(t("year"), year), h("div", { class: "field end" }, b)), err));
   }
-  out.push(h("h2", {}, t("tree")), tree(set));
+  const editable = has("province_admin") && !set.frozen;
+  if (!editable) {
+    if (has("province_admin")) out.push(h("p", { class: "warn", id: "set-frozen-note" }, t("set_frozen_note")));
+    out.push(h("h2", {}, t("tree")), tree(set));
+    return out;
+  }
+  /* editing: the tree as it will be, the pending changes, one node's form */
+  const pending = [];
+  const draft = () => applyPending(set, pending);
+  const treeBox = h("div", {}), panelBox = h("div", {}), saveErr = errorBox("nd-save-error");
+  const form = nodeForm(draft, (node) => {
+    const at = pending.findIndex((p) => (p.node && p.node.code === node.code) || p.remove === node.code);
+    const entry = { node, isNew: !(set.nodes || []).some((n) => n.code === node.code) };
+    if (at >= 0) pending[at] = entry; else pending.push(entry);
+    flash("change_staged", { code: node.code });
+    redraw();
+  }, (code) => {
+    const at = pending.findIndex((p) => p.node && p.node.code === code);
+    if (at >= 0 && pending[at].isNew) pending.splice(at, 1);
+    else {
+      if (at >= 0) pending.splice(at, 1);
+      pending.push({ remove: code });
+    }
+    flash("change_staged", { code });
+    redraw();
+  });
+  function redraw() {
+    treeBox.replaceChildren(tree(draft(), (n) => { form.fill(n); form.focus(); }));
+    saveErr.clear();
+    panelBox.replaceChildren(pendingPanel(id, pending, redraw, ctx.refresh, saveErr));
+  }
+  ctx.dirty = () => pending.length > 0;
+  redraw();
+  out.push(h("p", {}, t("set_edit_intro")), panelBox,
+    h("div", { class: "actions" }, button(t("node_new"), { id: "nd-new" }, () => { form.fill(null); form.focus(); })),
+    h("h2", {}, t("tree")), treeBox, h("h2", {}, t("node_form_h")), form.box);
   return out;
 }

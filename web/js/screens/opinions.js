@@ -26,8 +26,8 @@ export function opinionFiles(o, canRemove, after) {
         if (!(await confirmDialog(t("remove_confirm", { name: f.file_name }), []))) return;
         await busy(b, async () => {
           await api("DELETE", FILES + f.id);
-          flash("evidence_removed", { name: f.file_name });
           await after();
+          flash("evidence_removed", { name: f.file_name });
         }, err);
       });
       kids.push(" ", b);
