@@ -162,27 +162,32 @@ class WebDriver:
     def attribute(self, css, name):
         return self.cmd("GET", f"/element/{self.find(css)}/attribute/{name}")
 
+    def _fresh(self, css, act):
+        """act(element id) on the element css finds; when the page drew that part again
+        between the find and the act (a language switch, an answer arriving), find it
+        again, as a user's next click would land on the new element."""
+        for attempt in range(5):
+            eid = self.find(css)
+            try:
+                return act(eid)
+            except AssertionError as e:
+                if "stale element" not in str(e) or attempt == 4:
+                    raise
+                time.sleep(0.2)
+
     def click(self, css):
         """Click as a user would, with the element in the middle of the window (a sticky
         bar at the bottom would otherwise be under the pointer)."""
-        eid = self.find(css)
-        self.js("arguments[0].scrollIntoView({block: 'center'})", {ELEMENT: eid})
-        self.cmd("POST", f"/element/{eid}/click", {})
+        def act(eid):
+            self.js("arguments[0].scrollIntoView({block: 'center'})", {ELEMENT: eid})
+            self.cmd("POST", f"/element/{eid}/click", {})
+        self._fresh(css, act)
 
     def type(self, css, text):
-        """Clear and type. A screen drawn again between finding the field and typing (the
-        language toggle redraws after its answer comes) leaves a stale element: find it
-        again, as a user would look at the new field."""
-        for attempt in range(3):
-            eid = self.find(css)
-            try:
-                self.cmd("POST", f"/element/{eid}/clear", {})
-                self.cmd("POST", f"/element/{eid}/value", {"text": text})
-                return
-            except AssertionError as e:
-                if "stale element" not in str(e) or attempt == 2:
-                    raise
-                time.sleep(0.3)
+        def act(eid):
+            self.cmd("POST", f"/element/{eid}/clear", {})
+            self.cmd("POST", f"/element/{eid}/value", {"text": text})
+        self._fresh(css, act)
 
     def size(self, w, h):
         """The viewport size (the window is made larger by the browser's frame)."""
