@@ -15,6 +15,7 @@ as the superuser (loading is not what is measured). Then:
      gateway (served from its memory) against Debian's nginx serving the same bytes from a
      file, 200 and 304 (CHISO_BENCH_ROWS=public runs this row alone);
   CHISO_BENCH_ROWS=ranking runs row 2 alone (with the results read back after a compute);
+  CHISO_BENCH_ROWS=saves runs row 1 alone (with its CPU and RSS tables);
 and the server-side CPU each operation cost (chiso processes and PostgreSQL, from /proc), and
 the peak resident memory of each chiso process during the save load and over the whole run.
 Every save changes a stored score; afterwards the audit trail and the stored values must show
@@ -231,9 +232,15 @@ def save_script(period_id, editors, tokens, saves):
 
 def check_saves(province_id, period_id, expected):
     """What the saves left in the database: (audit rows of score updates in the province,
-    number of (agency, leaf) whose stored score is not the last one sent)."""
+    linked into its hash chain, which must verify (-1 when not); number of (agency, leaf)
+    whose stored score is not the last one sent)."""
     audited = int(psql(f"SELECT count(*) FROM core.audit WHERE province_id = {province_id}"
-                       f" AND entity = 'submissions.score' AND action = 'update';").strip())
+                       f" AND entity = 'submissions.score' AND action = 'update'"
+                       f" AND chain_seq IS NOT NULL;").strip())
+    chain = psql(f"SELECT coalesce(problem, 'intact') FROM core.audit_verify({province_id});").strip()
+    if chain != "intact":
+        say(f"the province's audit chain is broken after the saves: {chain}")
+        audited = -1
     rows = psql(f"SELECT agency_id, leaf_code, score FROM submissions.scores WHERE period_id = {period_id}"
                 f" AND agency_id IN ({','.join(str(a) for a, _ in expected)}) AND leaf_code ~ '^1[.]';")
     stored = {(int(a), leaf): int(v) if v else None for a, leaf, v in (l.split("|") for l in rows.split())}
@@ -480,6 +487,55 @@ def ranking_only(t0, rows, provinces, period):
     return 0
 
 
+def saves_only(t0, rows, gw, pg, audited, wrong, inserted, cpu_save, cpu_insert, rss_save,
+               rss_all):
+    """CHISO_BENCH_ROWS=saves: only the score-save row (and its CPU and RSS tables), on the
+    same data set: a few minutes per look while working on the save path."""
+    verified = gw["errors"] == 0 and audited == SAVES and wrong == 0 and inserted == SAVES - pg["errors"]
+    lines = [
+        f"chiso bench (saves row only) — {time.strftime('%Y-%m-%d %H:%M')}, {machine()}; {PROVINCES}"
+        f" provinces x {AGENCIES} agencies x 150 leaves = {rows} score rows; PostgreSQL fsync on;"
+        f" {processes()}; load average before {os.getloadavg()[0]:.2f}",
+        "",
+        "| measure | chiso | baseline (same run) | ratio |",
+        "|---|---|---|---|",
+        save_row(gw, pg),
+        "",
+        saves_checked(audited, wrong, gw, inserted),
+        "",
+        *cpu_table([("score save through the gateway", cpu_save),
+                    ("libpq single-row insert (its connection start-ups included)", cpu_insert)]),
+        "",
+        *rss_table(rss_save, rss_all),
+        "",
+        f"Whole bench {time.time() - t0:.0f} s.",
+    ]
+    table = "\n".join(lines)
+    print(table)
+    out = os.environ.get("CHISO_BENCH_OUT")
+    if out:
+        with open(out, "w") as f:
+            f.write(table + "\n")
+    if not verified:
+        say("the saves did not all reach the database as sent (see above)")
+        return 1
+    return 0
+
+
+def save_row(gw, pg):
+    """The score-save row of the table: chiso's figures, the baseline's, the ratio."""
+    return (f"| score saves through the gateway, {CLIENTS} clients, {SAVES} requests | {gw['per_second']:.0f}/s,"
+            f" p50 {gw['p50_ms']:.1f} ms, p99 {gw['p99_ms']:.1f} ms, {gw['errors']} errors"
+            f" | libpq single-row inserts, {CLIENTS} connections: {pg['per_second']:.0f}/s, p50 {pg['p50_ms']:.1f} ms,"
+            f" p99 {pg['p99_ms']:.1f} ms, {pg['errors']} errors | {gw['per_second'] / pg['per_second']:.2f}x the rate |")
+
+
+def saves_checked(audited, wrong, gw, inserted):
+    return (f"Saves checked in the database: {audited} score-update audit rows (in the province's hash"
+            f" chain, which verifies) for {SAVES} saves, {wrong} leaves whose stored score is not the"
+            f" last one sent, {gw['reconnects']} reconnects; {inserted} baseline rows.")
+
+
 def main():
     t0 = time.time()
     say("loading 34 provinces x 130 agencies x 150 leaves")
@@ -506,12 +562,22 @@ def main():
     port = URL.rsplit(":", 1)[1]
     meter = CpuMeter()
     say(f"{SAVES} score saves through the gateway, {CLIENTS} clients")
+    stmts = os.environ.get("CHISO_BENCH_PG_STATEMENTS")
+    if stmts:
+        psql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset();")
     before = meter.sample()
     sampler = RssSampler(meter)
     sampler.start()
     gw = run_json([os.path.join(BIN, "chiso-loadgen"), "127.0.0.1", port, str(CLIENTS), script])
     cpu_save = meter.since(before, SAVES)
     rss_save = sampler.stop()
+    if stmts:
+        with open(stmts, "w") as f:
+            f.write(psql(f"SELECT round(total_exec_time::numeric / {SAVES} * 1000, 1) AS us_per_save,"
+                         f" round(calls::numeric / {SAVES}, 2) AS calls_per_save,"
+                         " round((total_exec_time / greatest(calls, 1))::numeric * 1000, 1) AS us_per_call,"
+                         " toplevel, left(regexp_replace(query, '\\s+', ' ', 'g'), 160)"
+                         " FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 40;"))
     os.unlink(script)
     audited, wrong = check_saves(first, period[first], expected)
     say(f"{SAVES} single-row inserts through libpq, {CLIENTS} connections")
@@ -519,6 +585,9 @@ def main():
     pg = run_json([os.path.join(BIN, "chiso-pgbaseline"), DB_APP, str(CLIENTS), str(SAVES)])
     cpu_insert = meter.since(before, SAVES)
     inserted = int(psql("SELECT count(*) FROM public.bench_baseline;").strip())
+    if os.environ.get("CHISO_BENCH_ROWS", "") == "saves":
+        return saves_only(t0, rows, gw, pg, audited, wrong, inserted, cpu_save, cpu_insert,
+                          rss_save, meter.rss_mb("VmHWM"))
 
     # 2. ranking compute vs one SQL aggregate
     rk = ranking_row(meter, provinces, period)
@@ -536,19 +605,14 @@ def main():
         "",
         "| measure | chiso | baseline (same run) | ratio |",
         "|---|---|---|---|",
-        f"| score saves through the gateway, {CLIENTS} clients, {SAVES} requests | {gw['per_second']:.0f}/s,"
-        f" p50 {gw['p50_ms']:.1f} ms, p99 {gw['p99_ms']:.1f} ms, {gw['errors']} errors"
-        f" | libpq single-row inserts, {CLIENTS} connections: {pg['per_second']:.0f}/s, p50 {pg['p50_ms']:.1f} ms,"
-        f" p99 {pg['p99_ms']:.1f} ms, {pg['errors']} errors | {gw['per_second'] / pg['per_second']:.2f}x the rate |",
+        save_row(gw, pg),
         *rk["lines"],
         *public_lines,
         *portal_lines[:2],
         "",
         *portal_lines[3:],
         "",
-        f"Saves checked in the database: {audited} score-update audit rows for {SAVES} saves, {wrong} leaves"
-        f" whose stored score is not the last one sent, {gw['reconnects']} reconnects;"
-        f" {inserted} baseline rows.",
+        saves_checked(audited, wrong, gw, inserted),
         "",
         *cpu_table([("score save through the gateway", cpu_save),
                     ("libpq single-row insert (its connection start-ups included)", cpu_insert),

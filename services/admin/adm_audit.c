@@ -33,8 +33,21 @@ int adm_audit_verify(const char *province)
         PQfinish(db);
         return 1;
     }
+    /* Rows whose writer died between its COMMIT and their link into the chain
+     * (086_audit_link_after_commit.sql) are linked first, as that writer would have. */
+    PGresult *r = PQexec(db, "SELECT core.audit_link_pending()");
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        fprintf(stderr, "chiso-admin: audit-verify: %s", PQerrorMessage(db));
+        PQclear(r);
+        PQfinish(db);
+        return 1;
+    }
+    if (strcmp(PQgetvalue(r, 0, 0), "0") != 0)
+        printf("%s audit rows linked into their chains first (left unlinked by a writer that"
+               " stopped after its commit)\n", PQgetvalue(r, 0, 0));
+    PQclear(r);
     const char *p[] = {province};
-    PGresult *r = PQexecParams(db,
+    r = PQexecParams(db,
         "SELECT province_id, rows_checked, first_bad_id, first_bad_seq, problem"
         "  FROM core.audit_verify($1::bigint)", 1, NULL, p, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {

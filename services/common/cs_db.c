@@ -53,6 +53,8 @@ struct cs_db {
     size_t n_slots;
     size_t n_stmts;
     unsigned generation; /* in every name, so a forgotten statement's name is never reused */
+    size_t n_ok;        /* statements of the last round trip that succeeded, in order */
+    bool link;          /* this transaction left audit rows to link after its COMMIT */
 };
 
 static void s_queue_clear(cs_db *self);
@@ -492,6 +494,8 @@ static PGresult *s_pipeline(cs_db *self, PGconn *conn, cs_err *e, const char *sq
     if (complete)
         complete = PQexitPipelineMode(conn) == 1;
 done:
+    for (self->n_ok = 0; self->n_ok < n && s_ok(res[self->n_ok]); self->n_ok++)
+        ;
     /* the first failure is the error: the server skipped what came after it */
     for (size_t i = 0; i < n && !failed; i++)
         if (res[i] && !s_ok(res[i])) {
@@ -550,6 +554,7 @@ PGresult *cs_db_exec(cs_db *self, cs_err *e, const char *sql, int nparams,
                      const char *const *params)
 {
     PGconn *conn = self->conn;
+    self->n_ok = 0;
     /* Before a transaction is sent only: inside one, the statements before are gone with
      * the connection anyway, and the failure below makes cs_db_tx run the whole again. */
     if (conn && !self->tx_sent && PQstatus(conn) == CONNECTION_OK && s_lost_while_idle(conn)) {
@@ -628,11 +633,14 @@ int cs_db_tx(cs_db *self, long long province_id, long long user_id, bool system_
     return cs_db_tx_as(self, &who, read_only, fn, arg, e);
 }
 
-/* The tenant of the transaction, and with a session the check that it is still current. */
+/* The tenant of the transaction, and with a session the check that it is still current
+ * (4th column). Audit rows are linked into their chain after the COMMIT (chiso.audit_defer,
+ * cs_db_link_after), so concurrent writers of one province do not queue on its chain head. */
 static const char SQL_TENANT[] =
     "SELECT set_config('chiso.province_id', $1, true),"
     " set_config('chiso.user_id', $2, true),"
-    " set_config('chiso.system', $3, true)";
+    " set_config('chiso.system', $3, true),"
+    " set_config('chiso.audit_defer', 'on', true)";
 /* chiso.system is only the caller's claim: core.is_system() honours it for a live sysadmin
  * session named by chiso.session (016_db_defence.sql), or for role chiso_system. */
 static const char SQL_TENANT_SESSION[] =
@@ -641,7 +649,8 @@ static const char SQL_TENANT_SESSION[] =
     " set_config('chiso.system', $3, true),"
     " catalog.session_current($4::bytea, nullif($2, '')::bigint, nullif($1, '')::bigint,"
     "                         nullif($5, '')::bigint, $6::text[]),"
-    " set_config('chiso.session', encode($4::bytea, 'hex'), true)";
+    " set_config('chiso.session', encode($4::bytea, 'hex'), true),"
+    " set_config('chiso.audit_defer', 'on', true)";
 
 /* A sysadmin under a support grant (017_support_grants.sql): the grant is checked here, in
  * the transaction, so a revoked or expired grant ends access at the next request. */
@@ -649,7 +658,32 @@ static const char SQL_TENANT_SUPPORT[] =
     "SELECT set_config('chiso.province_id', $1, true),"
     " set_config('chiso.user_id', $2, true),"
     " set_config('chiso.system', $3, true),"
-    " catalog.support_current($4::bytea, nullif($2, '')::bigint, nullif($1, '')::bigint)";
+    " catalog.support_current($4::bytea, nullif($2, '')::bigint, nullif($1, '')::bigint),"
+    " set_config('chiso.audit_defer', 'on', true)";
+
+void cs_db_link_after(cs_db *self)
+{
+    self->link = true;
+}
+
+/* COMMIT, then the link of the transaction's audit rows into their chains, in one round
+ * trip. The rows are committed when COMMIT succeeded, whatever the link says: a failed link
+ * (a deadlock, the connection lost after COMMIT) is logged, and the rows wait for the
+ * session's next link (the trigger's list outlives it), or audit-verify's. */
+static PGresult *s_commit_link(cs_db *self, cs_err *e)
+{
+    s_enqueue(self, "COMMIT", 0, NULL, NULL, false);
+    size_t commit_at = self->n_queue;
+    PGresult *r = cs_db_exec(self, e, "SELECT core.audit_link_mine()", 0, NULL);
+    if (!r && self->n_ok >= commit_at && strcmp(e->code, CS_ERR_SESSION_STALE) != 0) {
+        cs_log_warn("audit rows committed, their chain link failed (%s %s): the session's"
+                    " next link takes them", e->code, self->sqlstate);
+        cs_err_clear(e);
+        self->retryable = false;
+        r = PQmakeEmptyPGresult(NULL, PGRES_COMMAND_OK);
+    }
+    return r;
+}
 
 int cs_db_tx_as(cs_db *self, const cs_db_who *who, bool read_only, cs_db_tx_fn fn, void *arg,
                 cs_err *e)
@@ -672,6 +706,7 @@ int cs_db_tx_as(cs_db *self, const cs_db_who *who, bool read_only, cs_db_tx_fn f
          * round trip. The tenant lives for this transaction only (is_local = true), so a
          * reused connection never carries one caller's tenant into the next call. */
         s_queue_clear(self);
+        self->link = false;
         s_enqueue(self, read_only ? "BEGIN READ ONLY" : "BEGIN", 0, NULL, NULL, false);
         if (check && who->support)
             s_enqueue(self, SQL_TENANT_SUPPORT, 4, params, NULL, true);
@@ -698,7 +733,7 @@ int cs_db_tx_as(cs_db *self, const cs_db_who *who, bool read_only, cs_db_tx_fn f
             }
             goto failed;
         }
-        r = cs_db_exec(self, e, "COMMIT", 0, NULL);
+        r = self->link ? s_commit_link(self, e) : cs_db_exec(self, e, "COMMIT", 0, NULL);
         self->in_tx = false;
         if (!r && strcmp(e->code, CS_ERR_SESSION_STALE) == 0)
             self->tx_sent = false;  /* the COMMIT ran (of a body that ran no statement) */

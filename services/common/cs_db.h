@@ -35,6 +35,12 @@ PGresult *cs_db_exec(cs_db *self, cs_err *e, const char *sql, int nparams,
 void cs_db_queue(cs_db *self, const char *sql, int nparams, const char *const *params,
                  PGresult **out);
 
+/* This transaction inserts audit rows, which it leaves unlinked (the trigger notes them in
+ * the session; deploy/migrations/086_audit_link_after_commit.sql): cs_db_tx links them into
+ * their provinces' chains right after its COMMIT, in the same round trip, before it
+ * returns. */
+void cs_db_link_after(cs_db *self);
+
 /* True when the last error on this connection was a serialization failure or deadlock
  * (40001, 40P01), or the connection was lost before COMMIT: the whole transaction may be
  * run again. */

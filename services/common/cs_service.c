@@ -269,6 +269,7 @@ static int s_audit(cs_call *c, long long province_id, const char *entity, long l
     const char *params[11];
     memcpy(params, p, sizeof p);
     params[10] = x->request_id;
+    cs_db_link_after(c->db);
     cs_db_queue(c->db,
         "INSERT INTO core.audit (province_id, user_id, login, service, entity, entity_id,"
         " action, old_value, new_value, reason, request_id)"

@@ -439,6 +439,32 @@ class TestAuditChain(unittest.TestCase):
         self.assertEqual(rc, 3, out)
         self.assertIn("removed", out)
 
+    def test_item10_row_left_unlinked_is_linked_by_verify(self):
+        """086: the services' audit rows are linked just after their COMMIT. A row whose
+        writer stopped between the two (here: a session that commits with the flag and
+        never links) is outside the chain, which stays intact without it, until
+        audit-verify links it; what the writer put in the chain columns is not kept."""
+        p = new_province()
+        self._writes(p, 2)
+        psql_app("BEGIN; SELECT set_config('chiso.province_id', :'p', true),"
+                 " set_config('chiso.audit_defer', 'on', true);"
+                 " INSERT INTO core.audit (province_id, service, entity, action, reason,"
+                 "   chain_seq, prev_hash, row_hash)"
+                 " VALUES (:'p', 'test', 'test.orphan', 'create', 'orphan', 1, '\\x00', '\\x00');"
+                 " COMMIT;", {"p": p["id"]})
+        orphan = psql_super("SELECT id, chain_seq FROM core.audit WHERE province_id = :'p'"
+                            " AND reason = 'orphan'", {"p": p["id"]})[0]
+        self.assertIsNone(orphan[1])            # not linked, the forged position dropped
+        self._writes(p, 1)                      # others' writes link their own rows
+        rows = [r for r in self._rows(p) if r[1] is not None]
+        self.assertEqual([int(r[1]) for r in rows], list(range(1, len(rows) + 1)))
+        self.assertIsNone(self._rows(p)[-1][1])
+        rc, out, err = _audit_verify(str(p["id"]))
+        self.assertEqual(rc, 0, out + err)
+        self.assertIn("1 audit rows linked into their chains first", out)
+        self.assertIn(f"province {p['id']}: {len(rows) + 1} rows, chain intact", out)
+        self.assertEqual(self._rows(p)[-1], [orphan[0], str(len(rows) + 1)])
+
     def test_item10_app_role_cannot_rewrite_the_chain(self):
         p = new_province()
         self._writes(p, 1)
