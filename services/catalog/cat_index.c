@@ -97,7 +97,7 @@ Chiso__IndexSet *cat_index_load(cs_call *c, long long id)
     }
     r = cs_call_exec(c,
         "SELECT code, parent_code, content, title, max_points, guidance, evidence_required, step,"
-        "       auto_source, is_leaf, auto::text, required_min"
+        "       auto_source, is_leaf, auto::text, required_min, title_en"
         "  FROM catalog.index_nodes WHERE index_set_id = $1"
         " ORDER BY sort, id", 1, p);
     if (!r)
@@ -122,6 +122,7 @@ Chiso__IndexSet *cat_index_load(cs_call *c, long long id)
             n->auto_ = s_auto_msg(c, PQgetvalue(r, k, 10));
         if (!PQgetisnull(r, k, 11))
             CAT_SET(n, required_min, cs_pg_ll(r, k, 11));
+        n->title_en = (char *)cat_val(c, r, k, 12);
         s->nodes[i] = n;
     }
     return s;
@@ -180,13 +181,15 @@ static int s_write_tree(cs_call *c, long long id, const Chiso__IndexSet *rq,
                            cs_call_int(c, n->has_step ? n->step : CAT_DEFAULT_STEP),
                            n->auto_source && n->auto_source[0] ? n->auto_source : NULL,
                            cs_call_int(c, (long long)i), cat_index_auto_json(c, n->auto_),
-                           n->has_required_min ? cs_call_int(c, n->required_min) : NULL};
+                           n->has_required_min ? cs_call_int(c, n->required_min) : NULL,
+                           n->title_en && n->title_en[0] ? n->title_en : NULL};
         if (!cs_call_exec(c, "INSERT INTO catalog.index_nodes (province_id, index_set_id, code,"
                              " parent_code, content, is_leaf, title, max_points, guidance,"
-                             " evidence_required, step, auto_source, sort, auto, required_min)"
+                             " evidence_required, step, auto_source, sort, auto, required_min,"
+                             " title_en)"
                              " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
-                             "         $14::jsonb, $15)",
-                          15, p))
+                             "         $14::jsonb, $15, $16)",
+                          16, p))
             return -1;
     }
     return 0;
@@ -322,9 +325,10 @@ int cat_CopyIndexSet(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **
         !cs_call_exec(c,
             "INSERT INTO catalog.index_nodes (province_id, index_set_id, code, parent_code, content,"
             " is_leaf, title, max_points, guidance, evidence_required, step, auto_source, sort,"
-            " auto, required_min)"
+            " auto, required_min, title_en)"
             " SELECT province_id, $2, code, parent_code, content, is_leaf, title, max_points,"
-            "        guidance, evidence_required, step, auto_source, sort, auto, required_min"
+            "        guidance, evidence_required, step, auto_source, sort, auto, required_min,"
+            "        title_en"
             "   FROM catalog.index_nodes WHERE index_set_id = $1", 2, pc))
         return -1;
     if (cs_call_audit(c, "index_set", id, "copy", NULL,

@@ -51,10 +51,10 @@ static size_t s_insert_at(Chiso__IndexNode **v, size_t n, const Chiso__IndexNode
 
 static json_t *s_node_json(cs_call *c, const Chiso__IndexNode *n)
 {
-    json_t *o = json_pack("{s:s?,s:s?,s:i,s:s?,s:s?,s:b}", "code", n->code, "parent_code",
+    json_t *o = json_pack("{s:s?,s:s?,s:i,s:s?,s:s?,s:s?,s:b}", "code", n->code, "parent_code",
                           n->parent_code, "content", n->has_content ? n->content : 0, "title",
-                          n->title, "guidance", n->guidance, "evidence_required",
-                          n->has_evidence_required && n->evidence_required);
+                          n->title, "title_en", n->title_en, "guidance", n->guidance,
+                          "evidence_required", n->has_evidence_required && n->evidence_required);
     if (n->has_max_points)
         json_object_set_new(o, "max_points", json_integer(n->max_points));
     if (n->has_step)

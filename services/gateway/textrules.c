@@ -25,7 +25,7 @@ static const s_rule s_rules[] = {
     {"password", 1024}, {"token", 128}, {"tokens", 128}, {"session_token", 128},
     {"api_key", 128}, {"file_sha256", 64}, {"sha256", 64}, {"idempotency_key", 128},
     /* names shown to people */
-    {"name", 255}, {"full_name", 255}, {"title", 2000}, {"agency_name", 255},
+    {"name", 255}, {"full_name", 255}, {"title", 2000}, {"title_en", 2000}, {"agency_name", 255},
     {"leader_name", 255}, {"file_name", 255}, {"issuer", 255}, {"position", 255},
     /* free texts */
     {"note", 10000}, {"reason", 10000}, {"comment", 10000}, {"explanation", 10000},
@@ -41,8 +41,8 @@ static const s_rule s_rules[] = {
 };
 
 static const char *const s_names[] = {
-    "name", "full_name", "title", "agency_name", "leader_name", "file_name", "issuer",
-    "position",
+    "name", "full_name", "title", "title_en", "agency_name", "leader_name", "file_name",
+    "issuer", "position",
 };
 
 size_t gw_text_max(const char *field)

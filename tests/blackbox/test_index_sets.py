@@ -246,7 +246,7 @@ class TestNodeEdits(unittest.TestCase):
         # with a new title, guidance, step and evidence rule.
         st, out, _ = self.edit({"nodes": [
             {"code": "1.1.1", "parent_code": "1.1", "content": 1, "title": "Giải quyết đúng hạn",
-             "max_points": 18, "step": 0.5, "guidance": "Tỷ lệ hồ sơ giải quyết đúng hạn ≥ 95%",
+             "title_en": "Handled on time", "max_points": 18, "step": 0.5, "guidance": "Tỷ lệ hồ sơ giải quyết đúng hạn ≥ 95%",
              "evidence_required": False},
             {"code": "1.1.2", "parent_code": "1.1", "content": 1, "title": "Chất lượng",
              "max_points": 27, "step": 0.25, "required_min": 10}]})
@@ -256,6 +256,12 @@ class TestNodeEdits(unittest.TestCase):
                          (18, 0.5, "Giải quyết đúng hạn"))
         self.assertFalse(n["1.1.1"].get("evidence_required", False))
         self.assertEqual((n["1.1.2"]["max_points"], n["1.1.2"]["required_min"]), (27, 10))
+        self.assertEqual(n["1.1.1"]["title_en"], "Handled on time")
+        self.assertNotIn("title_en", n["1.1.2"])
+        # the English title travels with a copy
+        st, cp, _ = api("POST", f"{self.path}/copy", {"code": unique("IS")}, token=self.p["token"])
+        self.assertEqual(st, 200, cp)
+        self.assertEqual(self.nodes(cp)["1.1.1"]["title_en"], "Handled on time")
         self.assertEqual([x["code"] for x in out["nodes"]], [x["code"] for x in self.set["nodes"]])
         # Add a leaf under 5 (bonus may exceed its cap), an automatic leaf under 2.1's
         # content; remove 5.2.

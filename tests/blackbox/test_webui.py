@@ -153,8 +153,14 @@ class TestWebUI(unittest.TestCase):
         wd.idle()
 
     def go(self, route):
-        """Open a screen by its menu entry, as a user would."""
+        """Open a screen by its menu entry, as a user would; the menu marks it current when
+        its drawing starts (the hash change comes after the click), then wait for it."""
         self.wd.click(f"#nav-{route}")
+        deadline = time.time() + 30
+        while time.time() < deadline and not self.wd.js(
+                "const a = document.querySelector(arguments[0]);"
+                "return !!a && a.getAttribute('aria-current') === 'page'", f"#nav-{route}"):
+            time.sleep(0.1)
         self.wd.idle()
 
     def preview_image(self, scope):
@@ -636,6 +642,7 @@ class TestWebUI(unittest.TestCase):
         wd.type("#nd-code", "5.2")
         wd.choose("#nd-content", "Nội dung 5")
         wd.type("#nd-title", "Giải thưởng cải cách hành chính cấp tỉnh")
+        wd.type("#nd-title-en", "Provincial administrative reform award")
         wd.type("#nd-max", "1")
         wd.type("#nd-required-min", "0,25")
         wd.type("#nd-auto-metric", "TDGQ.1")
@@ -652,6 +659,7 @@ class TestWebUI(unittest.TestCase):
         self.assertEqual((nodes["1.1"]["max_points"], nodes["1.2"]["max_points"]), (18, 27))
         self.assertIn("18 điểm", nodes["1.1"]["guidance"])
         self.assertEqual(nodes["5.2"]["required_min"], 0.25)
+        self.assertEqual(nodes["5.2"]["title_en"], "Provincial administrative reform award")
         self.assertEqual(nodes["5.2"]["auto"], {"metric": "TDGQ.1", "formula": "bands",
                                                 "bands": [{"min_pct": 90, "points": 1},
                                                           {"min_pct": 80, "points": 0.5}]})

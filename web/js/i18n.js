@@ -427,6 +427,7 @@ const T = {
   node_parent: ["Tiêu chí cha", "Parent node"],
   content_label: ["Nội dung", "Content"],
   node_title: ["Tên tiêu chí (tiếng Việt)", "Title (Vietnamese)"],
+  node_title_en: ["Tên tiếng Anh (không bắt buộc)", "Title in English (optional)"],
   node_step: ["Bước điểm", "Step"],
   node_step_hint: ["Để trống: 0,25. Điểm tối đa phải là bội của bước.", "Empty: 0.25. The maximum must be a multiple of the step."],
   required_min: ["Mức tối thiểu (required_min)", "Required minimum (required_min)"],

@@ -4,7 +4,7 @@
  * (PATCH /api/v1/index-sets/{id}: the server validates the edited set exactly as an import,
  * so moving points between two leaves is one save), and the tree shown as it will be. */
 import { api } from "../api.js";
-import { numIn, parseNum, pts, t } from "../i18n.js";
+import { getLang, numIn, parseNum, pts, t } from "../i18n.js";
 import { busy, button, errorBox, field, flash, h, input, select } from "../ui.js";
 
 /* The set with the pending changes applied (the server decides whether it is valid). */
@@ -37,6 +37,7 @@ export function nodeForm(set, onStage, onRemove) {
   const parent = select({ id: "nd-parent" }, [], "", t("node_no_parent"));
   const content = select({ id: "nd-content" }, [1, 2, 3, 4, 5, 6].map((k) => [k, t("content", { n: k })]), 1);
   const title = input({ id: "nd-title" });
+  const titleEn = input({ id: "nd-title-en", lang: "en" });
   const max = input({ id: "nd-max", inputmode: "decimal" });
   const step = input({ id: "nd-step", inputmode: "decimal" });
   const ev = h("input", { type: "checkbox", id: "nd-evidence" });
@@ -58,6 +59,7 @@ export function nodeForm(set, onStage, onRemove) {
     fillParents(n.parent_code || "");
     content.value = String(n.content || 1);
     title.value = n.title || "";
+    titleEn.value = n.title_en || "";
     max.value = numIn(n.max_points);
     step.value = numIn(n.step);
     ev.checked = !!n.evidence_required;
@@ -73,6 +75,7 @@ export function nodeForm(set, onStage, onRemove) {
       evidence_required: ev.checked, guidance: guidance.value.trim() };
     if (!n.code) { code.focus(); throw { key: "node_code_needed" }; }
     if (parent.value) n.parent_code = parent.value;
+    if (titleEn.value.trim()) n.title_en = titleEn.value.trim();
     const m = num(max, t("max_points")), s = num(step, t("node_step")), r = num(reqMin, t("required_min"));
     if (m !== null) n.max_points = m;
     if (s !== null) n.step = s;
@@ -101,7 +104,7 @@ export function nodeForm(set, onStage, onRemove) {
   const clear = button(t("node_clear"), { id: "nd-clear" }, () => { fill(null); code.focus(); });
   const box = h("fieldset", { class: "box", id: "node-form" }, legend,
     h("div", { class: "row" }, field(t("code"), code), field(t("node_parent"), parent), field(t("content_label"), content)),
-    field(t("node_title"), title),
+    h("div", { class: "row" }, field(t("node_title"), title), field(t("node_title_en"), titleEn)),
     h("div", { class: "row" }, field(t("max_points"), max), field(t("node_step"), step, t("node_step_hint")),
       field(t("required_min"), reqMin, t("required_min_hint"))),
     h("div", { class: "checks" }, h("label", { for: ev.id }, ev, t("evidence_required"))),
@@ -138,6 +141,9 @@ export function pendingPanel(id, pending, redraw, done, err) {
     h("p", { class: "muted small" }, t("changes_hint")),
     h("div", { class: "actions" }, save), err);
 }
+
+/* A node's title in the chosen language (the Vietnamese one when there is no English one). */
+export const nodeTitle = (n) => (getLang() === "en" && n.title_en ? n.title_en : n.title);
 
 /* What a leaf shows besides its title: maximum, step, required_min, automatic source. */
 export function nodeFacts(n) {

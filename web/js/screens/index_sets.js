@@ -6,7 +6,7 @@ import { api } from "../api.js";
 import { numIn, pts, t, tmap } from "../i18n.js";
 import { groupName, has } from "../state.js";
 import { busy, button, errorBox, field, flash, h, heading, input, readText, saveAs, table, tag, td } from "../ui.js";
-import { applyPending, nodeFacts, nodeForm, pendingPanel } from "./index_edit.js";
+import { applyPending, nodeFacts, nodeForm, nodeTitle, pendingPanel } from "./index_edit.js";
 
 export default async function indexSets(ctx) {
   if (ctx.args[0]) return setView(ctx, Number(ctx.args[0]));
@@ -41,7 +41,7 @@ function tree(set, onEdit) {
     kids.get(k).push(n);
   }
   const item = (n) => h("li", { "data-node": n.code },
-    h("span", { class: "code" }, n.code), " ", n.title,
+    h("span", { class: "code" }, n.code), " ", nodeTitle(n),
     nodeFacts(n),
     n.evidence_required ? h("span", {}, " ", tag(t("evidence_required"), "warn")) : null,
     n.auto_source ? h("span", {}, " ", tag(t("auto_source", { s: n.auto_source }))) : null,
@@ -59,11 +59,11 @@ function tree(set, onEdit) {
 
 function csvOf(set) {
   const q = (v) => (v === undefined || v === null ? "" : /[",\n]/.test(String(v)) ? '"' + String(v).replace(/"/g, '""') + '"' : String(v));
-  const lines = ["code,parent_code,content,title,max_points,step,evidence_required,auto_source,guidance,required_min,auto_metric,auto_formula,auto_bands"];
+  const lines = ["code,parent_code,content,title,max_points,step,evidence_required,auto_source,guidance,required_min,auto_metric,auto_formula,auto_bands,title_en"];
   for (const n of set.nodes || []) {
     const a = n.auto || {};
     lines.push([n.code, n.parent_code, n.content, n.title, n.max_points, n.step, n.evidence_required ? 1 : 0, n.auto_source, n.guidance,
-      n.required_min, a.metric, a.formula, (a.bands || []).map((b) => b.min_pct + ":" + b.points).join(";")].map(q).join(","));
+      n.required_min, a.metric, a.formula, (a.bands || []).map((b) => b.min_pct + ":" + b.points).join(";"), n.title_en].map(q).join(","));
   }
   return lines.join("\n") + "\n";
 }
