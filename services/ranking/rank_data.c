@@ -205,6 +205,7 @@ static void s_metric(const json_t *metrics, const char *code, rank_auto_info *ai
     out->has_denominator = s_opt(m, "den", &out->denominator);
     ai->score = s_dup(json_object_get(m, "score"));
     ai->max_score = s_dup(json_object_get(m, "max_score"));
+    ai->periods = s_dup(json_object_get(m, "periods"));
     /* stored as numeric by the ingest (non-negative, checked there) */
     out->has_score = ai->score && rank_decimal_parse(ai->score, &out->score) == 0;
     out->has_max_score = ai->max_score && rank_decimal_parse(ai->max_score, &out->max_score) == 0;
@@ -399,6 +400,7 @@ void rank_data_destroy(rank_data **self_p)
                 free(li->auto_info->metric);
                 free(li->auto_info->score);
                 free(li->auto_info->max_score);
+                free(li->auto_info->periods);
                 free(li->auto_info);
             }
         }

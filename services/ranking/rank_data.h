@@ -37,6 +37,8 @@ typedef struct {
     rank_metric m;
     char *score, *max_score;    /* the feed's decimals as text, NULL when null/absent */
     long long batch_id;         /* 0: no portal data */
+    char *periods;              /* the feed periods behind it: "2025", or the months or
+                                 * quarters summed into the year ("2025-01,2025-02") */
 } rank_auto_info;
 
 typedef struct {

@@ -73,7 +73,8 @@ static const char SQL_LOAD[] =
     " pm AS ("
     "  SELECT m.agency_id, max(m.batch_id) AS batch, json_object_agg(m.code, json_build_object("
     "      'null', m.is_null, 'num', m.numerator, 'den', m.denominator,"
-    "      'score', m.score::text, 'max_score', m.max_score::text)) AS metrics"
+    "      'score', m.score::text, 'max_score', m.max_score::text,"
+    "      'periods', m.periods)) AS metrics"
     "  FROM p JOIN portal.year_metrics m ON m.year = p.year"
     "  WHERE m.agency_id IN (SELECT id FROM ag) GROUP BY m.agency_id),"
     " pd AS ("
@@ -371,6 +372,7 @@ static Chiso__Ranking__LeafLine *s_leaf_msg(cs_call *c, const rank_leaf_info *li
         m->auto_max_score = cs_call_strdup(c, ai->max_score);
         m->has_auto_batch_id = ai->m.present && ai->batch_id > 0;
         m->auto_batch_id = ai->batch_id;
+        m->auto_periods = ai->m.present ? cs_call_strdup(c, ai->periods) : NULL;
         m->has_auto_value = true;
         m->auto_value = r->auto_value;
     }

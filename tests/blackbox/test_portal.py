@@ -425,6 +425,7 @@ class TestAutomaticLeaves(unittest.TestCase):
                          ("TDGQ.1", "ratio", "computed"))
         self.assertEqual((leaf["auto_numerator"], leaf["auto_denominator"]), (980, 1000))
         self.assertGreater(leaf["auto_batch_id"], 0)
+        self.assertRegex(leaf["auto_periods"], r"^\d{4}$")  # the scenario sends its year
         self.assertEqual(leaf["effective"], 34.3)
         self.assertEqual(sc["result"]["head_rating"], "excellent")
         st, sc2, _ = api("GET", f"/api/v1/periods/{ld.period}/agencies/{x2}/scorecard",
@@ -442,6 +443,7 @@ class TestAutomaticLeaves(unittest.TestCase):
         self.assertNotIn("effective", leafh)
         self.assertEqual(leaf2.get("auto_value", 0), 0)
         self.assertNotIn("auto_batch_id", leaf2)
+        self.assertNotIn("auto_periods", leaf2)
         one = [l for l in sc2["leaves"] if l["leaf_code"] == "1.1"][0]
         self.assertEqual(one["required_min"], 40)
 

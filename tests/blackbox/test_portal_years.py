@@ -98,11 +98,14 @@ class TestYearFromMonths(unittest.TestCase):
         self.assertEqual((leaf["auto_status"], leaf["auto_numerator"], leaf["auto_denominator"]),
                          ("computed", 360, 400))
         self.assertEqual(leaf["effective"], 18)            # 20 x 360 / 400
+        # the scorecard names the periods the year was made of (Q2's record, not its months)
+        self.assertEqual(leaf["auto_periods"], "2025-01,2025-02,2025-03,2025-Q2")
 
     def test_a_year_record_wins(self):
         leaf = self._leaf("Y1", "2.1")
         self.assertEqual((leaf["auto_numerator"], leaf["auto_denominator"]), (950, 1000))
         self.assertEqual(leaf["effective"], 19)
+        self.assertEqual(leaf["auto_periods"], "2025")
         score = self._leaf("Y1", "2.2")
         self.assertEqual(score["auto_status"], "computed")
         self.assertEqual(score["effective"], 14.17)        # 15 x 17 / 18, half-up

@@ -355,6 +355,11 @@ const T = {
   bands: [{ excellent: "Hoàn thành xuất sắc nhiệm vụ", good: "Hoàn thành tốt nhiệm vụ", complete: "Hoàn thành nhiệm vụ", not_complete: "Không hoàn thành nhiệm vụ" },
     { excellent: "Excellent", good: "Good", complete: "Complete", not_complete: "Not complete" }],
   cchc_bands: [{ tot: "Tốt", kha: "Khá", trung_binh: "Trung bình", yeu: "Yếu" }, { tot: "Good", kha: "Fair", trung_binh: "Average", yeu: "Weak" }],
+  auto_formulas: [{ ratio: "tỷ lệ", score: "điểm", bands: "theo mức" }, { ratio: "ratio", score: "score", bands: "bands" }],
+  sc_auto_computed: ["Tự động từ Cổng DVC quốc gia: chỉ số {m} = {v}, công thức {f}, lô dữ liệu #{b}, kỳ {per}.", "Automatic from the national public service portal: metric {m} = {v}, formula {f}, batch #{b}, periods {per}."],
+  sc_auto_na: ["Tự động: theo dữ liệu Cổng DVC quốc gia, chỉ số {m} không áp dụng cho cơ quan này (lô #{b}).", "Automatic: per the national portal, metric {m} does not apply to this agency (batch #{b})."],
+  sc_auto_missing: ["Tự động: chưa có dữ liệu chỉ số {m} từ Cổng DVC quốc gia; tiêu chí được tính 0 điểm.", "Automatic: no data for metric {m} from the national portal yet; the leaf counts 0."],
+  sc_auto_score: ["điểm {s}/{x}", "score {s}/{x}"],
 
   /* administration */
   provinces_title: ["Các tỉnh", "Provinces"],

@@ -45,6 +45,25 @@ function publishedGroup(sc, pub, p) {
     resultsTable(g, p, { links: false, mark: sc.agency_code }));
 }
 
+/* What stands behind an automatic leaf's value (SPEC §12): the metric and its figures, the
+ * formula, the feed batch and the periods it was made of (a year, or the months or quarters
+ * summed into it); or why there is none. */
+function autoLine(l) {
+  if (!l.auto_metric) return null;
+  const m = l.auto_metric;
+  let text;
+  if (l.auto_status === "no_portal_data") text = t("sc_auto_missing", { m });
+  else if (l.auto_status === "not_applicable") text = t("sc_auto_na", { m, b: l.auto_batch_id || "—" });
+  else {
+    const v = l.auto_numerator !== undefined && l.auto_denominator !== undefined
+      ? l.auto_numerator + "/" + l.auto_denominator
+      : t("sc_auto_score", { s: l.auto_score || "—", x: l.auto_max_score || "—" });
+    text = t("sc_auto_computed", { m, v, f: tmap("auto_formulas", l.auto_formula), b: l.auto_batch_id || "—",
+      per: (l.auto_periods || "—").split(",").join(", ") });
+  }
+  return h("p", { class: "small " + (l.auto_status === "no_portal_data" ? "warn" : "muted"), "data-auto-leaf": l.leaf_code }, text);
+}
+
 export default async function scorecard(ctx) {
   const out = [heading(t("scorecard_title"))];
   const p = period();
@@ -70,7 +89,7 @@ export default async function scorecard(ctx) {
   }
   const rows = (sc.leaves || []).map((l) => h("tr", {},
     td(t("leaf"), { class: "code" }, l.leaf_code),
-    td(t("name"), l.title, l.not_applicable ? h("span", {}, " ", tag(t("not_applicable"))) : null),
+    td(t("name"), l.title, l.not_applicable ? h("span", {}, " ", tag(t("not_applicable"))) : null, autoLine(l)),
     td(t("max_points"), { class: "num" }, pts(l.max_points)),
     td(t("self"), { class: "num" }, pts(l.self)),
     td(t("round1"), { class: "num" }, pts(l.round1)),

@@ -96,7 +96,11 @@ export default async function selfScreen(ctx) {
     for (const l of byContent.get(n)) {
       const slug = l.leaf_code.replace(/[^0-9a-zA-Z]+/g, "-");
       const id = "leaf-" + slug;
-      const canScore = editable && SELF_SCORED.has(l.content) && !l.not_applicable;
+      /* an automatic leaf (SPEC §12) scores itself from the portal feed: the server refuses
+       * the agency's value there, so the grid does not offer it */
+      const rule = (nodes.get(l.leaf_code) || {}).auto;
+      const automatic = !!(rule && rule.metric);
+      const canScore = editable && SELF_SCORED.has(l.content) && !l.not_applicable && !automatic;
       const err = h("p", { class: "error leaf-error", id: id + "-err", "data-err-leaf": l.leaf_code, role: "alert" });
       const score = input({ id: id + "-score", class: "score", inputmode: "decimal", "data-leaf": l.leaf_code,
         "aria-describedby": id + "-max " + id + "-err", disabled: !canScore, size: 6 });
@@ -110,6 +114,7 @@ export default async function selfScreen(ctx) {
       note.addEventListener("input", keep);
       const tags = [];
       if (l.not_applicable) tags.push(tag(t("not_applicable")));
+      else if (automatic) tags.push(tag(t("auto_rule", { m: rule.metric, f: tmap("auto_formulas", rule.formula) }), "muted"));
       else if (!SELF_SCORED.has(l.content)) tags.push(tag(t("not_self_scored"), "muted"));
       if (l.evidence_required) tags.push(tag(t("evidence_required"), (l.evidence || []).length ? "" : "warn"));
       if (l.na_proposal) tags.push(tag(t("na_proposed", { reason: l.na_proposal })));
