@@ -665,6 +665,36 @@ class TestWebUI(unittest.TestCase):
                                                           {"min_pct": 80, "points": 0.5}]})
         self.assertIn("mức tối thiểu 0,25", wd.text('[data-node="5.2"]'))
         self.assertIn("tự động TDGQ.1 (bands)", wd.text('[data-node="5.2"]'))
+        # A set imported from the CSV the screen exports (the set's code, name, group and
+        # year typed beside it; the decimal comma; a quoted guidance with a comma).
+        csv_path = os.path.join(self.tmp, "bo-chi-so-2026.csv")
+        with open(csv_path, "w", encoding="utf-8") as f:
+            f.write("code,parent_code,content,title,max_points,step,evidence_required,auto_source,guidance,"
+                    "required_min,auto_metric,auto_formula,auto_bands,title_en\r\n"
+                    "1.1,,1,Kế hoạch công tác năm,20,\"0,25\",0,,\"Đúng hạn: 20 điểm, chậm: 10 điểm\",,,,,Annual plan\r\n"
+                    "1.2,,1,Kết quả nhiệm vụ được giao,25,\"0,5\",1,,,,,,,\r\n"
+                    "2.1,,2,Cải cách thủ tục hành chính,35,,1,,,,TDGQ.1,bands,90:35;50:20,\r\n"
+                    "3.1,,3,Khảo sát sự hài lòng,12,0.01,0,,,,,,,\r\n"
+                    "4.1,,4,Đánh giá của lãnh đạo tỉnh,5,,0,,,,,,,\r\n"
+                    "5.1,,5,Sáng kiến được công nhận,3,,0,,,1,,,,\r\n"
+                    "6.1,,6,\"Vi phạm kỷ luật, kỷ cương\",2,,0,,,,,,,\r\n")
+        self.go("index-sets")
+        wd.upload("#is-file", csv_path)
+        csv_code = unique("CSV").upper().replace("-", "")
+        wd.type("#is-csv-code", csv_code)
+        wd.type("#is-csv-name", "Bộ chỉ số nhập từ CSV")
+        wd.choose("#is-csv-group", "01")
+        wd.click("#is-import")
+        self.flash(lambda s: csv_code in s)
+        got = [s for s in self.get("/api/v1/index-sets")["items"] if s["code"] == csv_code][0]
+        nodes = {n["code"]: n for n in self.get(f"/api/v1/index-sets/{got['id']}")["nodes"]}
+        self.assertEqual((got["name"], got["year"]), ("Bộ chỉ số nhập từ CSV", time.gmtime().tm_year + 1))
+        self.assertEqual((nodes["1.1"]["step"], nodes["1.1"]["title_en"]), (0.25, "Annual plan"))
+        self.assertEqual(nodes["1.1"]["guidance"], "Đúng hạn: 20 điểm, chậm: 10 điểm")
+        self.assertTrue(nodes["1.2"]["evidence_required"])
+        self.assertEqual(nodes["2.1"]["auto"]["bands"], [{"min_pct": 90, "points": 35}, {"min_pct": 50, "points": 20}])
+        self.assertEqual(nodes["5.1"]["required_min"], 1)
+        self.assertEqual(nodes["6.1"]["title"], "Vi phạm kỷ luật, kỷ cương")
         # Periods: move the appeal phase in the schedule editor (province time).
         self.go("periods")
         wd.click("#ph-default")

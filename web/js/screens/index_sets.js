@@ -3,9 +3,9 @@
  * set of the same code while it may change), copy under a new code (a new year's set), and
  * node-by-node editing until a period using the set has started (index_edit.js). */
 import { api } from "../api.js";
-import { numIn, pts, t, tmap } from "../i18n.js";
-import { groupName, has } from "../state.js";
-import { busy, button, errorBox, field, flash, h, heading, input, readText, saveAs, table, tag, td } from "../ui.js";
+import { numIn, parseNum, pts, t, tmap } from "../i18n.js";
+import { S, groupName, has } from "../state.js";
+import { busy, button, errorBox, field, flash, h, heading, input, readText, saveAs, select, table, tag, td } from "../ui.js";
 import { applyPending, nodeFacts, nodeForm, nodeTitle, pendingPanel } from "./index_edit.js";
 
 export default async function indexSets(ctx) {
@@ -15,21 +15,90 @@ export default async function indexSets(ctx) {
   out.push(table([t("code"), t("name"), t("group"), [t("year"), "num"], t("status")], list.map((s) => h("tr", { "data-set": s.code },
     td(t("code"), s.code), td(t("name"), h("a", { href: "#/index-sets/" + s.id }, s.name)), td(t("group"), s.group_code + " — " + groupName(s.group_code)),
     td(t("year"), { class: "num" }, String(s.year || "")), td(t("status"), s.frozen ? tag(t("frozen")) : tag(t("editable"), "ok")))), { stack: true, id: "index-sets" }));
-  if (has("province_admin")) {
-    const file = input({ id: "is-file", type: "file", accept: ".json,application/json" });
-    const err = errorBox("is-error");
-    const b = button(t("import_button"), { id: "is-import", class: "primary" });
-    b.addEventListener("click", () => busy(b, async () => {
-      const text = await readText(file);
-      let body;
-      try { body = JSON.parse(text); } catch (e) { throw { key: "bad_json" }; }
-      const r = await api("POST", "/api/v1/index-sets", body);
-      await ctx.refresh();
-      flash("set_imported", { code: r.code });
-    }, err));
-    out.push(h("fieldset", { class: "box" }, h("legend", {}, t("import_json")), field(t("json_file"), file), h("div", { class: "actions" }, b), err));
-  }
+  if (has("province_admin")) out.push(importForm(ctx));
   return out;
+}
+
+/* RFC 4180 rows: quotes, doubled quotes, CRLF, a UTF-8 BOM. */
+function csvRows(text) {
+  const rows = [];
+  let row = [], f = "", q = false;
+  text = text.replace(/^\uFEFF/, "");
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (q) {
+      if (ch === '"' && text[i + 1] === '"') { f += '"'; i++; } else if (ch === '"') q = false; else f += ch;
+    } else if (ch === '"') q = true;
+    else if (ch === ",") { row.push(f); f = ""; }
+    else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      row.push(f); f = "";
+      if (row.some((x) => x !== "")) rows.push(row);
+      row = [];
+    } else f += ch;
+  }
+  row.push(f);
+  if (row.some((x) => x !== "")) rows.push(row);
+  return rows;
+}
+
+/* The CSV this screen exports, as the nodes of an import (the server validates them as
+ * any import; a bad number is named by its line here). */
+export function nodesFromCsv(text) {
+  const rows = csvRows(text);
+  if (!rows.length) throw { key: "csv_empty" };
+  const head = rows[0].map((x) => x.trim());
+  const col = (r, name) => { const i = head.indexOf(name); return i >= 0 && r[i] !== undefined ? r[i].trim() : ""; };
+  if (head.indexOf("code") < 0 || head.indexOf("title") < 0) throw { key: "csv_index_head" };
+  return rows.slice(1).map((r, k) => {
+    const line = k + 2;
+    const numOf = (name) => {
+      const v = parseNum(col(r, name));
+      if (Number.isNaN(v)) throw { key: "csv_bad_number", vars: { line, name } };
+      return v;
+    };
+    const n = { code: col(r, "code"), title: col(r, "title"), content: numOf("content") || undefined,
+      evidence_required: ["1", "true", "x", "có"].includes(col(r, "evidence_required").toLowerCase()) };
+    for (const k2 of ["parent_code", "guidance", "auto_source", "title_en"]) if (col(r, k2)) n[k2] = col(r, k2);
+    for (const k2 of ["max_points", "step", "required_min"]) { const v = numOf(k2); if (v !== null) n[k2] = v; }
+    if (col(r, "auto_metric") || col(r, "auto_formula")) {
+      n.auto = { metric: col(r, "auto_metric"), formula: col(r, "auto_formula") };
+      const bands = col(r, "auto_bands").split(";").map((x) => x.trim()).filter(Boolean);
+      if (bands.length) n.auto.bands = bands.map((b) => {
+        const [a, p] = b.split(":").map(parseNum);
+        if (a === null || p === null || Number.isNaN(a) || Number.isNaN(p) || a === undefined || p === undefined) throw { key: "csv_bad_number", vars: { line, name: "auto_bands" } };
+        return { min_pct: a, points: p };
+      });
+    }
+    return n;
+  });
+}
+
+/* Import a set: its JSON export as it is, or its CSV export with the set's code, name, group
+ * and year typed here (a CSV holds only the nodes). */
+function importForm(ctx) {
+  const file = input({ id: "is-file", type: "file", accept: ".json,.csv,application/json,text/csv" });
+  const code = input({ id: "is-csv-code" }), name = input({ id: "is-csv-name" });
+  const group = select({ id: "is-csv-group" }, [...S.groups].map(([c, n]) => [c, c + " — " + n]), "", true);
+  const year = input({ id: "is-csv-year", type: "number", value: String(new Date().getFullYear() + 1) });
+  const csvBox = h("fieldset", { class: "box", id: "is-csv-fields", hidden: true }, h("legend", {}, t("csv_set_fields")),
+    h("div", { class: "row" }, field(t("code"), code), field(t("name"), name)),
+    h("div", { class: "row" }, field(t("group"), group), field(t("year"), year)));
+  const isCsv = () => !!(file.files[0] && /\.csv$/i.test(file.files[0].name));
+  file.addEventListener("change", () => { csvBox.hidden = !isCsv(); });
+  const err = errorBox("is-error");
+  const b = button(t("import_button"), { id: "is-import", class: "primary" });
+  b.addEventListener("click", () => busy(b, async () => {
+    const text = await readText(file);
+    let body;
+    if (isCsv()) body = { code: code.value.trim(), name: name.value.trim(), group_code: group.value, year: Number(year.value) || undefined, contents: [], nodes: nodesFromCsv(text) };
+    else try { body = JSON.parse(text); } catch (e) { throw { key: "bad_json" }; }
+    const r = await api("POST", "/api/v1/index-sets", body);
+    await ctx.refresh();
+    flash("set_imported", { code: r.code });
+  }, err));
+  return h("fieldset", { class: "box" }, h("legend", {}, t("import_json")), field(t("json_file"), file, t("import_hint")), csvBox,
+    h("div", { class: "actions" }, b), err);
 }
 
 /* nodes -> nested lists under their contents; onEdit(node): the node's "Sửa" button */
