@@ -463,6 +463,19 @@ class TestWebUI(unittest.TestCase):
         self.assertEqual(cur[0]["reason"], "Kết quả khảo sát cao hơn")
         code_of = {v: k for k, v in self.ids.items()}
         self.assertNotEqual(self.codes[code_of[cur[0]["agency_ids"][0]]], first)   # moved down
+        # Approval: the admin computes again (the score and the tie order above changed the
+        # inputs); the leader approves that computation with a note on "Kết quả".
+        ok(api("POST", f"{P}/{self.period}/compute", {}, token=self.admin), "compute")
+        self.go("results")
+        self.assertIn("chưa được phê duyệt", wd.text("#approval-state"))
+        wd.type("#approve-note", "Đồng ý kết quả tính sau khi xếp thứ tự đồng hạng")
+        wd.click("#approve")
+        wd.wait_text("#approval-state", lambda s: "Đã phê duyệt" in s)
+        snaps = self.get(f"{P}/{self.period}/snapshots")
+        cur = [a for a in snaps.get("approvals", []) if a.get("current")]
+        self.assertEqual(len(cur), 1, snaps.get("approvals"))
+        self.assertEqual(cur[0]["note"], "Đồng ý kết quả tính sau khi xếp thứ tự đồng hạng")
+        wd.check_screen(self, "leader-approval")
 
     # --- 6: the survey unit --------------------------------------------------------------------------
 
