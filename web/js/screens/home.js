@@ -1,7 +1,7 @@
 /* The dashboard: what this user must do now, by when, and the period's schedule. */
 import { AG, api } from "../api.js";
 import { getTimeZone, t, tmap, when } from "../i18n.js";
-import { PHASE_ORDER, S, has, period, phaseInfo } from "../state.js";
+import { PHASE_ORDER, S, has, indexNodes, period, phaseInfo } from "../state.js";
 import { h, heading } from "../ui.js";
 import { progress } from "./self.js";
 
@@ -23,7 +23,8 @@ export default async function home() {
   const open = (ph) => phaseInfo(ph).open;
   if ((has("agency_editor") || has("agency_head")) && u.agency_id) {
     const sa = await api("GET", AG(p.id, u.agency_id) + "/self-assessment");
-    const pr = progress(sa);
+    const ag = S.agencies.get(u.agency_id);
+    const pr = progress(sa, ag ? await indexNodes(p.id, ag.group_code) : null);
     const text = sa.state === "submitted" ? t("task_self_done", { t: when(sa.submitted_at) })
       : t("task_self", { t: closes("self_assessment") }) + " " + t("progress_self", { done: pr.done, total: pr.total, missing: pr.noEvidence.length });
     cards.push(card("self", tmap("phases", "self_assessment"), text, "#/self" + q, t("nav_self")));

@@ -2,7 +2,7 @@
  * and the leaves that lost points. Agency users see their own; admins, viewers and leaders
  * open any from the results (#/scorecard/<agency id>). */
 import { AG, api } from "../api.js";
-import { pts, t, tmap, when } from "../i18n.js";
+import { numIn, pts, t, tmap, when } from "../i18n.js";
 import { S, groupName, has, period } from "../state.js";
 import { h, heading, table, tag, td } from "../ui.js";
 import { resultsTable } from "./results.js";
@@ -56,8 +56,8 @@ function autoLine(l) {
   else if (l.auto_status === "not_applicable") text = t("sc_auto_na", { m, b: l.auto_batch_id || "—" });
   else {
     const v = l.auto_numerator !== undefined && l.auto_denominator !== undefined
-      ? l.auto_numerator + "/" + l.auto_denominator
-      : t("sc_auto_score", { s: l.auto_score || "—", x: l.auto_max_score || "—" });
+      ? numIn(l.auto_numerator) + "/" + numIn(l.auto_denominator)
+      : t("sc_auto_score", { s: numIn(l.auto_score) || "—", x: numIn(l.auto_max_score) || "—" });
     text = t("sc_auto_computed", { m, v, f: tmap("auto_formulas", l.auto_formula), b: l.auto_batch_id || "—",
       per: (l.auto_periods || "—").split(",").join(", ") });
   }
@@ -87,16 +87,18 @@ export default async function scorecard(ctx) {
       out.push(h("section", { id: "sc-published", "aria-labelledby": "sc-published-h" },
         h("h2", { id: "sc-published-h" }, t("pub_published", { v: pub.version })), summary(sc, pub.result, "sc-published-summary")));
   }
+  /* an automatic leaf the portal says does not apply is out of the maximum, like an N/A leaf */
+  const na = (l) => l.not_applicable || l.auto_status === "not_applicable";
   const rows = (sc.leaves || []).map((l) => h("tr", {},
     td(t("leaf"), { class: "code" }, l.leaf_code),
-    td(t("name"), l.title, l.not_applicable ? h("span", {}, " ", tag(t("not_applicable"))) : null, autoLine(l)),
+    td(t("name"), l.title, na(l) ? h("span", {}, " ", tag(t("not_applicable"))) : null, autoLine(l)),
     td(t("max_points"), { class: "num" }, pts(l.max_points)),
     td(t("self"), { class: "num" }, pts(l.self)),
     td(t("round1"), { class: "num" }, pts(l.round1)),
     td(t("round2"), { class: "num" }, pts(l.round2)),
     td(t("survey"), { class: "num" }, pts(l.survey)),
     td(t("leaders"), { class: "num" }, (l.leader_scores || []).length ? l.leader_scores.map(pts).join("; ") : "—"),
-    td(t("effective"), { class: "num strong" }, pts(l.effective))));
+    td(t("effective"), { class: "num strong" }, pts(na(l) ? null : l.effective))));
   out.push(table([t("leaf"), t("name"), [t("max_points"), "num"], [t("self"), "num"], [t("round1"), "num"],
     [t("round2"), "num"], [t("survey"), "num"], [t("leaders"), "num"], [t("effective"), "num"]], rows, { stack: true, id: "scorecard" }));
   if (pub && !overseer() && (pub.group || []).length) out.push(publishedGroup(sc, pub, p));

@@ -15,9 +15,11 @@ const drafts = new Map();
 /* Errors shown beside leaves, kept across redraws the same way: "period/agency" -> leaf -> error. */
 const shownErrors = new Map();
 
-/* Progress of the self-assessment: scored leaves, leaves missing required evidence. */
-export function progress(sa) {
-  const mine = (sa.leaves || []).filter((l) => SELF_SCORED.has(l.content) && !l.not_applicable);
+/* Progress of the self-assessment: scored leaves, leaves missing required evidence. An
+ * automatic leaf (nodes: the group's index nodes) is not the agency's to score: not counted. */
+export function progress(sa, nodes) {
+  const auto = (l) => !!(((nodes && nodes.get(l.leaf_code)) || {}).auto || {}).metric;
+  const mine = (sa.leaves || []).filter((l) => SELF_SCORED.has(l.content) && !l.not_applicable && !auto(l));
   const done = mine.filter((l) => l.score !== undefined && l.score !== null);
   const noEvidence = mine.filter((l) => l.evidence_required && l.score && !(l.evidence || []).length);
   return { total: mine.length, done: done.length, missingScore: mine.filter((l) => !done.includes(l)), noEvidence };
@@ -56,7 +58,7 @@ export default async function selfScreen(ctx) {
   const errs = shownErrors.get(key);
 
   out.push(h("p", {}, t("self_of", { agency: agencyName(agencyId), period: p.name })));
-  const prog = progress(sa);
+  const prog = progress(sa, nodes);
   out.push(h("p", { class: "status-line" },
     h("strong", {}, t("state") + ": "),
     h("span", { id: "sa-state", "data-state": sa.state || "draft" }, submitted ? t("state_submitted", { t: when(sa.submitted_at) }) : t("state_draft")),
