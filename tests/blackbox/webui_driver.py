@@ -192,8 +192,16 @@ class WebDriver:
     def size(self, w, h):
         """The viewport size (the window is made larger by the browser's frame)."""
         self.cmd("POST", "/window/rect", {"width": w, "height": h})
-        inner = self.js("return [window.innerWidth, window.innerHeight]")
-        self.cmd("POST", "/window/rect", {"width": w + (w - inner[0]), "height": h + (h - inner[1])})
+        # the frame is what the window has beyond its viewport; read once the resize has
+        # reached the page (read too early, the old, wider viewport made the second width
+        # negative: "'width' out of range")
+        for _ in range(30):
+            inner = self.js("return [window.innerWidth, window.innerHeight]")
+            if inner[0] <= w and inner[1] <= h:
+                break
+            time.sleep(0.1)
+        self.cmd("POST", "/window/rect", {"width": w + max(0, w - inner[0]),
+                                          "height": h + max(0, h - inner[1])})
 
     def choose(self, css, text):
         """Pick the option of a <select> whose text contains text (as a user would)."""
