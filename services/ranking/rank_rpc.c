@@ -10,6 +10,7 @@
 #include "rank_data.h"
 #include "rank_published.h"
 #include "ranking.pb-c.h"
+#include "rank_sql.h"
 
 /* Everything the ranking needs, as one JSON document from one statement (one snapshot).
  * $1 period, $2 group filter (NULL: all), $3 agency whose group is wanted (NULL: any).
@@ -51,41 +52,13 @@ static const char SQL_LOAD[] =
     "      'survey', sp.points, 'leaders', ls.scores, 'auto', n.auto,"
     "      'required_min', n.required_min) ORDER BY n.sort, n.code) AS leaves"
     "  FROM ag JOIN catalog.period_leaves n ON n.period_id = $1 AND n.group_code = ag.group_code"
-    "  LEFT JOIN submissions.scores s ON s.period_id = $1 AND s.agency_id = ag.id"
-    "       AND s.leaf_code = n.code"
-    "  LEFT JOIN ap ON ap.agency_id = ag.id AND ap.leaf_code = n.code"
-    "  LEFT JOIN appraisal.na_decisions na ON na.period_id = $1 AND na.agency_id = ag.id"
-    "       AND na.leaf_code = n.code"
-    "  LEFT JOIN surveys.leaf_points sp ON sp.period_id = $1 AND sp.agency_id = ag.id"
-    "       AND sp.leaf_code = n.code"
-    "  LEFT JOIN ls ON ls.agency_id = ag.id AND ls.leaf_code = n.code"
-    "  LEFT JOIN aq ON aq.agency_id = ag.id AND aq.leaf_code = n.code"
-    "  GROUP BY ag.id),"
-    /* An agency is disciplined when a discipline record of its head or a deputy is dated
-     * in the period's year (docs/DESIGN.md §7). */
-    " disc AS ("
-    "  SELECT DISTINCT pe.agency_id FROM catalog.people pe"
-    "  JOIN catalog.discipline d ON d.person_id = pe.id"
-    "  JOIN p ON EXTRACT(YEAR FROM d.decided_on) = p.year),"
-    /* The portal feed (SPEC §12): each agency's 766 values and dossier counts for the
-     * period's year, from its year record or summed from its quarters and months
-     * (portal.year_metrics, portal.year_dossiers; the newest batch covering each period). */
+    RANK_SQL_LEAF_JOINS
+    RANK_SQL_DISC
+    /* the portal feed (SPEC §12): every 766 value of the year (rank_sql.h) */
     " pm AS ("
-    "  SELECT m.agency_id, max(m.batch_id) AS batch, json_object_agg(m.code, json_build_object("
-    "      'null', m.is_null, 'num', m.numerator, 'den', m.denominator,"
-    "      'score', m.score::text, 'max_score', m.max_score::text,"
-    "      'periods', m.periods)) AS metrics"
-    "  FROM p JOIN portal.year_metrics m ON m.year = p.year"
+    RANK_SQL_PM_ROW
     "  WHERE m.agency_id IN (SELECT id FROM ag) GROUP BY m.agency_id),"
-    " pd AS ("
-    "  SELECT d.agency_id, d.batch_id, d.on_time, d.late"
-    "  FROM p JOIN portal.year_dossiers d ON d.year = p.year"
-    "  WHERE d.agency_id IN (SELECT id FROM ag)),"
-    " cm AS ("
-    "  SELECT ic.index_set_id, json_object_agg(ic.content, ic.max_points) AS m"
-    "  FROM catalog.index_contents ic"
-    "  WHERE ic.max_points IS NOT NULL AND ic.index_set_id IN (SELECT index_set_id FROM ag)"
-    "  GROUP BY ic.index_set_id)"
+    RANK_SQL_PD_CM
     " SELECT json_build_object("
     "  'period', (SELECT json_build_object('id', p.id, 'year', p.year, 'config', p.config) FROM p),"
     /* Every recorded order, oldest first: each applies to exactly the tie it names, and
