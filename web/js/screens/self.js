@@ -105,7 +105,7 @@ export default async function selfScreen(ctx) {
       const canScore = editable && SELF_SCORED.has(l.content) && !l.not_applicable && !automatic;
       const err = h("p", { class: "error leaf-error", id: id + "-err", "data-err-leaf": l.leaf_code, role: "alert" });
       const score = input({ id: id + "-score", class: "score", inputmode: "decimal", "data-leaf": l.leaf_code,
-        "aria-describedby": id + "-max " + id + "-err", disabled: !canScore, size: 6 });
+        "aria-describedby": id + "-max " + id + "-err" + (automatic && !l.not_applicable ? " " + id + "-auto" : ""), disabled: !canScore, size: 6 });
       score.value = numIn(l.score);
       const note = input({ id: id + "-note", class: "note", "data-note-leaf": l.leaf_code, disabled: !canScore });
       note.value = l.note || "";
@@ -116,7 +116,11 @@ export default async function selfScreen(ctx) {
       note.addEventListener("input", keep);
       const tags = [];
       if (l.not_applicable) tags.push(tag(t("not_applicable")));
-      else if (automatic) tags.push(tag(t("auto_rule", { m: rule.metric, f: tmap("auto_formulas", rule.formula) }), "muted"));
+      else if (automatic) {
+        const rt = tag(t("auto_rule", { m: rule.metric, f: tmap("auto_formulas", rule.formula) }), "muted");
+        rt.id = id + "-auto";       /* read out with the disabled score: why it cannot be entered */
+        tags.push(rt);
+      }
       else if (!SELF_SCORED.has(l.content)) tags.push(tag(t("not_self_scored"), "muted"));
       if (l.evidence_required) tags.push(tag(t("evidence_required"), (l.evidence || []).length ? "" : "warn"));
       if (l.na_proposal) tags.push(tag(t("na_proposed", { reason: l.na_proposal })));
