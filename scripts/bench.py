@@ -394,6 +394,21 @@ def portal_ctx():
             "run_dir": os.path.join(os.environ["CHISO_VAR_DIR"], "run")}
 
 
+def finish(lines, ok, failure):
+    """Print the table (and write it to CHISO_BENCH_OUT); the exit code: 1 with the failure
+    said when a check did not hold."""
+    table = "\n".join(lines)
+    print(table)
+    out = os.environ.get("CHISO_BENCH_OUT")
+    if out:
+        with open(out, "w") as f:
+            f.write(table + "\n")
+    if not ok:
+        say(failure)
+        return 1
+    return 0
+
+
 def portal_only(t0, rows, row="portal"):
     """CHISO_BENCH_ROWS=portal (or public): only the portal-ingest (or public-reads) row, on
     the same data set."""
@@ -408,16 +423,7 @@ def portal_only(t0, rows, row="portal"):
         "",
         f"Whole bench {time.time() - t0:.0f} s.",
     ]
-    table = "\n".join(lines)
-    print(table)
-    out = os.environ.get("CHISO_BENCH_OUT")
-    if out:
-        with open(out, "w") as f:
-            f.write(table + "\n")
-    if not ok:
-        say(f"the {row} row's checks failed (see above)")
-        return 1
-    return 0
+    return finish(lines, ok, f"the {row} row's checks failed (see above)")
 
 
 def ranking_row(meter, provinces, period):
@@ -478,13 +484,7 @@ def ranking_only(t0, rows, provinces, period):
         "",
         f"Whole bench {time.time() - t0:.0f} s.",
     ]
-    table = "\n".join(lines)
-    print(table)
-    out = os.environ.get("CHISO_BENCH_OUT")
-    if out:
-        with open(out, "w") as f:
-            f.write(table + "\n")
-    return 0
+    return finish(lines, True, "")
 
 
 def saves_only(t0, rows, gw, pg, audited, wrong, inserted, cpu_save, cpu_insert, rss_save,
@@ -510,16 +510,7 @@ def saves_only(t0, rows, gw, pg, audited, wrong, inserted, cpu_save, cpu_insert,
         "",
         f"Whole bench {time.time() - t0:.0f} s.",
     ]
-    table = "\n".join(lines)
-    print(table)
-    out = os.environ.get("CHISO_BENCH_OUT")
-    if out:
-        with open(out, "w") as f:
-            f.write(table + "\n")
-    if not verified:
-        say("the saves did not all reach the database as sent (see above)")
-        return 1
-    return 0
+    return finish(lines, verified, "the saves did not all reach the database as sent (see the line \"Saves checked\")")
 
 
 def save_row(gw, pg):
@@ -622,16 +613,7 @@ def main():
         "",
         f"Whole bench {time.time() - t0:.0f} s.",
     ]
-    table = "\n".join(lines)
-    print(table)
-    out = os.environ.get("CHISO_BENCH_OUT")
-    if out:
-        with open(out, "w") as f:
-            f.write(table + "\n")
-    if not verified:
-        say("the saves did not all reach the database as sent (see the last line)")
-        return 1
-    return 0
+    return finish(lines, verified, "the saves did not all reach the database as sent (see the line \"Saves checked\")")
 
 
 if __name__ == "__main__":

@@ -94,14 +94,14 @@ int rank_rpc_period_arg(cs_call *c, bool has, long long id)
     return 0;
 }
 
-int rank_rpc_load(cs_call *c, long long period_id, const char *group, long long agency_id,
-                     rank_data **data, rank_outcome **outcome)
+int rank_rpc_load_doc(cs_call *c, const char *sql, long long period_id, const char *group,
+                      long long agency_id, rank_data **data, rank_outcome **outcome)
 {
     *data = NULL;
     *outcome = NULL;
     const char *params[3] = {cs_call_int(c, period_id), group,
                              agency_id > 0 ? cs_call_int(c, agency_id) : NULL};
-    PGresult *r = cs_call_exec(c, SQL_LOAD, 3, params);
+    PGresult *r = cs_call_exec(c, sql, 3, params);
     if (!r)
         return -1;
     if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0))
@@ -115,6 +115,12 @@ int rank_rpc_load(cs_call *c, long long period_id, const char *group, long long 
         return -1;
     }
     return 0;
+}
+
+int rank_rpc_load(cs_call *c, long long period_id, const char *group, long long agency_id,
+                     rank_data **data, rank_outcome **outcome)
+{
+    return rank_rpc_load_doc(c, SQL_LOAD, period_id, group, agency_id, data, outcome);
 }
 
 static void s_free(rank_data **d, rank_outcome **o)

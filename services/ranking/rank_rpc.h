@@ -14,6 +14,10 @@
 /* Read the period's data (one statement) and compute. group: one group or NULL; agency_id
  * > 0: only that agency's group. *data and *outcome are heap objects: the caller destroys
  * both (also when -1 is returned they are NULL). */
+/* The document `sql` returns for (period, group or NULL, agency or NULL), read and
+ * computed: what rank_rpc_load and rank_rpc_load_sums share. 0 / -1 with the call's error. */
+int rank_rpc_load_doc(cs_call *c, const char *sql, long long period_id, const char *group,
+                      long long agency_id, rank_data **data, rank_outcome **outcome);
 int rank_rpc_load(cs_call *c, long long period_id, const char *group, long long agency_id,
                   rank_data **data, rank_outcome **outcome);
 

@@ -142,25 +142,8 @@ static const char SQL_SUMS[] =
 int rank_rpc_load_sums(cs_call *c, long long period_id, const char *group, long long agency_id,
                        rank_data **data, rank_outcome **outcome)
 {
-    *data = NULL;
-    *outcome = NULL;
-    const char *params[3] = {cs_call_int(c, period_id), group,
-                             agency_id > 0 ? cs_call_int(c, agency_id) : NULL};
     /* planned once per connection: planning this statement took ~25 ms, as long as
      * running it, and its plan does not depend on the values (a period's rows by key) */
     cs_call_generic_plans(c);
-    PGresult *r = cs_call_exec(c, SQL_SUMS, 3, params);
-    if (!r)
-        return -1;
-    if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0))
-        return cs_err_internal(cs_call_err(c), "ranking sums: no document");
-    if (rank_data_from_json(PQgetvalue(r, 0, 0), data, cs_call_err(c)) < 0)
-        return -1;
-    rank_data *d = *data;
-    if (rank_compute(&d->cfg, d->inputs, d->n_agencies, d->tiebreaks, d->n_tiebreaks, outcome,
-                     cs_call_err(c)) < 0) {
-        rank_data_destroy(data);
-        return -1;
-    }
-    return 0;
+    return rank_rpc_load_doc(c, SQL_SUMS, period_id, group, agency_id, data, outcome);
 }
