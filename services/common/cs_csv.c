@@ -161,26 +161,53 @@ int cs_csv_error(const cs_csv *self, cs_err *e, const char *code, const char *vi
     return s_err_line(e, self->rec_line, code, vi, en);
 }
 
+/* Read more into the buffer behind what is still unread: the separator's look-ahead needs
+ * the whole first line, and a pipe or a socket gives what it has (a first read of a few
+ * bytes is legal). 1 when something more came, 0 at the end, on an error (the record reader
+ * meets it again) or when the buffer is full. */
+static int s_fill_more(cs_csv *self)
+{
+    if (self->eof)
+        return 0;
+    if (self->buf_pos > 0) {
+        memmove(self->buf, self->buf + self->buf_pos, self->buf_len - self->buf_pos);
+        self->buf_len -= self->buf_pos;
+        self->buf_pos = 0;
+    }
+    if (self->buf_len >= S_CHUNK)
+        return 0;
+    ssize_t k = self->fn(self->arg, self->buf + self->buf_len, S_CHUNK - self->buf_len);
+    if (k == 0)
+        self->eof = true;
+    if (k <= 0)
+        return 0;
+    self->buf_len += (size_t)k;
+    return 1;
+}
+
 /* Decide the separator from the first line: whichever of ',' and ';' comes first outside
- * quotes (neither: ','). Looks ahead without consuming. */
+ * quotes (neither: ','). Looks ahead without consuming; a stream is read on until the first
+ * line is whole (or 64 KiB of it: a longer header is not expected). */
 static void s_detect(cs_csv *self)
 {
-    const char *p = self->text ? self->text + self->text_pos : NULL;
-    size_t n = self->text ? self->text_len - self->text_pos : 0;
-    if (!self->text) {
-        s_peek(self);   /* the first chunk (a header longer than 64 KiB is not expected) */
-        p = self->buf + self->buf_pos;
-        n = self->buf_len - self->buf_pos;
-    }
-    bool q = false;
     self->sep = ',';
-    for (size_t i = 0; i < n && (q || p[i] != '\n'); i++) {
-        if (p[i] == '"')
-            q = !q;
-        else if (!q && (p[i] == ',' || p[i] == ';')) {
-            self->sep = p[i];
-            return;
+    if (!self->text && s_peek(self) < 0)
+        return;
+    bool q = false;
+    size_t i = 0;   /* from the first unread byte; s_fill_more keeps that byte where it is */
+    for (;;) {
+        const char *p = self->text ? self->text + self->text_pos : self->buf + self->buf_pos;
+        size_t n = self->text ? self->text_len - self->text_pos : self->buf_len - self->buf_pos;
+        for (; i < n && (q || p[i] != '\n'); i++) {
+            if (p[i] == '"')
+                q = !q;
+            else if (!q && (p[i] == ',' || p[i] == ';')) {
+                self->sep = p[i];
+                return;
+            }
         }
+        if (i < n || self->text || !s_fill_more(self))
+            return;
     }
 }
 

@@ -1,7 +1,7 @@
 /*  libFuzzer target: the common CSV reader (services/common/cs_csv.c) on its own.
  *
- *  The first byte picks the read size of the streaming reader (1..64 bytes after the first
- *  line) and the decimals for the number parsers; the rest is the CSV. The same text is
+ *  The first byte picks the read size of the streaming reader (1..64 bytes, the first read
+ *  too: the separator is decided from a first line that may come in several reads) and the decimals for the number parsers; the rest is the CSV. The same text is
  *  read twice, from the string and streamed through a callback, and both readings must
  *  agree record by record (fields, line numbers, the error at the end): the reader claims
  *  the two go through the same code. Every field also goes through cs_csv_decimal and
@@ -14,15 +14,14 @@
 
 typedef struct {
     const char *text;
-    size_t len, pos, first, step;
+    size_t len, pos, step;
 } s_stream;
 
-/* The first read holds the first line (cs_csv decides the separator from the first
- * chunk, as a file read does); later reads are step bytes, to cross every boundary. */
+/* Every read is step bytes, to cross every boundary (the first line's too). */
 static ssize_t s_read(void *arg, char *buf, size_t n)
 {
     s_stream *s = arg;
-    size_t want = s->pos == 0 ? s->first : s->step;
+    size_t want = s->step;
     if (want > n)
         want = n;
     if (want > s->len - s->pos)
@@ -30,19 +29,6 @@ static ssize_t s_read(void *arg, char *buf, size_t n)
     memcpy(buf, s->text + s->pos, want);
     s->pos += want;
     return (ssize_t) want;
-}
-
-/* Where the first line ends: after the first '\n' outside quotes (cs_csv's own rule). */
-static size_t s_first_line(const char *p, size_t n)
-{
-    int q = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] == '"')
-            q = !q;
-        else if (!q && p[i] == '\n')
-            return i + 1;
-    }
-    return n;
 }
 
 static void s_numbers(const cs_csv *csv, int decimals)
@@ -64,7 +50,7 @@ static int s_one(const uint8_t *data, size_t size)
     int decimals = data[0] % 10;
     const char *text = (const char *) data + 1;
     size_t len = size - 1;
-    s_stream st = {text, len, 0, s_first_line(text, len), step};
+    s_stream st = {text, len, 0, step};
     cs_csv *a = cs_csv_new_text(text, len);
     cs_csv *b = cs_csv_new_reader(s_read, &st);
     cs_err ea, eb;

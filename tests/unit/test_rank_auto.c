@@ -232,6 +232,37 @@ static void test_required_in_compute(void **state)
     rank_outcome_destroy(&o);
 }
 
+/* A stream that gives one byte per read, as a slow pipe may. */
+typedef struct {
+    const char *text;
+    size_t pos;
+} s_trickle;
+
+static ssize_t s_trickle_read(void *arg, char *buf, size_t n)
+{
+    s_trickle *t = arg;
+    if (n == 0 || !t->text[t->pos])
+        return 0;
+    buf[0] = t->text[t->pos++];
+    return 1;
+}
+
+static void test_csv_stream(void **state)
+{
+    (void)state;
+    cs_err e;
+    /* The separator comes after the first read: it is still decided from the whole line. */
+    s_trickle t = {"\"agency, code\";period\nA;2025\n", 0};
+    cs_csv *csv = cs_csv_new_reader(s_trickle_read, &t);
+    assert_int_equal(cs_csv_next(csv, &e), 1);
+    assert_int_equal(cs_csv_separator(csv), ';');
+    assert_string_equal(cs_csv_field(csv, 0), "agency, code");
+    assert_int_equal(cs_csv_next(csv, &e), 1);
+    assert_string_equal(cs_csv_field(csv, 1), "2025");
+    assert_int_equal(cs_csv_next(csv, &e), 0);
+    cs_csv_destroy(&csv);
+}
+
 static void test_csv(void **state)
 {
     (void)state;
@@ -292,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_late_pct),
         cmocka_unit_test(test_required_in_compute),
         cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_csv_stream),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
