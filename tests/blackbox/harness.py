@@ -139,10 +139,19 @@ def sysadmin():
     return _sysadmin_token
 
 
-def _ok(resp, what):
+def ok(resp, what="request"):
+    """The body of a call that must succeed (200 or 201); otherwise the test fails, naming
+    what was being done and what came back."""
     st, body, _ = resp
-    if st not in (200, 201) or not isinstance(body, dict):
+    if st not in (200, 201):
         raise AssertionError(f"{what}: HTTP {st} {body!r}")
+    return body
+
+
+def _ok(resp, what):
+    body = ok(resp, what)
+    if not isinstance(body, dict):
+        raise AssertionError(f"{what}: not a JSON object: {body!r}")
     return body
 
 

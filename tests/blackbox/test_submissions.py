@@ -12,16 +12,9 @@ import threading
 import time
 import unittest
 
-from harness import api, assert_error, new_province, new_user, psql_super, unique
+from harness import api, assert_error, new_province, new_user, ok, psql_super, unique
 
 P = "/api/v1/periods"
-
-
-def ok(resp, what="request"):
-    st, body, _ = resp
-    if st not in (200, 201):
-        raise AssertionError(f"{what}: HTTP {st} {body!r}")
-    return body
 
 
 # Index set for group 01: content maxima 45/35/12/5/3 (the defaults), deductions 6.1.

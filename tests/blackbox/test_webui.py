@@ -23,7 +23,7 @@ import time
 import unittest
 import zlib
 
-from harness import api, env, new_province, new_user, unique
+from harness import api, env, new_province, new_user, ok, unique
 from webui_driver import AXE, CHROMEDRIVER, CHROMIUM, PHONE, WIDE, WebDriver
 
 P = "/api/v1/periods"
@@ -56,13 +56,6 @@ def png(w, h, rgb):
     rows = b"".join(b"\x00" + bytes(rgb) * w for _ in range(h))
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
             chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
-
-
-def ok(resp, what):
-    st, body, _ = resp
-    if st not in (200, 201):
-        raise AssertionError(f"{what}: HTTP {st} {body!r}")
-    return body
 
 
 @unittest.skipUnless(CHROMIUM and CHROMEDRIVER, "chromium and chromium-driver are not installed")

@@ -12,7 +12,7 @@ import os
 import time
 import unittest
 
-from harness import api, env, new_province, new_user, unique
+from harness import api, env, new_province, new_user, ok, unique
 from webui_driver import AXE, WebDriver
 
 P = "/api/v1/periods"
@@ -28,13 +28,6 @@ NODES = [
     {"code": "5.1", "content": 5, "title": "Sáng kiến được công nhận", "max_points": 3, "step": 0.25},
     {"code": "6.1", "content": 6, "title": "Vi phạm kỷ luật, kỷ cương", "max_points": 2, "step": 0.25},
 ]
-
-
-def ok(resp, what):
-    st, body, _ = resp
-    if st not in (200, 201):
-        raise AssertionError(f"{what}: HTTP {st}: {body}")
-    return body
 
 
 class TestWebUIAutomaticLeaves(unittest.TestCase):
