@@ -242,9 +242,7 @@ bool cs_call_support(const cs_call *c)
     return x && x->has_support && x->support;
 }
 
-static int s_audit(cs_call *c, long long province_id, const char *entity, long long entity_id,
-                   const char *action, const char *old_json, const char *new_json,
-                   const char *reason)
+const char *cs_call_audit_login(cs_call *c)
 {
     const Chiso__Context *x = cs_call_ctx(c);
     const char *login = x->login;
@@ -254,6 +252,20 @@ static int s_audit(cs_call *c, long long province_id, const char *entity, long l
         sprintf(m, "support:%s", login);
         login = m;
     }
+    return login;
+}
+
+void cs_call_audited(cs_call *c)
+{
+    cs_db_link_after(c->db);
+}
+
+static int s_audit(cs_call *c, long long province_id, const char *entity, long long entity_id,
+                   const char *action, const char *old_json, const char *new_json,
+                   const char *reason)
+{
+    const Chiso__Context *x = cs_call_ctx(c);
+    const char *login = cs_call_audit_login(c);
     const char *p[10] = {
         cs_call_int(c, province_id),
         cs_call_user(c) ? cs_call_int(c, cs_call_user(c)) : NULL,

@@ -103,6 +103,13 @@ int cs_call_set_tenant(cs_call *c, long long province_id);
  * next statement or the COMMIT, and if it cannot be written the call fails. 0 / -1. */
 int cs_call_audit(cs_call *c, const char *entity, long long entity_id, const char *action,
                   const char *old_json, const char *new_json, const char *reason);
+/* For a handler that writes its audit rows in its own statement (a PL/pgSQL function that
+ * writes and audits in one call): the login the trail records for this call (a sysadmin
+ * under the province's support grant as "support:<login>"; NULL when none), and
+ * cs_call_audited(c) once such a statement is queued, so the rows are linked into the
+ * province's chain after the COMMIT like cs_call_audit's. */
+const char *cs_call_audit_login(cs_call *c);
+void cs_call_audited(cs_call *c);
 /* The same in the trail of another province than the caller's: a sysadmin's action on a
  * province (its admins) is recorded in that province's trail, where its people see it. The
  * tenant is that province for the insert only. 0 / -1. */

@@ -16,49 +16,40 @@ typedef struct {
     const char *where_vi, *where_en, *field;
 } s_item;
 
-/* What a save needs to know, read in one round trip with BEGIN and the tenant (cs_db
- * pipeline): the agency's group, the period, the phase window, the submission's state (its
- * row locked first, so a save and a submit of the agency serialise), then per item its leaf,
- * its N/A decision and the stored score (locked). Errors come out in the order of the
- * checks one by one; their texts are made by the same helpers as before (cs_leaf,
- * cs_phase, sub_require_draft), which run their own queries only on that path. */
-static const char SQL_SAVE_HEAD[] =
-    "SELECT a.group_code,"
-    "       EXISTS (SELECT 1 FROM catalog.periods WHERE id = $1),"
-    "       (SELECT ph.opens_at <= now() AND now() < greatest(ph.closes_at, x.closes_at)"
-    "          FROM catalog.phases ph"
-    "          LEFT JOIN catalog.phase_extensions x ON x.period_id = ph.period_id"
-    "               AND x.phase = ph.phase AND x.agency_id = $2"
-    "         WHERE ph.period_id = $1 AND ph.phase = 'self_assessment'),"
-    "       (SELECT st.state FROM submissions.submissions st"
-    "         WHERE st.period_id = $1 AND st.agency_id = $2 FOR UPDATE)"
-    "  FROM (SELECT 1) one LEFT JOIN catalog.agencies a ON a.id = $2";
-static const char SQL_SAVE_ITEMS[] =
-    "SELECT l.i, n.content, n.max_points, n.step,"
-    "       EXISTS (SELECT 1 FROM appraisal.na_decisions d WHERE d.period_id = $1"
-    "                  AND d.agency_id = $2 AND d.leaf_code = l.code AND d.not_applicable),"
-    "       s.id, s.score, s.note, n.auto ->> 'metric'"
-    "  FROM unnest($3::text[]) WITH ORDINALITY AS l(code, i)"
-    "  LEFT JOIN catalog.period_leaves n ON n.period_id = $1 AND n.code = l.code"
-    "   AND n.group_code = (SELECT group_code FROM catalog.agencies WHERE id = $2)"
-    "  LEFT JOIN LATERAL (SELECT sc.id, sc.score, sc.note FROM submissions.scores sc"
-    "                      WHERE sc.period_id = $1 AND sc.agency_id = $2"
-    "                        AND sc.leaf_code = l.code FOR UPDATE) s ON true"
-    " ORDER BY l.i";
+/* What a save needs to know, read in one call that goes with BEGIN and the tenant (one round
+ * trip; submissions.save_read, deploy/migrations/088_save_scores.sql): row 0 the agency's
+ * group, the period, the phase window, the submission's state (its row locked first, so a
+ * save and a submit of the agency serialise), rows 1..n per item its leaf, its N/A decision
+ * and the stored score (locked). Errors come out in the order of the checks one by one;
+ * their texts are made by the same helpers as before (cs_leaf, cs_phase, sub_require_draft),
+ * which run their own queries only on that path. */
+static const char SQL_SAVE_READ[] = "SELECT * FROM submissions.save_read($1, $2, $3::text[])";
+enum { R_GROUP = 1, R_PERIOD, R_PHASE, R_STATE, R_CONTENT, R_MAX, R_STEP, R_NA, R_ID, R_SCORE,
+       R_NOTE, R_AUTO };
+/* The validated, changed items' writes and audit rows, in one call that goes with COMMIT. */
+static const char SQL_SAVE_WRITE[] =
+    "SELECT submissions.save_write($1, $2, $3, $4, $5, $6, $7::bigint[], $8::text[],"
+    " $9::bigint[], $10::text[], $11::text[], $12::text[])";
 
-/* {"1.1","1.2"}: the items' leaf codes as a text[] literal (quoted: any text stays one). */
-static const char *s_codes(cs_call *c, const s_item *items, size_t n)
+/* An array literal of n texts, {"a",NULL,"b\"c"}: each quoted (any text stays one element),
+ * NULL entries SQL NULL. */
+static const char *s_array(cs_call *c, const char *const *v, size_t n)
 {
     size_t len = 3;
     for (size_t i = 0; i < n; i++)
-        len += 3 + 2 * strlen(items[i].leaf_code);
+        len += 5 + (v[i] ? 2 * strlen(v[i]) : 0);
     char *lit = cs_call_alloc(c, len), *p = lit;
     *p++ = '{';
     for (size_t i = 0; i < n; i++) {
         if (i)
             *p++ = ',';
+        if (!v[i]) {
+            memcpy(p, "NULL", 4);
+            p += 4;
+            continue;
+        }
         *p++ = '"';
-        for (const char *q = items[i].leaf_code; *q; q++) {
+        for (const char *q = v[i]; *q; q++) {
             if (*q == '"' || *q == '\\')
                 *p++ = '\\';
             *p++ = *q;
@@ -68,6 +59,15 @@ static const char *s_codes(cs_call *c, const s_item *items, size_t n)
     *p++ = '}';
     *p = '\0';
     return lit;
+}
+
+/* The items' leaf codes as a text[] literal. */
+static const char *s_codes(cs_call *c, const s_item *items, size_t n)
+{
+    const char **v = cs_call_alloc(c, (n + 1) * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = items[i].leaf_code;
+    return s_array(c, v, n);
 }
 
 /* Item i's error: JSON "items[2].score", CSV the line ("line 4"). */
@@ -89,140 +89,147 @@ static int s_item_err(cs_err *e, const s_item *it)
 static int s_check_head(cs_call *c, PGresult *h, long long period_id, long long agency_id,
                         const char **group)
 {
-    if (PQgetisnull(h, 0, 0))
+    if (PQgetisnull(h, 0, R_GROUP))
         return cs_leaf_agency_group(c, agency_id, group) != 0 ? -1
                : cs_err_internal(cs_call_err(c), "agency vanished");
-    *group = cs_call_strdup(c, PQgetvalue(h, 0, 0));
-    if (PQgetvalue(h, 0, 1)[0] != 't' || PQgetisnull(h, 0, 2) || PQgetvalue(h, 0, 2)[0] != 't')
+    *group = cs_call_strdup(c, PQgetvalue(h, 0, R_GROUP));
+    if (PQgetvalue(h, 0, R_PERIOD)[0] != 't' || PQgetisnull(h, 0, R_PHASE) ||
+        PQgetvalue(h, 0, R_PHASE)[0] != 't')
         if (cs_phase_require(c, period_id, agency_id, "self_assessment") != 0)
             return -1;
     /* no submission row yet (the agency's first save): created and locked there */
-    if (PQgetisnull(h, 0, 3) || strcmp(PQgetvalue(h, 0, 3), "draft") != 0)
+    if (PQgetisnull(h, 0, R_STATE) || strcmp(PQgetvalue(h, 0, R_STATE), "draft") != 0)
         return sub_require_draft(c, period_id, agency_id);
     return 0;
 }
 
+/* Item i (row i + 1 of the read) against the rules: 0, or -1 with the item's error. */
+static int s_check_item(cs_call *c, long long period_id, const char *group, const s_item *items,
+                        size_t i, PGresult *rows)
+{
+    cs_err *e = cs_call_err(c);
+    const s_item *it = &items[i];
+    int k = (int)i + 1;
+    sub_leaf leaf;
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(items[j].leaf_code, it->leaf_code) == 0) {
+            cs_err_set(e, 400, "duplicate_leaf", NULL, "Chỉ số %s xuất hiện hai lần.",
+                       "Leaf %s appears twice.", it->leaf_code);
+            cs_err_prefix(e, it->where_vi, it->where_en, it->field);
+            return -1;
+        }
+    if (PQgetisnull(rows, k, R_CONTENT)) {
+        if (cs_leaf_get(c, period_id, group, it->leaf_code, "leaf_code", &leaf, NULL) != 0)
+            return s_item_err(e, it);
+        return cs_err_internal(e, "leaf appeared during the save");
+    }
+    leaf.code = it->leaf_code;
+    leaf.content = atoi(PQgetvalue(rows, k, R_CONTENT));
+    leaf.max_points = strtoll(PQgetvalue(rows, k, R_MAX), NULL, 10);
+    leaf.step = strtoll(PQgetvalue(rows, k, R_STEP), NULL, 10);
+    if (!sub_content_self_scored(leaf.content)) {
+        cs_err_set(e, 400, "content_not_self_scored", "leaf_code",
+                   "Chỉ số %s thuộc nội dung %d, không do cơ quan tự chấm.",
+                   "Leaf %s belongs to content %d, which the agency does not score itself.",
+                   it->leaf_code, leaf.content);
+        return s_item_err(e, it);
+    }
+    leaf.automatic = !PQgetisnull(rows, k, R_AUTO);
+    leaf.auto_metric = leaf.automatic ? PQgetvalue(rows, k, R_AUTO) : NULL;
+    if (leaf.automatic && it->has_score) {
+        /* SPEC §12: the portal feed gives this value; the agency cannot enter one. */
+        cs_err_set(e, 409, "automatic_leaf", "score",
+                   "Chỉ số %s được tính tự động từ Cổng Dịch vụ công quốc gia (chỉ số %s); cơ quan không nhập điểm cho chỉ số này.",
+                   "Leaf %s is scored automatically from the national public service portal (metric %s); the agency cannot enter a value.",
+                   it->leaf_code, leaf.auto_metric);
+        char field[128];
+        snprintf(field, sizeof field, "%.60s%s", it->field,
+                 strncmp(it->field, "line ", 5) == 0 ? "" : ".score");
+        cs_err_prefix(e, it->where_vi, it->where_en, field);
+        return -1;
+    }
+    if (PQgetvalue(rows, k, R_NA)[0] == 't') {
+        cs_err_set(e, 400, "leaf_not_applicable", "leaf_code",
+                   "Chỉ số %s đã được quyết định là không áp dụng cho cơ quan.",
+                   "Leaf %s has been decided not applicable to the agency.", it->leaf_code);
+        return s_item_err(e, it);
+    }
+    if (it->has_score && sub_check_value(&leaf, it->score, e) != 0)
+        return s_item_err(e, it);
+    return 0;
+}
+
+/* The changed items (an unchanged one: no write, no audit line) as save_write's arrays,
+ * queued to go with the COMMIT. */
+static void s_write(cs_call *c, long long period_id, long long agency_id, const s_item *items,
+                    size_t n, PGresult *rows)
+{
+    const char **ids = cs_call_alloc(c, (n + 1) * sizeof *ids);
+    const char **codes = cs_call_alloc(c, (n + 1) * sizeof *codes);
+    const char **scores = cs_call_alloc(c, (n + 1) * sizeof *scores);
+    const char **notes = cs_call_alloc(c, (n + 1) * sizeof *notes);
+    const char **olds = cs_call_alloc(c, (n + 1) * sizeof *olds);
+    const char **news = cs_call_alloc(c, (n + 1) * sizeof *news);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        const s_item *it = &items[i];
+        int k = (int)i + 1;
+        bool existed = !PQgetisnull(rows, k, R_ID);
+        bool old_has = existed && !PQgetisnull(rows, k, R_SCORE);
+        long long old_score = old_has ? strtoll(PQgetvalue(rows, k, R_SCORE), NULL, 10) : 0;
+        const char *old_note =
+            existed && !PQgetisnull(rows, k, R_NOTE) ? PQgetvalue(rows, k, R_NOTE) : NULL;
+        const char *note = it->note && it->note[0] ? it->note : NULL;
+        if (existed && old_has == it->has_score && (!old_has || old_score == it->score) &&
+            ((!old_note && !note) || (old_note && note && strcmp(old_note, note) == 0)))
+            continue;
+        ids[m] = existed ? PQgetvalue(rows, k, R_ID) : NULL;
+        codes[m] = it->leaf_code;
+        scores[m] = it->has_score ? cs_call_int(c, it->score) : NULL;
+        notes[m] = note;
+        olds[m] = existed ? sub_score_json(c, period_id, agency_id, it->leaf_code, old_has,
+                                           old_score, old_note)
+                          : NULL;
+        news[m] = sub_score_json(c, period_id, agency_id, it->leaf_code, it->has_score,
+                                 it->score, note);
+        m++;
+    }
+    if (m == 0)
+        return;
+    const char *w[] = {cs_call_int(c, cs_call_province(c)), cs_call_int(c, period_id),
+                       cs_call_int(c, agency_id), cs_call_int(c, cs_call_user(c)),
+                       cs_call_audit_login(c), cs_call_ctx(c)->request_id,
+                       s_array(c, ids, m), s_array(c, codes, m), s_array(c, scores, m),
+                       s_array(c, notes, m), s_array(c, olds, m), s_array(c, news, m)};
+    cs_call_queue(c, SQL_SAVE_WRITE, 12, w);
+    cs_call_audited(c);
+}
+
 /* Validate every item first, then write: a bad item anywhere changes nothing (the runtime
- * also rolls the transaction back on -1). The writes and their audit rows of scores that
- * exist already go with the COMMIT: the save is two round trips to PostgreSQL. */
+ * also rolls the transaction back on -1). The writes and their audit rows go with the
+ * COMMIT: the save is two round trips to PostgreSQL, four statements with BEGIN and the
+ * tenant's (and the chain link after the COMMIT). */
 static int s_save(cs_call *c, long long period_id, long long agency_id, s_item *items,
                   size_t n, ProtobufCMessage **out)
 {
-    cs_err *e = cs_call_err(c);
     const char *group;
     if (sub_require_actor(c, agency_id, false) != 0)
         return -1;
     const char *p[] = {cs_call_int(c, period_id), cs_call_int(c, agency_id), s_codes(c, items, n)};
-    cs_call_generic_plans(c);
-    PGresult *const *head = cs_call_queue(c, SQL_SAVE_HEAD, 2, p);
-    PGresult *rows = cs_call_exec(c, SQL_SAVE_ITEMS, 3, p);
-    if (!rows || !*head)
+    PGresult *rows = cs_call_exec(c, SQL_SAVE_READ, 3, p);
+    if (!rows)
         return -1;
-    if (s_check_head(c, *head, period_id, agency_id, &group) != 0)
+    if (PQntuples(rows) != (int)n + 1)
+        return cs_err_internal(cs_call_err(c), "save: a head and one row per item expected");
+    if (s_check_head(c, rows, period_id, agency_id, &group) != 0)
         return -1;
     if (n == 0)
-        return cs_err_invalid(e, "items", "không có chỉ số nào để lưu", "no items to save");
-    if ((size_t)PQntuples(rows) != n)
-        return cs_err_internal(e, "save: one row per item expected");
-
-    for (size_t i = 0; i < n; i++) {
-        s_item *it = &items[i];
-        int k = (int)i;
-        sub_leaf leaf;
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(items[j].leaf_code, it->leaf_code) == 0) {
-                cs_err_set(e, 400, "duplicate_leaf", NULL, "Chỉ số %s xuất hiện hai lần.",
-                           "Leaf %s appears twice.", it->leaf_code);
-                cs_err_prefix(e, it->where_vi, it->where_en, it->field);
-                return -1;
-            }
-        if (PQgetisnull(rows, k, 1)) {
-            if (cs_leaf_get(c, period_id, group, it->leaf_code, "leaf_code", &leaf, NULL) != 0)
-                return s_item_err(e, it);
-            return cs_err_internal(e, "leaf appeared during the save");
-        }
-        leaf.code = it->leaf_code;
-        leaf.content = atoi(PQgetvalue(rows, k, 1));
-        leaf.max_points = strtoll(PQgetvalue(rows, k, 2), NULL, 10);
-        leaf.step = strtoll(PQgetvalue(rows, k, 3), NULL, 10);
-        if (!sub_content_self_scored(leaf.content)) {
-            cs_err_set(e, 400, "content_not_self_scored", "leaf_code",
-                       "Chỉ số %s thuộc nội dung %d, không do cơ quan tự chấm.",
-                       "Leaf %s belongs to content %d, which the agency does not score itself.",
-                       it->leaf_code, leaf.content);
-            return s_item_err(e, it);
-        }
-        leaf.automatic = !PQgetisnull(rows, k, 8);
-        leaf.auto_metric = leaf.automatic ? PQgetvalue(rows, k, 8) : NULL;
-        if (leaf.automatic && it->has_score) {
-            /* SPEC §12: the portal feed gives this value; the agency cannot enter one. */
-            cs_err_set(e, 409, "automatic_leaf", "score",
-                       "Chỉ số %s được tính tự động từ Cổng Dịch vụ công quốc gia (chỉ số %s); cơ quan không nhập điểm cho chỉ số này.",
-                       "Leaf %s is scored automatically from the national public service portal (metric %s); the agency cannot enter a value.",
-                       it->leaf_code, leaf.auto_metric);
-            char field[128];
-            snprintf(field, sizeof field, "%.60s%s", it->field,
-                     strncmp(it->field, "line ", 5) == 0 ? "" : ".score");
-            cs_err_prefix(e, it->where_vi, it->where_en, field);
+        return cs_err_invalid(cs_call_err(c), "items", "không có chỉ số nào để lưu",
+                              "no items to save");
+    for (size_t i = 0; i < n; i++)
+        if (s_check_item(c, period_id, group, items, i, rows) != 0)
             return -1;
-        }
-        if (PQgetvalue(rows, k, 4)[0] == 't') {
-            cs_err_set(e, 400, "leaf_not_applicable", "leaf_code",
-                       "Chỉ số %s đã được quyết định là không áp dụng cho cơ quan.",
-                       "Leaf %s has been decided not applicable to the agency.", it->leaf_code);
-            return s_item_err(e, it);
-        }
-        if (it->has_score && sub_check_value(&leaf, it->score, e) != 0)
-            return s_item_err(e, it);
-    }
-
-    long long uid = cs_call_user(c);
-    for (size_t i = 0; i < n; i++) {
-        s_item *it = &items[i];
-        int k = (int)i;
-        bool existed = !PQgetisnull(rows, k, 5);
-        bool old_has = existed && !PQgetisnull(rows, k, 6);
-        long long old_score = old_has ? strtoll(PQgetvalue(rows, k, 6), NULL, 10) : 0;
-        const char *old_note = existed && !PQgetisnull(rows, k, 7) ? PQgetvalue(rows, k, 7) : NULL;
-        const char *note = it->note && it->note[0] ? it->note : NULL;
-        if (existed && old_has == it->has_score && (!old_has || old_score == it->score) &&
-            ((!old_note && !note) || (old_note && note && strcmp(old_note, note) == 0)))
-            continue; /* unchanged: no write, no audit line */
-        const char *score = it->has_score ? cs_call_int(c, it->score) : NULL;
-        long long id;
-        if (existed) {
-            /* the row is locked since the read above: its id stays; written with COMMIT */
-            id = strtoll(PQgetvalue(rows, k, 5), NULL, 10);
-            const char *w[] = {PQgetvalue(rows, k, 5), score, note, cs_call_int(c, uid)};
-            cs_call_queue(c,
-                          "UPDATE submissions.scores SET score = $2, note = $3, updated_by = $4,"
-                          "       updated_at = now() WHERE id = $1",
-                          4, w);
-        } else {
-            const char *w[] = {cs_call_int(c, cs_call_province(c)), p[0], p[1], it->leaf_code,
-                               score, note, cs_call_int(c, uid)};
-            PGresult *r = cs_call_exec(c,
-                             "INSERT INTO submissions.scores"
-                             " (province_id, period_id, agency_id, leaf_code, score, note, updated_by)"
-                             " VALUES ($1, $2, $3, $4, $5, $6, $7)"
-                             " ON CONFLICT (period_id, agency_id, leaf_code) DO UPDATE"
-                             " SET score = EXCLUDED.score, note = EXCLUDED.note,"
-                             "     updated_by = EXCLUDED.updated_by, updated_at = now()"
-                             " RETURNING id",
-                             7, w);
-            if (!r)
-                return -1;
-            id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-        }
-        const char *old_json = existed ? sub_score_json(c, period_id, agency_id, it->leaf_code,
-                                                        old_has, old_score, old_note)
-                                       : NULL;
-        const char *new_json = sub_score_json(c, period_id, agency_id, it->leaf_code,
-                                              it->has_score, it->score, note);
-        if (cs_call_audit(c, "submissions.score", id, existed ? "update" : "create", old_json,
-                          new_json, NULL) != 0)
-            return -1;
-    }
+    s_write(c, period_id, agency_id, items, n, rows);
     Chiso__Submissions__SaveScoresReply *rep =
         (void *)cs_call_msg(c, &chiso__submissions__save_scores_reply__descriptor);
     rep->has_saved = true;
