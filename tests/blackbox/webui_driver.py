@@ -68,7 +68,9 @@ class WebDriver:
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run", "--window-size=1366,900",
-                "--lang=vi-VN", f"--user-data-dir={os.path.join(self.profile, 'chrome')}"]}}}}
+                "--lang=vi-VN", f"--user-data-dir={os.path.join(self.profile, 'chrome')}"]},
+            # the page's console, read by console_errors() after each screen
+            "goog:loggingPrefs": {"browser": "ALL"}}}}
         try:
             self.session = self._call("POST", "/session", caps)["sessionId"]
         except Exception:
@@ -247,10 +249,28 @@ class WebDriver:
         return self.js("const d = document.documentElement;"
                        "return Math.max(d.scrollWidth, document.body.scrollWidth) - d.clientWidth;")
 
+    def console_errors(self):
+        """The page's errors since the last call: uncaught exceptions and rejected promises
+        (the app itself never writes to the console). Failed requests ("network") are left
+        out — a screen may show a refusal on purpose — and written to network-errors.txt."""
+        entries = self.cmd("POST", "/se/log", {"type": "browser"}) or []
+        errors = []
+        for e in entries:
+            if e.get("level") != "SEVERE":
+                continue
+            if e.get("source") == "network":
+                with open(os.path.join(shot_dir(), "network-errors.txt"), "a") as f:
+                    f.write(e.get("message", "") + "\n")
+            else:
+                errors.append(e.get("message", ""))
+        return errors
+
     def check_screen(self, tc, name):
-        """The checks of one screen: axe at 1366 px, screenshots at both sizes, and at 390 px
-        no horizontal scrolling; the window is left at 1366x900."""
+        """The checks of one screen: no error in the page's console, axe at 1366 px,
+        screenshots at both sizes, and at 390 px no horizontal scrolling; the window is left
+        at 1366x900."""
         self.idle()
+        tc.assertEqual(self.console_errors(), [], f"{name}: errors in the page's console")
         started = time.time()
         problems = self.axe()
         with open(os.path.join(shot_dir(), "axe-seconds.txt"), "a") as f:

@@ -42,8 +42,15 @@ export default async function selfScreen(ctx) {
   if (!agencyId) return out.concat(h("p", {}, t("no_agency")));
   const base = AG(p.id, agencyId);
   const [sa, phases] = await Promise.all([api("GET", base + "/self-assessment"), api("GET", "/api/v1/periods/" + p.id + "/phases")]);
+  // Round 1 is shown to the agency from the explanation phase's opening on (the service
+  // answers 409 before that): ask only then, so the console stays clean. A clock ahead of
+  // the server's may still ask early; that answer is ignored.
+  const nowS = Date.now() / 1000;
+  const shown = (phases.items || []).some((x) => x.phase === "explanation" && x.opens_at <= nowS);
   let appraisal = null;
-  try { appraisal = await api("GET", base + "/appraisal"); } catch (e) { /* round 1 not shown to the agency yet */ }
+  if (shown) {
+    try { appraisal = await api("GET", base + "/appraisal"); } catch (e) { /* not shown yet */ }
+  }
 
   const ag = S.agencies.get(agencyId);
   const nodes = ag ? await indexNodes(p.id, ag.group_code) : new Map();
