@@ -101,35 +101,103 @@ static bool s_plain(const char *s)
     return true;
 }
 
+/* Appenders for the request line below: each copies and returns the end. */
+static char *s_cat(char *w, const char *s, size_t n)
+{
+    memcpy(w, s, n);
+    return w + n;
+}
+
+static char *s_cat_str(char *w, const char *s)
+{
+    return s_cat(w, s, strlen(s));
+}
+
+/* v in decimal, at least `digits` digits (zero-padded). */
+static char *s_cat_uint(char *w, unsigned long long v, int digits)
+{
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char) ('0' + v % 10);
+        v /= 10;
+    } while (v || n < digits);
+    while (n)
+        *w++ = tmp[--n];
+    return w;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS" of sec into out (20 bytes with the NUL). The calendar is worked
+ * out once a second per thread: glibc's gmtime_r takes a process-wide lock. */
+static void s_utc_second(time_t sec, char *out)
+{
+    static _Thread_local time_t tl_sec = -1;
+    static _Thread_local char tl_text[20];
+    if (sec != tl_sec) {
+        struct tm tm;
+        gmtime_r(&sec, &tm);
+        char *w = tl_text;
+        w = s_cat_uint(w, (unsigned) tm.tm_year + 1900, 4);
+        *w++ = '-';
+        w = s_cat_uint(w, (unsigned) tm.tm_mon + 1, 2);
+        *w++ = '-';
+        w = s_cat_uint(w, (unsigned) tm.tm_mday, 2);
+        *w++ = 'T';
+        w = s_cat_uint(w, (unsigned) tm.tm_hour, 2);
+        *w++ = ':';
+        w = s_cat_uint(w, (unsigned) tm.tm_min, 2);
+        *w++ = ':';
+        w = s_cat_uint(w, (unsigned) tm.tm_sec, 2);
+        *w = '\0';
+        tl_sec = sec;
+    }
+    memcpy(out, tl_text, sizeof tl_text);
+}
+
 /* One line per request in every process, so the common case — our own request id, rpc
- * and error code, all plain identifiers — is printed straight into one buffer instead of
- * going through a jansson object (make bench, public reads: the jansson line was 5 % of
- * the gateway's CPU). Anything else takes the general path. */
+ * and error code, all plain identifiers — is put together straight in one buffer instead
+ * of going through a jansson object (make bench, public reads: the jansson line was 5 % of
+ * the gateway's CPU, and snprintf with its float formatting another 5 % after it). Anything
+ * else takes the general path. */
 void cs_log_request(const char *request_id, const char *rpc, int status,
                     const char *code, double ms)
 {
     request_id = request_id ? request_id : "";
     rpc = rpc ? rpc : "";
     if (s_plain(request_id) && s_plain(rpc) && (!code || s_plain(code)) && strlen(request_id) < 128
-        && strlen(rpc) < 128 && (!code || strlen(code) < 128) && ms >= 0 && ms < 1e9) {
+        && strlen(rpc) < 128 && (!code || strlen(code) < 128) && ms >= 0 && ms < 1e9
+        && status >= 0 && status < 1000 && strlen(s_service) < 64 && s_plain(s_service)) {
         struct timeval tv;
         gettimeofday(&tv, NULL);
-        struct tm tm;
-        gmtime_r(&tv.tv_sec, &tm);
-        char line[1024];
-        int n = snprintf(line, sizeof line,
-                         "{\"ts\":\"%04d-%02d-%02dT%02d:%02d:%02d.%03dZ\",\"level\":\"%s\","
-                         "\"service\":\"%s\",\"msg\":\"request\",\"request_id\":\"%s\","
-                         "\"rpc\":\"%s\",\"status\":%d%s%s%s,\"ms\":%.3f}\n",
-                         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                         tm.tm_sec, (int) (tv.tv_usec / 1000), status >= 500 ? "error" : "info",
-                         s_service, request_id, rpc, status, code ? ",\"code\":\"" : "",
-                         code ? code : "", code ? "\"" : "", ms);
-        if (n > 0 && (size_t) n < sizeof line && s_plain(s_service)) {
-            ssize_t w = write(STDERR_FILENO, line, (size_t) n);
-            (void) w;
-            return;
+        char day[20], line[1024], *w = line;
+        s_utc_second(tv.tv_sec, day);
+        unsigned long long us = (unsigned long long) (ms * 1000.0 + 0.5);   /* %.3f of ms */
+        w = s_cat_str(w, "{\"ts\":\"");
+        w = s_cat(w, day, 19);
+        *w++ = '.';
+        w = s_cat_uint(w, (unsigned long long) tv.tv_usec / 1000, 3);
+        w = s_cat_str(w, status >= 500 ? "Z\",\"level\":\"error\",\"service\":\""
+                                       : "Z\",\"level\":\"info\",\"service\":\"");
+        w = s_cat_str(w, s_service);
+        w = s_cat_str(w, "\",\"msg\":\"request\",\"request_id\":\"");
+        w = s_cat_str(w, request_id);
+        w = s_cat_str(w, "\",\"rpc\":\"");
+        w = s_cat_str(w, rpc);
+        w = s_cat_str(w, "\",\"status\":");
+        w = s_cat_uint(w, (unsigned) status, 1);
+        if (code) {
+            w = s_cat_str(w, ",\"code\":\"");
+            w = s_cat_str(w, code);
+            *w++ = '"';
         }
+        w = s_cat_str(w, ",\"ms\":");
+        w = s_cat_uint(w, us / 1000, 1);
+        *w++ = '.';
+        w = s_cat_uint(w, us % 1000, 3);
+        w = s_cat_str(w, "}\n");
+        ssize_t n = write(STDERR_FILENO, line, (size_t) (w - line));
+        (void) n;
+        return;
     }
     json_t *o = s_line(status >= 500 ? "error" : "info", "request");
     json_t *v = json_string(request_id);

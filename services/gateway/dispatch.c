@@ -90,15 +90,25 @@ static enum MHD_Result s_send(gw_req *r, struct MHD_Connection *c, const gw_snap
     return gw_reply_queue(r, c, status, resp);
 }
 
-/* May this request's answer come from, or go to, the snapshot cache? An anonymous public
- * GET of a raw answer with no query string (the URL is the whole key) and no API key (a
- * portal client's key is checked, and its use recorded, by the service every time). */
+/* May this request take an answer from the snapshot cache, or leave one there? A GET with
+ * no query string (the URL is the whole key) and no API key (a portal client's key is
+ * checked, and its use recorded, by the service every time). */
+static bool s_anonymous_get(gw_req *r, struct MHD_Connection *c)
+{
+    return r->h->snaps && strcmp(r->method, "GET") == 0 && !gw_req_header(c, "X-API-Key")
+           && MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, NULL, NULL) == 0;
+}
+
+/* ... and of a route whose answers may be kept: public, the rpc's raw bytes. */
 static bool s_cacheable(gw_req *r, struct MHD_Connection *c)
 {
     const gw_route *rt = r->m.route;
-    return r->h->snaps && (rt->flags & GW_PUBLIC) && (rt->flags & GW_RAW)
-           && strcmp(r->method, "GET") == 0 && !gw_req_header(c, "X-API-Key")
-           && MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, NULL, NULL) == 0;
+    return (rt->flags & GW_PUBLIC) && (rt->flags & GW_RAW) && s_anonymous_get(r, c);
+}
+
+const gw_snap *gw_dispatch_kept(gw_req *r, struct MHD_Connection *c)
+{
+    return s_anonymous_get(r, c) ? gw_snapcache_get(r->h->snaps, r->url) : NULL;
 }
 
 /* GW_RAW: the rpc's bytes as they are (see routes.h); kept in the snapshot cache when the
@@ -111,6 +121,7 @@ static enum MHD_Result s_raw(gw_req *r, struct MHD_Connection *c, const Protobuf
     s.file_name = pbjson_get_string(out, "file_name");
     s.etag = pbjson_get_string(out, "etag");
     s.cache_control = pbjson_get_string(out, "cache_control");
+    s.route = r->m.route;
     if (s.etag && !*s.etag)
         s.etag = NULL;
     if (!s.bytes || !gw_reply_mime_ok(s.content_type) || (s.etag && !gw_etag_valid(s.etag)) ||
@@ -175,6 +186,8 @@ static int s_call(gw_req *r, const ProtobufCMethodDescriptor *md, gw_caller *a,
 
 enum MHD_Result gw_dispatch(gw_req *r, struct MHD_Connection *c)
 {
+    if (r->snap)                            /* found by gw_dispatch_kept, before routing */
+        return s_send(r, c, r->snap, true);
     cs_err e;
     cs_err_clear(&e);
     const ProtobufCMethodDescriptor *md = s_rpc(r, &e);
@@ -184,9 +197,6 @@ enum MHD_Result gw_dispatch(gw_req *r, struct MHD_Connection *c)
     ProtobufCMessage *in = NULL, *out = NULL;
     gw_caller a;
     enum MHD_Result ret;
-    const gw_snap *kept;
-    if (s_cacheable(r, c) && (kept = gw_snapcache_get(r->h->snaps, r->url)))
-        return s_send(r, c, kept, true);
     /* the caller first: an anonymous caller learns nothing about the input */
     if (gw_caller_resolve(&a, r, c, rt, &e) != 0 || gw_input_build(r, c, md, &a, &in, &e) != 0 ||
         s_call(r, md, &a, in, &out, &e) != 0)

@@ -23,14 +23,16 @@
 
 /* Request line and headers: our own limits answer 414/431 with the limit in the message;
  * the connection's buffer (MHD_OPTION_CONNECTION_MEMORY_LIMIT) is above them (URI + headers
- * = 24 KiB, with room for libmicrohttpd's own bookkeeping), and past it libmicrohttpd
- * refuses by itself (put in the same JSON shape by refusal.c). Keep the buffer small:
- * libmicrohttpd zeroes the whole of it for every request on a kept-alive connection, and at
- * 128 KiB that memset alone was 11 % of the gateway's CPU on public reads (make bench, P4:
- * 4,500/s -> 11,700-17,000/s at 48 KiB), with 64 connections' buffers resident as well. */
+ * = 24 KiB, with room for libmicrohttpd's own bookkeeping and the answer's header block),
+ * and past it libmicrohttpd refuses by itself (put in the same JSON shape by refusal.c).
+ * Keep the buffer small: libmicrohttpd zeroes the whole of it for every request on a
+ * kept-alive connection, and half of it again when it shrinks the read buffer once the
+ * request is in (1.5 x the buffer per request). At 128 KiB that was 11 % of the gateway's
+ * CPU on public reads (make bench, P4), at 48 KiB still 7 %; 32 KiB keeps our own limits
+ * answering first and costs two thirds of that. */
 #define GW_URL_MAX (8 * 1024)
 #define GW_HEADERS_MAX (16 * 1024)
-#define GW_CONN_MEMORY (48 * 1024)
+#define GW_CONN_MEMORY (32 * 1024)
 
 static enum MHD_Result s_header_bytes(void *cls, enum MHD_ValueKind kind, const char *key,
                                       const char *value)
@@ -75,7 +77,10 @@ static enum MHD_Result s_begin(gw_req *r, struct MHD_Connection *c)
         r->kind = GW_REQ_API;
     else
         r->kind = GW_REQ_STATIC;
-    if (r->kind == GW_REQ_API)
+    if (r->kind == GW_REQ_API && (r->snap = gw_dispatch_kept(r, c)) != NULL) {
+        r->match_rc = GW_MATCH_OK;          /* the route that answered it; no parameters */
+        r->m.route = r->snap->route;
+    } else if (r->kind == GW_REQ_API)
         r->match_rc = gw_router_match(r->method, r->url, &r->m, r->allow, sizeof r->allow);
     return gw_body_begin(r, c);
 }

@@ -54,24 +54,19 @@ typedef struct {
     char *url;
     gw_req_kind kind;
     int match_rc;
-    gw_match m;
-    char allow[128];
-    char request_id[72];
     const char *lang;               /* "vi" / "en" */
+    const gw_snap *snap;            /* the kept answer (snapcache.h), found before routing */
     /* body */
     char *body;
     size_t body_len, body_cap;
     /* an error found before the end (body too large, bad file name...): the rest of the
-     * body is read and dropped, the error is the answer */
+     * body is read and dropped, the error is the answer (err, below) */
     bool failed;
-    cs_err err;
     /* uploads */
     gw_upload *up;
     struct MHD_PostProcessor *pp;
-    char file_name[260];
     int file_parts;
     json_t *form;                   /* multipart fields other than `file` */
-    char feed_type[128];            /* GW_FEED multipart: the `file` part's media type */
     bool feed;                      /* GW_FEED: the body goes to the feed file in up */
     size_t form_bytes;
     /* outcome, for the log line and the metrics */
@@ -79,6 +74,16 @@ typedef struct {
     int status;
     int retry_after;                /* > 0: sent as Retry-After */
     bool frame_self;                /* an evidence preview: this origin may frame it */
+    /* Below: buffers that are written before they are read (m.name/value up to
+     * m.n_params, err when failed) or whose first byte says they are empty. A request's
+     * state is kept for the thread's next request instead of zeroed whole (request.c):
+     * a field above this line starts zero, one below starts as gw_req_new leaves it. */
+    gw_match m;
+    char allow[128];
+    char request_id[72];
+    cs_err err;
+    char file_name[260];
+    char feed_type[128];            /* GW_FEED multipart: the `file` part's media type */
     char code[64];
 } gw_req;
 

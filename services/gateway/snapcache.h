@@ -9,12 +9,14 @@
  *  Entries are never changed or evicted — an immutable answer stays right — and the total
  *  size is bounded: once full, new answers are simply not kept (they are still served, by
  *  the service). Because an entry lives as long as the cache, its bytes can be handed to
- *  libmicrohttpd without copying. Thread-safe (a read-write lock; reads share it). */
+ *  libmicrohttpd without copying. Thread-safe: writers take a lock; readers take none
+ *  (an entry is complete before it is published, and never changes or goes away). */
 #ifndef GW_SNAPCACHE_H
 #define GW_SNAPCACHE_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include "routes.h"
 
 typedef struct {
     const uint8_t *bytes;
@@ -23,6 +25,7 @@ typedef struct {
     const char *file_name;          /* "" when none */
     const char *etag;               /* unquoted */
     const char *cache_control;
+    const gw_route *route;          /* the route that answered it (log line, metrics) */
 } gw_snap;
 
 typedef struct gw_snapcache gw_snapcache;

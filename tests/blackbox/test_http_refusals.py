@@ -91,7 +91,7 @@ class TestServerRefusals(unittest.TestCase):
         self.assertIn("byte", err["message_vi"])
 
     def test_uri_past_the_connection_buffer(self):
-        # ours answer up to the 48 KiB connection buffer (test_security.py); past it,
+        # ours answer up to the 32 KiB connection buffer (test_security.py); past it,
         # libmicrohttpd's refusal, in the same shape
         self._refused(b"GET /api/v1/agencies?x=" + b"a" * 200_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
                       414, "uri_too_long")
@@ -102,6 +102,19 @@ class TestServerRefusals(unittest.TestCase):
         many = b"".join(b"X-H%d: %s\r\n" % (i, b"d" * 100) for i in range(2000))
         self._refused(b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + many + b"\r\n",
                       431, "headers_too_large")
+
+    def test_our_limits_fit_in_the_connection_buffer(self):
+        # the connection buffer must hold a request at both our limits together (8 KiB URI,
+        # 16 KiB headers) and still have room for the answer's header block: served, not
+        # refused or closed; just past either limit, our own refusal, naming the limit
+        ok = api("GET", "/healthz?x=" + "a" * 7500, headers={"X-Filler": "c" * 15000})
+        self.assertEqual(ok[0], 200, ok)
+        st, body, _ = api("GET", "/healthz?x=" + "a" * 7500, headers={"X-Filler": "c" * 16500})
+        self.assertEqual((st, body["error"]["code"]), (431, "headers_too_large"), body)
+        self.assertIn("16384", body["error"]["message_en"])
+        st, body, _ = api("GET", "/healthz?x=" + "a" * 8300, headers={"X-Filler": "c" * 15000})
+        self.assertEqual((st, body["error"]["code"]), (414, "uri_too_long"), body)
+        self.assertIn("8192", body["error"]["message_en"])
 
     def test_header_line_without_colon(self):
         self._refused(b"GET /healthz HTTP/1.1\r\nHost: x\r\nNoColonHere\r\n\r\n",

@@ -8,11 +8,14 @@
 #include <cmocka.h>
 #include "snapcache.h"
 
+static const gw_route s_route = {.method = "GET", .path = "/a"};
+
 static gw_snap s_snap(const char *body, const char *etag)
 {
     return (gw_snap) {.bytes = (const uint8_t *) body, .len = strlen(body),
                       .content_type = "application/json", .file_name = NULL, .etag = etag,
-                      .cache_control = "public, max-age=31536000, immutable"};
+                      .cache_control = "public, max-age=31536000, immutable",
+                      .route = &s_route};
 }
 
 static void test_put_get(void **state)
@@ -31,6 +34,7 @@ static void test_put_get(void **state)
     assert_string_equal(k->etag, "abc");
     assert_string_equal(k->file_name, "");
     assert_string_equal(k->content_type, "application/json");
+    assert_ptr_equal(k->route, &s_route);   /* named in the log line of a read from memory */
     assert_null(gw_snapcache_get(c, "/a/"));
     /* a second answer for the same URL changes nothing: the first one stays */
     gw_snap other = s_snap("{\"v\":2}", "def");
