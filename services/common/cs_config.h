@@ -12,7 +12,7 @@
  *    CHISO_PORT          gateway HTTP port                     [8080]
  *    CHISO_VAR_DIR       data folder (evidence store, pids)    [./var]
  *    CHISO_WEB_DIR       static web UI folder                  [./web]
- *    CHISO_THREADS       gateway thread pool size              [8]
+ *    CHISO_THREADS       gateway threads for calls to the services [8]
  *    CHISO_WORKERS       worker threads per service process, each with its own database
  *                        connection (1..256) [CS_WORKERS_DEFAULT = 4]: measured with make bench on 2 cores, score
  *                        saves through the gateway ran 417/s with 1 thread, and in three

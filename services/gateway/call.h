@@ -1,6 +1,6 @@
 /*  The broker call: chiso.Request{ctx, rpc, body} out, chiso.Reply back (docs/DESIGN.md §5).
- *  ZeroMQ sockets are not thread-safe, so each pool thread has its own cs_client, made
- *  on first use and closed by gw_http_destroy after the threads are gone. */
+ *  ZeroMQ sockets are not thread-safe, so each thread that calls (work.h) has its own
+ *  cs_client, made on first use and closed by gw_http_destroy after the threads are gone. */
 #ifndef GW_CALL_H
 #define GW_CALL_H
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "body.h"
 #include "cs_log.h"
 #include "dispatch.h"
@@ -85,6 +86,51 @@ static enum MHD_Result s_begin(gw_req *r, struct MHD_Connection *c)
     return gw_body_begin(r, c);
 }
 
+/* The answer to a request whose body is in. */
+static enum MHD_Result s_serve(gw_req *r, struct MHD_Connection *c)
+{
+    switch (r->kind) {
+    case GW_REQ_BUILTIN: return gw_builtin_serve(r, c);
+    case GW_REQ_STATIC:  return gw_static_serve(r, c);
+    default:             return gw_dispatch(r, c);
+    }
+}
+
+/* On a gw_work thread: the answer is made (gw_reply_queue keeps it in r), then the
+ * connection goes back to its libmicrohttpd thread, which calls the handler again. */
+static void s_job(void *arg)
+{
+    gw_req *r = arg;
+    (void) s_serve(r, r->conn);
+    MHD_resume_connection(r->conn);
+}
+
+/* What may wait on a service (an API call, /readyz) goes to a gw_work thread; a file of
+ * the web UI and a kept snapshot are answered here, at once. */
+static enum MHD_Result s_answer(gw_req *r, struct MHD_Connection *c)
+{
+    if (r->kind == GW_REQ_STATIC || r->snap || !r->h->work)
+        return s_serve(r, c);
+    r->deferred = true;
+    r->conn = c;
+    MHD_suspend_connection(c);
+    if (gw_work_submit(r->h->work, s_job, r) != 0)
+        s_job(r);                           /* stopping: made here, queued the same way */
+    return MHD_YES;
+}
+
+/* Back from a gw_work thread: queue the answer made there. */
+static enum MHD_Result s_resumed(gw_req *r, struct MHD_Connection *c)
+{
+    struct MHD_Response *resp = r->resp;
+    r->resp = NULL;
+    if (!resp)
+        return MHD_NO;                      /* none could be made: the connection closes */
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned) r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
 static enum MHD_Result s_handler(void *cls, struct MHD_Connection *c, const char *url,
                                  const char *method, const char *version,
                                  const char *upload_data, size_t *upload_data_size,
@@ -105,14 +151,12 @@ static enum MHD_Result s_handler(void *cls, struct MHD_Connection *c, const char
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (r->deferred)
+        return s_resumed(r, c);
     if (r->responded)
         return MHD_YES;
     gw_body_end(r);
-    switch (r->kind) {
-    case GW_REQ_BUILTIN: return gw_builtin_serve(r, c);
-    case GW_REQ_STATIC:  return gw_static_serve(r, c);
-    default:             return gw_dispatch(r, c);
-    }
+    return s_answer(r, c);
 }
 
 /* The request is over (answered, or the client went away): one log line, the metrics. */
@@ -145,10 +189,21 @@ static void s_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* ---------------------------------------------------------------------------------- */
 
+/* libmicrohttpd's threads only read requests and write answers (work.h): one per core
+ * unless CHISO_HTTP_THREADS says otherwise. */
+static unsigned s_http_threads(void)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int64_t n = cs_env_int("CHISO_HTTP_THREADS", cores > 0 ? cores : 1);
+    return n < 1 ? 1 : n > 256 ? 256 : (unsigned) n;
+}
+
 static struct MHD_Daemon *s_listen(gw_http *h)
 {
-    unsigned threads = h->cfg->threads > 0 ? (unsigned) h->cfg->threads : 1;
-    return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
+    unsigned threads = s_http_threads();
+    cs_log_info("HTTP: %u thread(s), %d for calls to the services", threads, h->cfg->threads);
+    return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG
+                            | MHD_ALLOW_SUSPEND_RESUME,
                             (uint16_t) h->cfg->port, NULL, NULL, s_handler, h,
                             MHD_OPTION_THREAD_POOL_SIZE, threads,
                             MHD_OPTION_NOTIFY_COMPLETED, s_completed, h,
@@ -185,8 +240,9 @@ gw_http *gw_http_new(const cs_config *cfg, void *zmq_ctx, cs_err *e)
     /* published versions served from memory: a province's snapshot is tens of kilobytes,
      * so the default keeps hundreds of them well inside the gateway's memory budget */
     h->snaps = gw_snapcache_new((size_t) cs_env_int("CHISO_SNAPSHOT_CACHE_KB", 16384) * 1024);
-    if (sodium_init() < 0) {
-        cs_err_internal(e, "libsodium init failed");
+    h->work = gw_work_new(h->cfg->threads > 0 ? (size_t) h->cfg->threads : 1);
+    if (!h->work || sodium_init() < 0) {
+        cs_err_internal(e, h->work ? "libsodium init failed" : "cannot start the call threads");
         gw_http_destroy(&h);
         return NULL;
     }
@@ -205,6 +261,9 @@ void gw_http_destroy(gw_http **self_p)
     gw_http *h = self_p ? *self_p : NULL;
     if (!h)
         return;
+    /* the call threads first: each queued or running call resumes its connection with its
+     * answer; a request arriving meanwhile is answered on its own thread */
+    gw_work_destroy(&h->work);
     if (h->daemon)
         MHD_stop_daemon(h->daemon);
     /* pool threads are gone: their sockets may be closed from here */

@@ -48,6 +48,17 @@ enum MHD_Result gw_reply_queue(gw_req *r, struct MHD_Connection *c, int status,
         snprintf(ra, sizeof ra, "%d", r->retry_after);
         MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
     }
+    if (r->deferred) {
+        /* made on a gw_work thread: the connection's own thread queues it (http.c) */
+        if (r->resp) {
+            MHD_destroy_response(resp);
+            return MHD_NO;
+        }
+        r->resp = resp;
+        r->responded = true;
+        r->status = status;
+        return MHD_YES;
+    }
     enum MHD_Result ret = MHD_queue_response(c, (unsigned) status, resp);
     MHD_destroy_response(resp);
     r->responded = true;

@@ -7,7 +7,8 @@
 #include "request.h"
 
 /* Adds the security headers and X-Request-Id (and Allow, WWW-Authenticate, Retry-After
- * as the status asks), queues resp, releases it and records the status in r. */
+ * as the status asks), queues resp, releases it and records the status in r. On a gw_work
+ * thread (r->deferred) resp is kept in r instead, for the connection's thread to queue. */
 enum MHD_Result gw_reply_queue(gw_req *r, struct MHD_Connection *c, int status,
                                struct MHD_Response *resp);
 /* A response with body (malloc'd, taken; NULL = empty) of media type ctype. */

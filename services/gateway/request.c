@@ -61,6 +61,8 @@ void gw_req_destroy(gw_req **self_p)
     json_decref(r->form);
     free(r->body);
     free(r->url);
+    if (r->resp)                            /* made, but the client went away first */
+        MHD_destroy_response(r->resp);
     pthread_once(&s_spare_once, s_spare_init);
     if (pthread_getspecific(s_spare_key) || pthread_setspecific(s_spare_key, r) != 0)
         free(r);

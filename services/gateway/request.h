@@ -9,7 +9,8 @@
  *    body.c      request assembly: the body, multipart parts, the uploaded file
  *    auth.c      who is asking: throttle, Idempotency-Key, API key, session, Origin
  *    dispatch.c  route -> input message -> rpc -> reply (JSON, GW_DOWNLOAD, GW_RAW)
- *    call.c      the broker call (one cs_client per pool thread)
+ *    work.c      the threads that run the blocking part (the connection is suspended)
+ *    call.c      the broker call (one cs_client per call thread)
  *    reply.c     answers: the headers every answer carries, the JSON error shape
  *    refusal.c   libmicrohttpd's own refusals, put in the same JSON shape
  *    static.c    the web UI's files and the built-in endpoints */
@@ -31,6 +32,7 @@
 #include "router.h"
 #include "session_cache.h"
 #include "upload.h"
+#include "work.h"
 
 struct gw_http {
     const cs_config *cfg;
@@ -40,6 +42,7 @@ struct gw_http {
     gw_sessions *sessions;          /* resolved sessions, kept briefly (session_cache.h) */
     gw_ratelimit *throttle;         /* GW_THROTTLE routes, per client address */
     gw_snapcache *snaps;            /* immutable public answers (snapcache.h) */
+    gw_work *work;                  /* threads for the blocking part of requests (work.h) */
     pthread_mutex_t lock;           /* guards clients */
     cs_client **clients;
     size_t n_clients;
@@ -56,6 +59,11 @@ typedef struct {
     int match_rc;
     const char *lang;               /* "vi" / "en" */
     const gw_snap *snap;            /* the kept answer (snapcache.h), found before routing */
+    /* served on a gw_work thread while the connection is suspended: the answer made there
+     * waits in resp until the connection's own thread queues it (http.c) */
+    bool deferred;
+    struct MHD_Connection *conn;
+    struct MHD_Response *resp;
     /* body */
     char *body;
     size_t body_len, body_cap;
