@@ -376,9 +376,9 @@ def processes():
         m = re.search(r"service (\w+) started: (\d+) worker", text)
         if m:
             workers[m.group(1)] = int(m.group(2))
-        m = re.search(r"listening on port \d+, broker \S+, (\d+) threads", text)
+        m = re.search(r"HTTP: (\d+) thread\(s\), (\d+) for calls", text)
         if m:
-            gateway = m.group(1)
+            gateway = f"{m.group(1)} HTTP + {m.group(2)} call"
     counts = sorted(set(workers.values()))
     if len(counts) == 1:
         desc = f"{counts[0]} worker thread{'s' if counts[0] > 1 else ''} per service"
