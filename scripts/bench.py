@@ -447,9 +447,21 @@ def ranking_row(meter, provinces, period):
         return call("POST", "compute", p)
     say(f"ranking compute: 1 province (5 times), then all {len(provinces)} one after another")
     compute(first)  # warm the caches once, as the aggregate below is warmed too
+    stmts = os.environ.get("CHISO_BENCH_PG_STATEMENTS")
+    if stmts:
+        psql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset();")
     before = meter.sample()
     one = statistics.median(compute(first) for _ in range(5))
     cpu = meter.since(before, 5)
+    if stmts:
+        # the whole bench's saves profile keeps the file's name; this row's goes beside it
+        out = stmts if os.environ.get("CHISO_BENCH_ROWS", "") == "ranking" else stmts + ".ranking"
+        with open(out, "w") as f:
+            f.write(psql("SELECT round(total_exec_time::numeric / 5 * 1000, 1) AS us_per_compute,"
+                         " round(calls::numeric / 5, 2) AS calls_per_compute,"
+                         " round((total_exec_time / greatest(calls, 1))::numeric * 1000, 1) AS us_per_call,"
+                         " toplevel, left(regexp_replace(query, '\\s+', ' ', 'g'), 160)"
+                         " FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 40;"))
     t = time.perf_counter()
     for p in provinces:
         compute(p)

@@ -3,19 +3,17 @@
  *  rank_rpc_load sends every leaf of every agency to C (130 agencies x 150 leaves: 19,500
  *  JSON objects with their titles and comments, parsed one by one) — what a scorecard or a
  *  report shows. The ranking itself needs, per agency and content, only the sum of the
- *  applicable leaves' effective values and of their maxima, so here the database resolves
- *  each leaf's effective value (SPEC §5: content 3 the survey points; content 4 the leaders'
- *  mean, half-up to 0.01; contents 1, 2, 5, 6 an upheld appeal, else round 2, else round 1,
- *  else the self score; N/A neither scored nor counted in the maximum) in integer
- *  hundredths — bigint sums, the mean with integer division: no float anywhere — and
- *  returns ~130 x 6 sums. Two kinds of leaves still travel one by one, to rank.c's own
- *  code: automatic leaves (their value comes from the 766 feed, rank_auto.c) and leaves
- *  with a required minimum (the heads' rating names the first one missed, in leaf order).
- *  The classification, ranking and ties stay in rank.c.
- *
- *  Every source row of the period is read once (as one SQL aggregate over them would be):
- *  the few rows that override a self score are grouped per (agency, leaf), the self scores
- *  joined to them, the result joined to the leaves and grouped per agency and content. */
+ *  applicable leaves' effective values and of their maxima (SPEC §5: content 3 the survey
+ *  points; content 4 the leaders' mean, half-up to 0.01; contents 1, 2, 5, 6 an upheld
+ *  appeal, else round 2, else round 1, else the self score; N/A neither scored nor counted
+ *  in the maximum, in integer hundredths). Those sums are kept by the writes themselves
+ *  (ranking.content_sums, migration 089: every write of a leaf's source adds the change of
+ *  the leaf's counted value to its agency's content sum; ranking.full_sums computes the
+ *  same from scratch and test_ranking_kept.py holds them equal), so this statement reads
+ *  ~130 x 6 rows instead of resolving 19,500 leaves. Two kinds of leaves still travel one
+ *  by one, to rank.c's own code: automatic leaves (their value comes from the 766 feed,
+ *  rank_auto.c) and leaves with a required minimum (the heads' rating names the first one
+ *  missed, in leaf order). The classification, ranking and ties stay in rank.c. */
 #include <stdlib.h>
 #include "rank_rpc.h"
 #include "rank_sql.h"
@@ -30,67 +28,29 @@ static const char SQL_SUMS[] =
     "  WHERE ($2::text IS NULL OR ag.group_code = $2)"
     "    AND ($3::bigint IS NULL OR ag.group_code ="
     "         (SELECT a3.group_code FROM catalog.agencies a3 WHERE a3.id = $3))),"
-    /* the leaves summed here: neither automatic nor with a required minimum */
-    " sl AS ("
-    "  SELECT group_code, code, content, max_points FROM catalog.period_leaves"
-    "  WHERE period_id = $1 AND auto IS NULL AND required_min IS NULL),"
     /* the leaves rank.c reads one by one: automatic, or with a required minimum
      * (materialised: joined per agency, the view was scanned once per agency) */
     " dl AS MATERIALIZED ("
     "  SELECT group_code, code, content, max_points, sort, auto, required_min"
     "  FROM catalog.period_leaves"
     "  WHERE period_id = $1 AND (auto IS NOT NULL OR required_min IS NOT NULL)),"
+    /* the maxima of the summed leaves per group and content (migration 089) */
     " gm AS (SELECT group_code, json_object_agg(content, m) AS m FROM (SELECT group_code, content,"
-    "  sum(max_points) AS m FROM sl GROUP BY group_code, content) g GROUP BY group_code),"
-    /* an upheld appeal's new value, the latest per leaf (rank_rpc.c's aq) */
+    "  sum(max_points) AS m FROM ranking.summed_leaves WHERE period_id = $1"
+    "  GROUP BY group_code, content) g GROUP BY group_code),"
+    /* the sums the writes keep (ranking.content_sums: the counted values and the N/A
+     * maxima of the summed leaves per agency and content, one row per writing slot) */
+    " es AS ("
+    "  SELECT agency_id, json_object_agg(content, s) AS presum, json_object_agg(content, nm) AS na_max"
+    "  FROM (SELECT agency_id, content, sum(s) AS s, sum(nm) AS nm FROM ranking.content_sums"
+    "        WHERE period_id = $1 GROUP BY agency_id, content) c GROUP BY agency_id),"
+    /* an upheld appeal's new value, the latest per leaf (rank_rpc.c's aq), of the leaves
+     * read one by one */
     " aq AS ("
     "  SELECT DISTINCT ON (agency_id, leaf_code) agency_id, leaf_code, new_value"
     "  FROM appraisal.appeal_items WHERE period_id = $1 AND decision = 'upheld'"
+    "    AND leaf_code IN (SELECT code FROM dl)"
     "  ORDER BY agency_id, leaf_code, answered_at DESC, id DESC),"
-    /* what overrides or replaces the self score, per (agency, leaf), tagged: 2 round 1,
-     * 3 round 2, 4 appeal, 5 survey, 6 a leader's score, 7 N/A decision (1 = not
-     * applicable). The primary keys allow one row per source (leaders: one per leader), so
-     * max() is that row's value or NULL. Few rows next to the self scores. */
-    " ov AS ("
-    "  SELECT agency_id, leaf_code,"
-    "         max(v) FILTER (WHERE src = 2) AS r1, max(v) FILTER (WHERE src = 3) AS r2,"
-    "         max(v) FILTER (WHERE src = 4) AS aq, max(v) FILTER (WHERE src = 5) AS survey,"
-    "         sum(v) FILTER (WHERE src = 6)::bigint AS lsum, count(v) FILTER (WHERE src = 6) AS ln,"
-    "         bool_or(v = 1) FILTER (WHERE src = 7) AS na"
-    "  FROM (SELECT agency_id, leaf_code, 1 + round AS src, score AS v FROM appraisal.scores"
-    "         WHERE period_id = $1"
-    "        UNION ALL SELECT agency_id, leaf_code, 4, new_value FROM aq"
-    "        UNION ALL SELECT agency_id, leaf_code, 5, points FROM surveys.leaf_points"
-    "         WHERE period_id = $1"
-    "        UNION ALL SELECT agency_id, leaf_code, 6, score FROM leadership.scores"
-    "         WHERE period_id = $1"
-    "        UNION ALL SELECT agency_id, leaf_code, 7, not_applicable::int"
-    "         FROM appraisal.na_decisions WHERE period_id = $1) x"
-    "  GROUP BY agency_id, leaf_code),"
-    /* each (agency, leaf) with anything recorded, once: the self scores joined to the rest
-     * (a join, not a grouping of every row: measured ~25 % less CPU) */
-    " lf AS ("
-    "  SELECT COALESCE(s.agency_id, ov.agency_id) AS agency_id,"
-    "         COALESCE(s.leaf_code, ov.leaf_code) AS leaf_code, s.score AS self,"
-    "         ov.r1, ov.r2, ov.aq, ov.survey, ov.lsum, ov.ln, COALESCE(ov.na, false) AS na"
-    "  FROM (SELECT agency_id, leaf_code, score FROM submissions.scores WHERE period_id = $1) s"
-    "  FULL JOIN ov ON ov.agency_id = s.agency_id AND ov.leaf_code = s.leaf_code),"
-    /* the effective value; leader scores are >= 0, so half-up is (2s + n) div 2n */
-    " ev AS ("
-    "  SELECT lf.agency_id, sl.content, sl.max_points, lf.na,"
-    "         CASE sl.content WHEN 3 THEN lf.survey"
-    "           WHEN 4 THEN CASE WHEN lf.ln > 0 THEN (2 * lf.lsum + lf.ln) / (2 * lf.ln) END"
-    "           ELSE COALESCE(lf.aq, lf.r2, lf.r1, lf.self) END AS v"
-    "  FROM (SELECT lf.*, ag.group_code FROM lf JOIN ag ON ag.id = lf.agency_id OFFSET 0) lf"
-    "  JOIN sl ON sl.group_code = lf.group_code AND sl.code = lf.leaf_code),"
-    /* per agency and content: the applicable values, the N/A leaves' maxima */
-    " ec AS ("
-    "  SELECT agency_id, content, COALESCE(sum(v) FILTER (WHERE NOT na), 0) AS s,"
-    "         COALESCE(sum(max_points) FILTER (WHERE na), 0) AS nm"
-    "  FROM ev GROUP BY agency_id, content),"
-    " es AS ("
-    "  SELECT agency_id, json_object_agg(content, s) AS presum, json_object_agg(content, nm) AS na_max"
-    "  FROM ec GROUP BY agency_id),"
     " ls AS ("
     "  SELECT agency_id, leaf_code, json_agg(score ORDER BY leader_id) AS scores"
     "  FROM leadership.scores WHERE period_id = $1 AND leaf_code IN (SELECT code FROM dl)"
@@ -98,7 +58,8 @@ static const char SQL_SUMS[] =
     " ap AS ("
     "  SELECT agency_id, leaf_code,"
     "         min(score) FILTER (WHERE round = 1) AS r1, min(score) FILTER (WHERE round = 2) AS r2"
-    "  FROM appraisal.scores WHERE period_id = $1 GROUP BY agency_id, leaf_code),"
+    "  FROM appraisal.scores WHERE period_id = $1 AND leaf_code IN (SELECT code FROM dl)"
+    "  GROUP BY agency_id, leaf_code),"
     " lv AS ("
     "  SELECT ag.id AS agency_id, json_agg(json_build_object("
     "      'code', n.code, 'content', n.content, 'max', n.max_points,"
