@@ -268,7 +268,9 @@ int rank_rpc_compute(cs_call *c, const ProtobufCMessage *in, ProtobufCMessage **
         return -1;
     rank_data *d;
     rank_outcome *o;
-    if (rank_rpc_load_sums(c, req->period_id, NULL, 0, &d, &o) < 0)
+    /* in its own statement first: the sums statement's snapshot then sees the fold */
+    if (rank_rpc_fold_pending(c, req->period_id) < 0 ||
+        rank_rpc_load_sums(c, req->period_id, NULL, 0, &d, &o) < 0)
         return -1;
     Chiso__Ranking__Results *res = rank_rpc_results_msg(c, d, o);
     const char *summary = rank_rpc_summary(c, o);

@@ -28,6 +28,10 @@ int rank_rpc_load(cs_call *c, long long period_id, const char *group, long long 
 int rank_rpc_load_sums(cs_call *c, long long period_id, const char *group, long long agency_id,
                        rank_data **data, rank_outcome **outcome);
 
+/* Fold the leaves written since the last fold into the kept sums (ranking.fold_pending,
+ * migration 090): a write transaction only; the sums read the same before and after. */
+int rank_rpc_fold_pending(cs_call *c, long long period_id);
+
 /* The province's overseers (province_admin, viewer, leader) see its whole results. */
 bool rank_rpc_sees_province(cs_call *c);
 

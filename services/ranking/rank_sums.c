@@ -7,10 +7,11 @@
  *  points; content 4 the leaders' mean, half-up to 0.01; contents 1, 2, 5, 6 an upheld
  *  appeal, else round 2, else round 1, else the self score; N/A neither scored nor counted
  *  in the maximum, in integer hundredths). Those sums are kept by the writes themselves
- *  (ranking.content_sums, migration 089: every write of a leaf's source adds the change of
- *  the leaf's counted value to its agency's content sum; ranking.full_sums computes the
- *  same from scratch and test_ranking_kept.py holds them equal), so this statement reads
- *  ~130 x 6 rows instead of resolving 19,500 leaves. Two kinds of leaves still travel one
+ *  (ranking.content_sums, migrations 089-090: every write of a leaf's source notes the leaf
+ *  as pending; Compute folds the pending leaves in, adding the change of each one's counted
+ *  value to its agency's content sum, and ranking.current_sums adds those not folded yet;
+ *  ranking.full_sums computes the same from scratch and test_ranking_kept.py holds them
+ *  equal), so this statement reads ~130 x 6 rows instead of resolving 19,500 leaves. Two kinds of leaves still travel one
  *  by one, to rank.c's own code: automatic leaves (their value comes from the 766 feed,
  *  rank_auto.c) and leaves with a required minimum (the heads' rating names the first one
  *  missed, in leaf order). The classification, ranking and ties stay in rank.c. */
@@ -38,12 +39,12 @@ static const char SQL_SUMS[] =
     " gm AS (SELECT group_code, json_object_agg(content, m) AS m FROM (SELECT group_code, content,"
     "  sum(max_points) AS m FROM ranking.summed_leaves WHERE period_id = $1"
     "  GROUP BY group_code, content) g GROUP BY group_code),"
-    /* the sums the writes keep (ranking.content_sums: the counted values and the N/A
-     * maxima of the summed leaves per agency and content, one row per writing slot) */
+    /* the sums kept for the writes (ranking.current_sums: the counted values and the N/A
+     * maxima of the summed leaves per agency and content, as folded, plus the changes of
+     * the leaves written since) */
     " es AS ("
     "  SELECT agency_id, json_object_agg(content, s) AS presum, json_object_agg(content, nm) AS na_max"
-    "  FROM (SELECT agency_id, content, sum(s) AS s, sum(nm) AS nm FROM ranking.content_sums"
-    "        WHERE period_id = $1 GROUP BY agency_id, content) c GROUP BY agency_id),"
+    "  FROM ranking.current_sums($1) GROUP BY agency_id),"
     /* an upheld appeal's new value, the latest per leaf (rank_rpc.c's aq), of the leaves
      * read one by one */
     " aq AS ("
@@ -99,6 +100,12 @@ static const char SQL_SUMS[] =
     "    LEFT JOIN pm ON pm.agency_id = ag.id LEFT JOIN pd ON pd.agency_id = ag.id"
     "    LEFT JOIN disc ON disc.agency_id = ag.id"
     "    LEFT JOIN cm ON cm.index_set_id = ag.index_set_id), '[]'::json))::text";
+
+int rank_rpc_fold_pending(cs_call *c, long long period_id)
+{
+    const char *p[1] = {cs_call_int(c, period_id)};
+    return cs_call_exec(c, "SELECT ranking.fold_pending($1)", 1, p) ? 0 : -1;
+}
 
 int rank_rpc_load_sums(cs_call *c, long long period_id, const char *group, long long agency_id,
                        rank_data **data, rank_outcome **outcome)

@@ -1,17 +1,19 @@
-"""The per-leaf values and per-content sums the writes keep (migration 089, issue 11 P2):
-ranking.leaf_values and ranking.content_sums must always equal what ranking.leaf_inputs and
-ranking.full_sums compute from scratch, and the results read from them must equal what
-rank.c computes leaf by leaf for the scorecards.
+"""The per-leaf values and per-content sums kept for the writes (migrations 089-090, issue
+11 P2): a write notes the leaf as pending; ranking.current_sums (the kept sums plus the
+pending leaves' changes, what the ranking service reads) must always equal ranking.full_sums
+computed from scratch, and after ranking.fold_pending (what Compute calls) the kept tables
+themselves must equal ranking.leaf_inputs and ranking.full_sums with nothing pending; the
+results read from them must equal what rank.c computes leaf by leaf for the scorecards.
 
 - A played example (05-portal-heads: automatic and required leaves, which are not summed)
-  then writes of every kind, each checked: self scores (update, delete, insert), both
-  appraisal rounds, N/A decisions (true, false, deleted), an upheld and a rejected appeal,
-  leaders' scores (added, changed, removed), survey points, several leaves in one
-  statement, a bulk statement (the rebuild path), the index (a leaf's maximum, a leaf
-  leaving the summed ones, an agency's group), through the API and straight in SQL (the
-  triggers are the tables').
-- Two transactions writing two sources of one leaf at once (the leaf's lock: without it the
-  second one's change is computed from the value before the first committed).
+  then writes of every kind, each checked before and after a fold: self scores (update,
+  delete, insert), both appraisal rounds, N/A decisions (true, false, deleted), an upheld
+  and a rejected appeal, leaders' scores (added, changed, removed), survey points, several
+  leaves in one statement, a bulk statement (the rebuild path), the index (a leaf's maximum,
+  a leaf leaving the summed ones, an agency's group), through the API and straight in SQL
+  (the triggers are the tables').
+- Two folds at once with a write in between (the leaf's lock: without it the second fold
+  adds a change the first one is adding too).
 - The backfill: a database holding data before 089 gets the kept tables filled by it."""
 
 import os
@@ -37,6 +39,11 @@ SELECT agency_id, content, s, nm FROM ranking.full_sums(:p) WHERE s <> 0 OR nm <
 KEPT_LEAVES = """
 SELECT province_id, agency_id, leaf_code, self, r1, r2, aq, survey, lsum, ln, na
   FROM ranking.leaf_values WHERE period_id = :p ORDER BY agency_id, leaf_code"""
+CURRENT_SUMS = """
+SELECT agency_id, content, s, nm FROM ranking.current_sums(:p) WHERE s <> 0 OR nm <> 0
+ ORDER BY 1, 2"""
+PENDING = "SELECT count(*) FROM ranking.leaf_pending WHERE period_id = :p"
+FOLD = "SELECT ranking.fold_pending(:p)"
 FULL_LEAVES = """
 SELECT province_id, agency_id, leaf_code, self, r1, r2, aq, survey, lsum, ln, na
   FROM ranking.leaf_inputs(:p) ORDER BY agency_id, leaf_code"""
@@ -61,12 +68,10 @@ class TestKeptSums(unittest.TestCase):
 
     def check(self, what):
         p = {"p": self.pid}
-        self.assertEqual(psql_super(KEPT_LEAVES, p), psql_super(FULL_LEAVES, p),
-                         f"leaf values after {what}")
-        kept = psql_super(KEPT_SUMS, p)
-        self.assertEqual(kept, psql_super(FULL_SUMS, p), f"content sums after {what}")
-        self.assertTrue(kept, "nothing summed")
-        # and the results read from them equal rank.c's leaf by leaf (the scorecards)
+        full = psql_super(FULL_SUMS, p)
+        self.assertTrue(full, "nothing summed")
+        self.assertEqual(psql_super(CURRENT_SUMS, p), full, f"current sums after {what}")
+        # the results read from them equal rank.c's leaf by leaf (the scorecards)
         st, res, _ = api("GET", f"/api/v1/periods/{self.pid}/results", token=self.ld.admin)
         self.assertEqual(st, 200, res)
         for aid, a in _agencies(res).items():
@@ -75,6 +80,13 @@ class TestKeptSums(unittest.TestCase):
             self.assertEqual(st, 200, sc)
             for f in FIELDS:
                 self.assertEqual(a.get(f), sc["result"].get(f), f"{what}: {a['code']} {f}")
+        # folded: the kept tables themselves, nothing pending, the same sums
+        psql_super(FOLD, p)
+        self.assertEqual(psql_super(PENDING, p), [["0"]], f"pending after {what}")
+        self.assertEqual(psql_super(KEPT_LEAVES, p), psql_super(FULL_LEAVES, p),
+                         f"leaf values after {what}")
+        self.assertEqual(psql_super(KEPT_SUMS, p), full, f"content sums after {what}")
+        self.assertEqual(psql_super(CURRENT_SUMS, p), full, f"current sums folded, {what}")
 
     def test_writes_of_every_kind(self):
         self.check("the example")
@@ -197,6 +209,7 @@ class TestKeptSums(unittest.TestCase):
                  " ON CONFLICT (period_id, agency_id, leaf_code) DO UPDATE"
                  " SET not_applicable = true")
         p = {"p": self.pid}
+        psql_super(FOLD, p)
         before = psql_super(KEPT_SUMS, p)
         self.sql("UPDATE catalog.agencies SET group_code = :'g' WHERE id = :a", g=g)
         moved = psql_super(KEPT_SUMS, p)
@@ -208,23 +221,24 @@ class TestKeptSums(unittest.TestCase):
                  " AND leaf_code = '1.3'")
         self.sql("DELETE FROM catalog.period_index_sets WHERE period_id = :per"
                  " AND group_code = :'g'", g=g)
+        self.assertEqual(psql_super(CURRENT_SUMS, p), psql_super(FULL_SUMS, p))
+        psql_super(FOLD, p)
         self.assertEqual(psql_super(KEPT_SUMS, p), psql_super(FULL_SUMS, p))
 
-    def test_two_sources_of_one_leaf_at_once(self):
-        """The self score changed in one transaction while round 1 is recorded in another:
-        the second waits for the first's lock on the leaf and reads what it committed."""
-        key = ("period_id = :per AND agency_id = :a AND leaf_code = '1.3'")
-        self.sql(f"DELETE FROM appraisal.scores WHERE {key}")
+    def test_two_folds_at_once(self):
+        """A fold holds its leaves until it commits; a write of one of them meanwhile, then
+        a second fold: it waits, then folds the write once, from what the first left."""
+        key = "period_id = :per AND agency_id = :a AND leaf_code = '1.3'"
+        p = {"p": self.pid}
         self.sql(f"UPDATE submissions.scores SET score = 200 WHERE {key}")
         first = threading.Thread(target=self.sql, args=(
-            f"BEGIN; UPDATE submissions.scores SET score = 900 WHERE {key};"
-            " SELECT pg_sleep(1.5); COMMIT;",))
+            f"BEGIN; {FOLD.replace(':p', ':per')}; SELECT pg_sleep(1.5); COMMIT;",))
         first.start()
         time.sleep(0.5)
-        self.sql("INSERT INTO appraisal.scores (province_id, period_id, agency_id, leaf_code,"
-                 " round, score) VALUES (:prov, :per, :a, '1.3', 1, 400)")
+        self.sql(f"UPDATE submissions.scores SET score = 900 WHERE {key}")
+        psql_super(FOLD, p)
         first.join()
-        p = {"p": self.pid}
+        self.assertEqual(psql_super(PENDING, p), [["0"]])
         self.assertEqual(psql_super(KEPT_LEAVES, p), psql_super(FULL_LEAVES, p))
         self.assertEqual(psql_super(KEPT_SUMS, p), psql_super(FULL_SUMS, p))
 
