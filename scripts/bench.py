@@ -5,7 +5,9 @@ National scale: 34 provinces x 130 agencies x 150 leaves, loaded straight into t
 as the superuser (loading is not what is measured). Then:
   1. score saves through the gateway, 64 concurrent keep-alive clients (each an agency
      editor with its own session), against the same number of single-row transactional
-     inserts straight through libpq from 64 connections;
+     inserts straight through libpq from 64 connections; then the same number of leaves
+     saved again, CHISO_BENCH_BATCH (10) per request, as the self-assessment screen sends a
+     screen's changes: the per-request cost per leaf;
   2. full ranking compute for one province and for all 34 through the API, against one SQL
      aggregate over the same score rows;
   3. portal ingest (scripts/bench_portal.py): 2 million dossier-count rows and the 766 index
@@ -53,6 +55,9 @@ PROVINCES, AGENCIES, EDITORS = int(os.environ.get("CHISO_BENCH_PROVINCES", "34")
 # Each editor saves the leaves 1.1 ... 1.25 of its agency in turn (content 1 leaves: maximum
 # 0.75 points, step 0.05).
 SAVE_LEAVES, LEAF_MAX, LEAF_STEP = 25, 75, 5
+# The second save load: the same number of leaf writes, BATCH leaves per request (a clerk's
+# save of a screen of leaves): what the per-request cost comes to per leaf.
+BATCH = int(os.environ.get("CHISO_BENCH_BATCH", "10"))
 
 
 def say(msg):
@@ -205,28 +210,32 @@ def run_json(cmd):
     return json.loads(out.stdout)
 
 
-def save_script(period_id, editors, tokens, saves):
-    """The load generator's script: line k*CLIENTS + i is editor i's k-th save, which the
-    load generator's client i sends in order. Every save changes the stored value (the service
-    skips an unchanged one: no write, no audit line, which would flatter the figure), so each
-    is one real UPDATE and one audit row. Returns (path, {(agency, leaf): final hundredths})."""
+def save_script(period_id, editors, tokens, saves, per_request=1):
+    """The load generator's script: line k*CLIENTS + i is editor i's k-th request, which the
+    load generator's client i sends in order; each request saves per_request leaves (saves
+    leaf writes in all). Every save changes the stored value (the service skips an unchanged
+    one: no write, no audit line, which would flatter the figure), so each is one real UPDATE
+    and one audit row. Returns (path, {(agency, leaf): final hundredths})."""
     rows = psql(f"SELECT s.agency_id, s.leaf_code, coalesce(s.score, 0) FROM submissions.scores s"
                 f" WHERE s.period_id = {period_id} AND s.agency_id IN"
                 f" ({','.join(a for _, a in editors)}) AND s.leaf_code ~ '^1[.]';")
     current = {(int(a), leaf): int(v) for a, leaf, v in (l.split("|") for l in rows.split())}
     f = tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False)
-    for k in range(saves // len(editors)):
-        leaf = f"1.{k % SAVE_LEAVES + 1}"
+    touched = set()
+    for k in range(saves // len(editors) // per_request):
+        leaves = [f"1.{(k * per_request + j) % SAVE_LEAVES + 1}" for j in range(per_request)]
         for name, agency in editors:
-            key = (int(agency), leaf)
-            # Next multiple of the step, wrapping within [0, max]: never the value stored.
-            value = (current.get(key, 0) + LEAF_STEP) % (LEAF_MAX + LEAF_STEP)
-            current[key] = value
-            body = json.dumps({"items": [{"leaf_code": leaf, "score": value / 100}]})
+            items = []
+            for leaf in leaves:
+                key = (int(agency), leaf)
+                # Next multiple of the step, wrapping within [0, max]: never the value stored.
+                value = (current.get(key, 0) + LEAF_STEP) % (LEAF_MAX + LEAF_STEP)
+                current[key] = value
+                touched.add(key)
+                items.append({"leaf_code": leaf, "score": value / 100})
+            body = json.dumps({"items": items})
             f.write(f"PUT\t/api/v1/periods/{period_id}/agencies/{agency}/scores\t{tokens[name]}\t{body}\n")
     f.close()
-    touched = {(int(a), f"1.{k % SAVE_LEAVES + 1}") for _, a in editors
-               for k in range(min(SAVE_LEAVES, saves // len(editors)))}
     return f.name, {key: current[key] for key in touched}
 
 
@@ -500,10 +509,11 @@ def ranking_only(t0, rows, provinces, period):
 
 
 def saves_only(t0, rows, gw, pg, audited, wrong, inserted, cpu_save, cpu_insert, rss_save,
-               rss_all):
+               rss_all, batch):
     """CHISO_BENCH_ROWS=saves: only the score-save row (and its CPU and RSS tables), on the
     same data set: a few minutes per look while working on the save path."""
     verified = gw["errors"] == 0 and audited == SAVES and wrong == 0 and inserted == SAVES - pg["errors"]
+    verified = verified and batch[2]
     lines = [
         f"chiso bench (saves row only) — {time.strftime('%Y-%m-%d %H:%M')}, {machine()}; {PROVINCES}"
         f" provinces x {AGENCIES} agencies x 150 leaves = {rows} score rows; PostgreSQL fsync on;"
@@ -512,10 +522,12 @@ def saves_only(t0, rows, gw, pg, audited, wrong, inserted, cpu_save, cpu_insert,
         "| measure | chiso | baseline (same run) | ratio |",
         "|---|---|---|---|",
         save_row(gw, pg),
+        batch[0],
         "",
         saves_checked(audited, wrong, gw, inserted),
         "",
         *cpu_table([("score save through the gateway", cpu_save),
+                    (f"leaf saved through the gateway, {BATCH} per request", batch[1]),
                     ("libpq single-row insert (its connection start-ups included)", cpu_insert)]),
         "",
         *rss_table(rss_save, rss_all),
@@ -537,6 +549,27 @@ def saves_checked(audited, wrong, gw, inserted):
     return (f"Saves checked in the database: {audited} score-update audit rows (in the province's hash"
             f" chain, which verifies) for {SAVES} saves, {wrong} leaves whose stored score is not the"
             f" last one sent, {gw['reconnects']} reconnects; {inserted} baseline rows.")
+
+
+def batch_saves(meter, province_id, period_id, editors, tokens, port, audited_before, pg):
+    """The same editors save SAVES leaves again, BATCH per request, against the same
+    inserts: (table row, CPU per leaf written, verified)."""
+    script, expected = save_script(period_id, editors, tokens, SAVES, BATCH)
+    writes = (SAVES // CLIENTS // BATCH) * CLIENTS * BATCH
+    say(f"{writes} leaves saved through the gateway again, {BATCH} per request, {CLIENTS} clients")
+    before = meter.sample()
+    gw = run_json([os.path.join(BIN, "chiso-loadgen"), "127.0.0.1", port, str(CLIENTS), script])
+    cpu = meter.since(before, writes)
+    os.unlink(script)
+    audited, wrong = check_saves(province_id, period_id, expected)
+    ok = gw["errors"] == 0 and wrong == 0 and audited - audited_before == writes
+    rate = gw["per_second"] * BATCH
+    row = (f"| score saves through the gateway, {BATCH} leaves per request, {CLIENTS} clients,"
+           f" {writes} leaves | {rate:.0f} leaves/s ({gw['per_second']:.0f} requests/s), p99"
+           f" {gw['p99_ms']:.1f} ms, {gw['errors']} errors; {audited - audited_before} audit rows,"
+           f" {wrong} leaves not as last sent | the same inserts: {pg['per_second']:.0f}/s"
+           f" | {rate / pg['per_second']:.2f}x the rate, per leaf |")
+    return row, cpu, ok
 
 
 def main():
@@ -588,9 +621,10 @@ def main():
     pg = run_json([os.path.join(BIN, "chiso-pgbaseline"), DB_APP, str(CLIENTS), str(SAVES)])
     cpu_insert = meter.since(before, SAVES)
     inserted = int(psql("SELECT count(*) FROM public.bench_baseline;").strip())
+    batch = batch_saves(meter, first, period[first], editors, tokens, port, audited, pg)
     if os.environ.get("CHISO_BENCH_ROWS", "") == "saves":
         return saves_only(t0, rows, gw, pg, audited, wrong, inserted, cpu_save, cpu_insert,
-                          rss_save, meter.rss_mb("VmHWM"))
+                          rss_save, meter.rss_mb("VmHWM"), batch)
 
     # 2. ranking compute vs one SQL aggregate
     rk = ranking_row(meter, provinces, period)
@@ -601,7 +635,7 @@ def main():
     say("public reads")
     public_lines, public_ok = bench_public.run(portal_ctx())
     verified = gw["errors"] == 0 and audited == SAVES and wrong == 0 and inserted == SAVES - pg["errors"]
-    verified = verified and portal_ok and public_ok
+    verified = verified and portal_ok and public_ok and batch[2]
     lines = [
         f"chiso bench — {time.strftime('%Y-%m-%d')}, {machine()}; {PROVINCES} provinces x {AGENCIES} agencies"
         f" x 150 leaves = {rows} score rows; PostgreSQL fsync on; {processes()}",
@@ -609,6 +643,7 @@ def main():
         "| measure | chiso | baseline (same run) | ratio |",
         "|---|---|---|---|",
         save_row(gw, pg),
+        batch[0],
         *rk["lines"],
         *public_lines,
         *portal_lines[:2],
@@ -618,6 +653,7 @@ def main():
         saves_checked(audited, wrong, gw, inserted),
         "",
         *cpu_table([("score save through the gateway", cpu_save),
+                    (f"leaf saved through the gateway, {BATCH} per request", batch[1]),
                     ("libpq single-row insert (its connection start-ups included)", cpu_insert),
                     (f"ranking compute, 1 province", rk["cpu"])]),
         "",
