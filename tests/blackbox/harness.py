@@ -37,7 +37,8 @@ import time
 import urllib.parse
 
 __all__ = [
-    "env", "api", "login", "sysadmin", "new_province", "new_user", "assert_error",
+    "env", "api", "login", "sysadmin", "new_province", "new_user", "new_agencies", "ok",
+    "assert_error",
     "start_service", "stop", "kill9", "wait_log", "psql_app", "psql_super", "unique",
     "service_built", "service_pids", "signal_service", "pg_restart", "ready_services",
 ]
@@ -193,6 +194,20 @@ def new_user(province, roles, agency_id=None, login_name=None):
     uid = user.get("id") or user.get("user", {}).get("id")
     return {"id": uid, "login": login_name, "password": password,
             "token": login(login_name, password)}
+
+
+def new_agencies(province, names, group=("01", "Sở, ban, ngành")):
+    """The agency group and one agency per (key, name) in it, with fresh codes: (codes, ids),
+    each keyed by key."""
+    ok(api("POST", "/api/v1/agency-groups", {"code": group[0], "name": group[1]},
+           token=province["token"]), "group")
+    codes, ids = {}, {}
+    for key, name in names:
+        codes[key] = unique("S" + key).upper().replace("-", "")
+        ids[key] = ok(api("POST", "/api/v1/agencies", {"code": codes[key], "name": name,
+                                                        "group_code": group[0]},
+                          token=province["token"]), "agency")["id"]
+    return codes, ids
 
 
 def assert_error(tc, resp, status, code):

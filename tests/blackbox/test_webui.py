@@ -23,7 +23,7 @@ import time
 import unittest
 import zlib
 
-from harness import api, env, new_province, new_user, ok, unique
+from harness import api, env, new_agencies, new_province, new_user, ok, unique
 from webui_driver import AXE, CHROMEDRIVER, CHROMIUM, PHONE, WIDE, WebDriver
 
 P = "/api/v1/periods"
@@ -66,14 +66,9 @@ class TestWebUI(unittest.TestCase):
             raise AssertionError("axe-core is not installed: run scripts/install-deps")
         cls.p = new_province()
         admin = cls.admin = cls.p["token"]
-        ok(api("POST", "/api/v1/agency-groups", {"code": "01", "name": "Sở, ban, ngành"}, token=admin), "group")
-        cls.codes, cls.ids = {}, {}
-        for key, name in (("A", "Sở Nội vụ thử nghiệm"), ("B", "Sở Tư pháp thử nghiệm"),
-                          ("C", "Sở Y tế thử nghiệm"), ("D", "Sở Xây dựng thử nghiệm")):
-            code = unique("S" + key).upper().replace("-", "")
-            cls.codes[key] = code
-            cls.ids[key] = ok(api("POST", "/api/v1/agencies", {"code": code, "name": name, "group_code": "01"},
-                                  token=admin), "agency")["id"]
+        cls.codes, cls.ids = new_agencies(cls.p, (
+            ("A", "Sở Nội vụ thử nghiệm"), ("B", "Sở Tư pháp thử nghiệm"),
+            ("C", "Sở Y tế thử nghiệm"), ("D", "Sở Xây dựng thử nghiệm")))
         iset = ok(api("POST", "/api/v1/index-sets", {
             "code": unique("IS"), "name": "Bộ chỉ số thử giao diện", "group_code": "01",
             "year": 2025, "contents": [], "nodes": NODES}, token=admin), "index set")
@@ -133,17 +128,9 @@ class TestWebUI(unittest.TestCase):
 
     def sign_in(self, user, password=None):
         """Fresh page, sign in through the form, wait for the dashboard."""
-        wd = self.wd
-        wd.size(*WIDE)
-        wd.get(self.base + "/")
-        wd.js("sessionStorage.clear(); localStorage.clear();")
-        wd.get(self.base + "/")
+        self.wd.size(*WIDE)
         login = user if isinstance(user, str) else user["login"]
-        wd.type("#login-name", login)
-        wd.type("#login-password", password or user["password"])
-        wd.click("#login-submit")
-        wd.find('#nav a[aria-current="page"]')
-        wd.idle()
+        self.wd.sign_in(self.base, login, password or user["password"])
 
     def go(self, route):
         """Open a screen by its menu entry, as a user would; the menu marks it current when

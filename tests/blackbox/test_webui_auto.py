@@ -12,7 +12,7 @@ import os
 import time
 import unittest
 
-from harness import api, env, new_province, new_user, ok, unique
+from harness import api, env, new_agencies, new_province, new_user, ok, unique
 from webui_driver import AXE, WebDriver
 
 P = "/api/v1/periods"
@@ -37,14 +37,8 @@ class TestWebUIAutomaticLeaves(unittest.TestCase):
             raise AssertionError("axe-core is not installed: run scripts/install-deps")
         cls.p = new_province()
         admin = cls.admin = cls.p["token"]
-        ok(api("POST", "/api/v1/agency-groups", {"code": "01", "name": "Sở, ban, ngành"}, token=admin), "group")
-        cls.ids, cls.codes = {}, {}
-        for key, name in (("A", "Sở Nội vụ thử nghiệm"), ("B", "Sở Tư pháp thử nghiệm"),
-                          ("C", "Sở Y tế thử nghiệm")):
-            code = unique("S" + key).upper().replace("-", "")
-            cls.codes[key] = code
-            cls.ids[key] = ok(api("POST", "/api/v1/agencies", {"code": code, "name": name, "group_code": "01"},
-                                  token=admin), "agency")["id"]
+        cls.codes, cls.ids = new_agencies(cls.p, (
+            ("A", "Sở Nội vụ thử nghiệm"), ("B", "Sở Tư pháp thử nghiệm"), ("C", "Sở Y tế thử nghiệm")))
         iset = ok(api("POST", "/api/v1/index-sets", {
             "code": unique("IS"), "name": "Bộ chỉ số tự động", "group_code": "01", "year": 2025,
             "contents": [], "nodes": NODES}, token=admin), "index set")
@@ -78,15 +72,7 @@ class TestWebUIAutomaticLeaves(unittest.TestCase):
             wd.quit()
 
     def sign_in(self, login, password):
-        wd = self.wd
-        wd.get(self.base + "/")
-        wd.js("sessionStorage.clear(); localStorage.clear();")
-        wd.get(self.base + "/")
-        wd.type("#login-name", login)
-        wd.type("#login-password", password)
-        wd.click("#login-submit")
-        wd.find('#nav a[aria-current="page"]')
-        wd.idle()
+        self.wd.sign_in(self.base, login, password)
 
     def open(self, route):
         self.wd.js("location.hash = arguments[0]", f"{route}?period={self.period}")

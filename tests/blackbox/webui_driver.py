@@ -249,6 +249,18 @@ class WebDriver:
         return self.js("const d = document.documentElement;"
                        "return Math.max(d.scrollWidth, document.body.scrollWidth) - d.clientWidth;")
 
+    def sign_in(self, base, login, password):
+        """A fresh page at base, signed in through the form; returns once the dashboard is
+        drawn."""
+        self.get(base + "/")
+        self.js("sessionStorage.clear(); localStorage.clear();")
+        self.get(base + "/")
+        self.type("#login-name", login)
+        self.type("#login-password", password)
+        self.click("#login-submit")
+        self.find('#nav a[aria-current="page"]')
+        self.idle()
+
     def console_errors(self):
         """The page's errors since the last call: uncaught exceptions and rejected promises
         (the app itself never writes to the console). Failed requests ("network") are left
